@@ -39,12 +39,6 @@ func intRange(min, max int64) attrOpt {
 	return func(s *attrSpec) { s.a.Validation = &Validation{Kind: IntegerRange, Min: min, Max: max} }
 }
 
-func intRangeExclude(min, max int64) attrOpt {
-	return func(s *attrSpec) {
-		s.a.Validation = &Validation{Kind: IntegerRange, Min: min, Max: max, Exclude: true}
-	}
-}
-
 func timeRange(min, max, granularity int64) attrOpt {
 	return func(s *attrSpec) {
 		s.a.Validation = &Validation{Kind: TimeSpanRange, Min: min, Max: max, Granularity: granularity}
@@ -54,8 +48,6 @@ func timeRange(min, max, granularity int64) attrOpt {
 func validator(k ValidationKind) attrOpt {
 	return func(s *attrSpec) { s.a.Validation = &Validation{Kind: k} }
 }
-
-func noValidator() attrOpt { return func(s *attrSpec) { s.a.Validation = nil } }
 
 func required(s *attrSpec)      { s.a.Required = true }
 func uniqueKey(s *attrSpec)     { s.a.UniqueKey = true }

@@ -61,4 +61,6 @@ func (s *Schema) ApplicationPools() *Element { return s.Section(ApplicationPools
 func (s *Schema) Pool() *Element { return s.ApplicationPools().Collection.Item }
 
 // PoolDefaults returns the <applicationPoolDefaults> element.
-func (s *Schema) PoolDefaults() *Element { return s.ApplicationPools().Element("applicationPoolDefaults") }
+func (s *Schema) PoolDefaults() *Element {
+	return s.ApplicationPools().Element("applicationPoolDefaults")
+}
