@@ -1,0 +1,197 @@
+package parse
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/poolctl/poolctl/schema"
+)
+
+// Config is an applicationHost.config file read for one IIS version: its documents
+// (the file and every configSource file it names), the server-level applicationPools
+// and sites sections, the pools with their effective values, and the sites with their
+// applications.
+type Config struct {
+	// Doc is the main file.
+	Doc *Document
+	// Sources are the documents that configSource attributes name, in the order found.
+	Sources []*Document
+	// Schema is the schema of the version the config is read for.
+	Schema *schema.Schema
+
+	pools     []*SectionRef
+	sites     []*SectionRef
+	webSrv    []*locationSection
+	poolList  []*Pool
+	poolIndex map[string]*Pool // first pool of each lower-cased name
+	defaults  []Located
+	siteList  []*Site
+}
+
+// LoadOptions tune Load.
+type LoadOptions struct {
+	// Version is the IIS version whose schema gives defaults; zero means
+	// schema.DefaultVersion.
+	Version schema.Version
+	// Read tunes the XML reader.
+	Read Options
+}
+
+// Load reads an applicationHost.config file, follows configSource attributes and
+// resolves the pools and sites it defines.
+func Load(path string, opt LoadOptions) (*Config, error) {
+	doc, err := ReadFile(path, opt.Read)
+	if err != nil {
+		return nil, err
+	}
+	return FromDocument(doc, opt)
+}
+
+// FromDocument resolves the pools and sites of a document already read. configSource
+// files are read relative to the directory of doc.Name.
+func FromDocument(doc *Document, opt LoadOptions) (*Config, error) {
+	v := opt.Version
+	if v == 0 {
+		v = schema.DefaultVersion
+	}
+	s, err := schema.For(v)
+	if err != nil {
+		return nil, err
+	}
+	c := &Config{Doc: doc, Schema: s}
+	root := doc.Root()
+	if root == nil || root.Tag != "configuration" || root.Space != "" {
+		return nil, &Error{Pos: doc.Pos(root), Msg: fmt.Sprintf("root element is <%s>, want <configuration>", tagOf(root))}
+	}
+	if err := c.findSections(opt.Read); err != nil {
+		return nil, err
+	}
+	c.resolvePools()
+	c.resolveSites()
+	return c, nil
+}
+
+func tagOf(e *etree.Element) string {
+	if e == nil {
+		return ""
+	}
+	return e.FullTag()
+}
+
+// SectionRef is one occurrence of a section: the element that holds its content, the
+// document it is in (the main file, or a configSource file) and, when the content was
+// moved out, the element in the main file that points there.
+type SectionRef struct {
+	Element *etree.Element
+	Doc     *Document
+	// Source is the element carrying configSource, or nil.
+	Source *etree.Element
+	// Location is the path of the <location> that wraps the section, or "" with
+	// InLocation false when there is none.
+	Location   string
+	InLocation bool
+}
+
+// Pos returns the position of the section's element.
+func (r *SectionRef) Pos() Pos { return r.Doc.Pos(r.Element) }
+
+// PoolSections returns every server-level occurrence of the applicationPools section,
+// in document order. IIS allows one; more are a configuration error that lint reports.
+func (c *Config) PoolSections() []*SectionRef { return c.pools }
+
+// SiteSections returns every server-level occurrence of the sites section.
+func (c *Config) SiteSections() []*SectionRef { return c.sites }
+
+// findSections walks <configuration>: <system.applicationHost> directly or inside a
+// server-level <location path=""> or <location path=".">, and system.webServer under
+// any <location>.
+func (c *Config) findSections(ro Options) error {
+	for _, child := range c.Doc.Root().ChildElements() {
+		switch child.FullTag() {
+		case "system.applicationHost":
+			if err := c.addAppHost(child, "", false, ro); err != nil {
+				return err
+			}
+		case "system.webServer":
+			c.addWebServer(child, "")
+		case "location":
+			path := child.SelectAttrValue("path", "")
+			if isServerLevel(path) {
+				for _, g := range child.SelectElements("system.applicationHost") {
+					if err := c.addAppHost(g, path, true, ro); err != nil {
+						return err
+					}
+				}
+			}
+			for _, g := range child.SelectElements("system.webServer") {
+				c.addWebServer(g, path)
+			}
+		}
+	}
+	return nil
+}
+
+func isServerLevel(path string) bool { return path == "" || path == "." }
+
+func (c *Config) addAppHost(group *etree.Element, loc string, inLoc bool, ro Options) error {
+	for _, sec := range group.ChildElements() {
+		var list *[]*SectionRef
+		switch sec.FullTag() {
+		case "applicationPools":
+			list = &c.pools
+		case "sites":
+			list = &c.sites
+		default:
+			continue
+		}
+		ref, err := c.follow(sec, ro)
+		if err != nil {
+			return err
+		}
+		ref.Location, ref.InLocation = loc, inLoc
+		*list = append(*list, ref)
+	}
+	return nil
+}
+
+// follow resolves configSource: the section's content is the root element of another
+// file, named relative to the config's directory.
+func (c *Config) follow(sec *etree.Element, ro Options) (*SectionRef, error) {
+	ref := &SectionRef{Element: sec, Doc: c.Doc}
+	src := sec.SelectAttr("configSource")
+	if src == nil {
+		return ref, nil
+	}
+	pos, _ := c.Doc.AttrValuePos(sec, "configSource")
+	if len(sec.Attr) > 1 || len(sec.ChildElements()) > 0 {
+		return nil, &Error{Pos: c.Doc.Pos(sec), Msg: fmt.Sprintf("<%s configSource=%q> must have no other attributes and no child elements", sec.Tag, src.Value)}
+	}
+	name := strings.ReplaceAll(src.Value, `\`, string(filepath.Separator))
+	if name == "" || filepath.IsAbs(name) || filepath.VolumeName(src.Value) != "" {
+		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must be a relative path", src.Value)}
+	}
+	if clean := filepath.Clean(name); clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must name a file in the config's directory or below", src.Value)}
+	}
+	path := filepath.Join(filepath.Dir(c.Doc.Name), name)
+	if _, err := os.Stat(path); err != nil {
+		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q: %v", src.Value, err)}
+	}
+	doc, err := ReadFile(path, ro)
+	if err != nil {
+		return nil, fmt.Errorf("%s: configSource: %w", pos, err)
+	}
+	if r := doc.Root(); r.FullTag() != sec.FullTag() {
+		return nil, &Error{Pos: doc.Pos(r), Msg: fmt.Sprintf("root element is <%s>, want <%s> (configSource of %s)", r.FullTag(), sec.FullTag(), pos)}
+	}
+	c.Sources = append(c.Sources, doc)
+	ref.Element, ref.Doc, ref.Source = doc.Root(), doc, sec
+	return ref, nil
+}
+
+// Documents returns the main document followed by the configSource documents.
+func (c *Config) Documents() []*Document { return append([]*Document{c.Doc}, c.Sources...) }

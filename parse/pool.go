@@ -1,0 +1,168 @@
+package parse
+
+import (
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/poolctl/poolctl/schema"
+)
+
+// Pool is one application pool: an <add> element of the applicationPools section, with
+// the defaults that apply to it.
+type Pool struct {
+	// Name is the pool's name as written.
+	Name    string
+	Element *etree.Element
+	Doc     *Document
+	cfg     *Config
+}
+
+// Pos returns the position of the pool's <add> element.
+func (p *Pool) Pos() Pos { return p.Doc.Pos(p.Element) }
+
+// Pools returns every pool of the server-level applicationPools sections, in document
+// order, duplicates included (lint reports them; Pool finds the first).
+func (c *Config) Pools() []*Pool { return c.poolList }
+
+// Pool returns the first pool with the given name, compared case-insensitively as IIS
+// compares pool names, or nil.
+func (c *Config) Pool(name string) *Pool {
+	if p, ok := c.poolIndex[strings.ToLower(name)]; ok {
+		return p
+	}
+	// strings.ToLower and strings.EqualFold agree on ASCII; a non-ASCII name may fold
+	// to another name without lowering to it (the Kelvin sign and "k").
+	if isASCII(name) {
+		return nil
+	}
+	for _, p := range c.poolList {
+		if strings.EqualFold(p.Name, name) {
+			return p
+		}
+	}
+	return nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// PoolDefaults returns the <applicationPoolDefaults> elements of the server-level
+// sections, in document order, with their documents. A later one overrides an earlier.
+func (c *Config) PoolDefaults() []Located { return c.defaults }
+
+// Located is an element together with the document that holds it.
+type Located struct {
+	Element *etree.Element
+	Doc     *Document
+}
+
+func (c *Config) resolvePools() {
+	c.poolIndex = make(map[string]*Pool)
+	for _, ref := range c.pools {
+		for _, e := range ref.Element.ChildElements() {
+			switch e.FullTag() {
+			case "add":
+				p := &Pool{Name: e.SelectAttrValue("name", ""), Element: e, Doc: ref.Doc, cfg: c}
+				c.poolList = append(c.poolList, p)
+				if key := strings.ToLower(p.Name); c.poolIndex[key] == nil {
+					c.poolIndex[key] = p
+				}
+			case "applicationPoolDefaults":
+				c.defaults = append(c.defaults, Located{Element: e, Doc: ref.Doc})
+			}
+		}
+	}
+}
+
+// Settings returns the effective value of every attribute of the pool that the target
+// version knows (collections aside: see Collection), in schema order: the pool's own
+// value, else the last <applicationPoolDefaults> value, else the schema default.
+func (p *Pool) Settings() []Setting {
+	out := make([]Setting, 0, 64)
+	layers := p.layers()
+	p.settings(p.cfg.Schema.Pool(), "", layers, &out)
+	return out
+}
+
+// Setting returns the effective value of the attribute at a dotted path such as
+// "processModel.idleTimeout"; ok is false when the target version has no such attribute.
+func (p *Pool) Setting(path string) (Setting, bool) {
+	elemPath, name := splitPath(path)
+	se := p.cfg.Schema.Pool()
+	for _, seg := range elemPath {
+		if se = se.Element(seg); se == nil {
+			return Setting{}, false
+		}
+	}
+	a := se.Attribute(name)
+	if a == nil {
+		return Setting{}, false
+	}
+	return resolve(a, path, descend(p.layers(), elemPath)), true
+}
+
+func splitPath(path string) ([]string, string) {
+	parts := strings.Split(path, ".")
+	return parts[:len(parts)-1], parts[len(parts)-1]
+}
+
+// layer is one source of values, weakest first: each <applicationPoolDefaults> in
+// order, then the pool. A nil element means the source has no such element.
+type layer struct {
+	elem   *etree.Element
+	doc    *Document
+	origin Origin
+}
+
+func (p *Pool) layers() []layer {
+	var ls []layer
+	for _, d := range p.cfg.PoolDefaults() {
+		ls = append(ls, layer{d.Element, d.Doc, FromPoolDefaults})
+	}
+	return append(ls, layer{p.Element, p.Doc, FromPool})
+}
+
+// descend moves every layer to its child element along path (the first child of each
+// name, as IIS reads one element of a name).
+func descend(ls []layer, path []string) []layer {
+	out := make([]layer, len(ls))
+	copy(out, ls)
+	for _, seg := range path {
+		for i := range out {
+			if out[i].elem != nil {
+				out[i].elem = out[i].elem.SelectElement(seg)
+			}
+		}
+	}
+	return out
+}
+
+func (p *Pool) settings(se *schema.Element, prefix string, ls []layer, out *[]Setting) {
+	for _, a := range se.Attributes {
+		*out = append(*out, resolve(a, prefix+a.Name, ls))
+	}
+	for _, child := range se.Elements {
+		p.settings(child, prefix+child.Name+".", descend(ls, []string{child.Name}), out)
+	}
+}
+
+// resolve picks the strongest layer that sets the attribute.
+func resolve(a *schema.Attribute, path string, ls []layer) Setting {
+	for i := len(ls) - 1; i >= 0; i-- {
+		l := ls[i]
+		if l.elem == nil {
+			continue
+		}
+		if at := l.elem.SelectAttr(a.Name); at != nil {
+			return Setting{Path: path, Attr: a, Text: at.Value, Origin: l.origin, Element: l.elem, Doc: l.doc}
+		}
+	}
+	return Setting{Path: path, Attr: a, Text: a.Default, Origin: FromSchema}
+}
