@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets the test binary stand in for the poolctl command in scripts.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"poolctl": main})
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script. Besides testscript's
+// own commands they have:
+//
+//	exits CODE COMMAND [ARGS...]  run COMMAND and require exit code CODE
+//	validjson FILE                require FILE (or stdout, stderr) to be valid JSON
+//
+// and $SAMPLE names testdata/sample/applicationHost.config of the repository.
+func TestScripts(t *testing.T) {
+	sample, err := filepath.Abs(filepath.FromSlash(samplePath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("SAMPLE", sample)
+			// A race-enabled binary that exits 0 sleeps a second (atexit_sleep_ms)
+			// to let racing goroutines show themselves; poolctl has none, and the
+			// scripts run it dozens of times.
+			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+			return nil
+		},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"exits":     cmdExits,
+			"validjson": cmdValidJSON,
+		},
+	})
+}
+
+// cmdExits runs a command like exec and requires the exit code that its first
+// argument names, so that a script can tell exit code 1 from 2.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE COMMAND [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: bad exit code %q", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		ee, ok := errors.AsType[*exec.ExitError](err)
+		if !ok {
+			ts.Fatalf("exits: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdValidJSON requires a file, or stdout or stderr, to hold one valid JSON value.
+func cmdValidJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: validjson FILE")
+	}
+	valid := json.Valid([]byte(ts.ReadFile(args[0])))
+	switch {
+	case neg && valid:
+		ts.Fatalf("%s is valid JSON", args[0])
+	case !neg && !valid:
+		ts.Fatalf("%s is not valid JSON", args[0])
+	}
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/spf13/cobra"
+
+	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/schema"
+)
+
+// configEnv is the environment variable that names the configuration file when -c is
+// not given.
+const configEnv = "POOLCTL_CONFIG"
+
+// defaultConfig is the configuration file read when neither -c nor configEnv names
+// one: applicationHost.config in the working directory.
+const defaultConfig = "applicationHost.config"
+
+// globalOptions are the persistent flags every command shares, and the environment
+// they fall back on.
+type globalOptions struct {
+	config string
+	target schema.Version
+	getenv func(string) string
+}
+
+// addFlags declares -c/--config and --target on the root command, for every command.
+func (o *globalOptions) addFlags(root *cobra.Command) {
+	fl := root.PersistentFlags()
+	fl.StringVarP(&o.config, "config", "c", "",
+		"the applicationHost.config `FILE` to read (default: $"+configEnv+", then ./"+defaultConfig+")")
+	fl.Var(&o.target, "target", "IIS `version` whose schema applies: "+joinOr(schema.VersionNames()))
+	mustComplete(root.MarkPersistentFlagFilename("config", "config"))
+	mustComplete(root.RegisterFlagCompletionFunc("target", cobra.FixedCompletions(schema.VersionNames(), cobra.ShellCompDirectiveNoFileComp)))
+}
+
+// configPath returns the configuration file to read: -c, else $POOLCTL_CONFIG, else
+// ./applicationHost.config. how says which of the three it is, for messages.
+func (o *globalOptions) configPath() (path, how string) {
+	if o.config != "" {
+		return o.config, "-c"
+	}
+	if p := o.getenv(configEnv); p != "" {
+		return p, "$" + configEnv
+	}
+	return defaultConfig, "default"
+}
+
+// load reads the configuration file for the target version. A malformed file's error
+// keeps parse's "file:line:col: msg" form; any other error names the file and says how
+// it was chosen.
+func (o *globalOptions) load() (*parse.Config, error) {
+	path, how := o.configPath()
+	cfg, err := parse.Load(path, parse.LoadOptions{Version: o.target})
+	if err == nil {
+		return cfg, nil
+	}
+	if _, ok := errors.AsType[*parse.Error](err); ok {
+		return nil, err
+	}
+	if pe, ok := errors.AsType[*fs.PathError](err); ok && pe.Path == path {
+		err = pe.Err
+	}
+	switch how {
+	case "default":
+		return nil, fmt.Errorf("config file %s (the default: give -c FILE or set $%s): %w", path, configEnv, err)
+	case "-c":
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	return nil, fmt.Errorf("config file %s (from %s): %w", path, how, err)
+}
+
+// mustComplete panics when registering a completion failed: that only happens for a
+// flag that does not exist or is registered twice, a mistake in this program.
+func mustComplete(err error) {
+	if err != nil {
+		panic(fmt.Sprintf("poolctl: registering a completion: %v", err))
+	}
+}

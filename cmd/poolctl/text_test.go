@@ -1,0 +1,34 @@
+package main
+
+import "testing"
+
+func TestJoinOr(t *testing.T) {
+	for _, tc := range []struct {
+		words []string
+		want  string
+	}{
+		{nil, ""},
+		{[]string{"text"}, "text"},
+		{[]string{"text", "json"}, "text or json"},
+		{[]string{"text", "json", "jsonschema"}, "text, json or jsonschema"},
+	} {
+		if got := joinOr(tc.words); got != tc.want {
+			t.Errorf("joinOr(%q) = %q, want %q", tc.words, got, tc.want)
+		}
+	}
+}
+
+func TestDisplayText(t *testing.T) {
+	for in, want := range map[string]string{
+		"":             `""`,
+		"v4.0":         "v4.0",
+		"Time, Memory": "Time, Memory",
+		"a\tb":         `"a\tb"`,
+		"line\nbreak":  `"line\nbreak"`,
+		`CONTOSO\shop`: `CONTOSO\shop`,
+	} {
+		if got := displayText(in); got != want {
+			t.Errorf("displayText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
