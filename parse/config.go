@@ -65,7 +65,7 @@ func FromDocument(doc *Document, opt LoadOptions) (*Config, error) {
 	c := &Config{Doc: doc, Schema: s}
 	root := doc.Root()
 	if root == nil || root.Tag != "configuration" || root.Space != "" {
-		return nil, &Error{Pos: doc.Pos(root), Msg: fmt.Sprintf("root element is <%s>, want <configuration>", tagOf(root))}
+		return nil, &Error{Pos: doc.Pos(root), Msg: fmt.Sprintf("root element is <%s>, want <configuration>", tagOf(root)), Kind: ErrRoot}
 	}
 	if err := c.findSections(opt.Read); err != nil {
 		return nil, err
@@ -168,25 +168,25 @@ func (c *Config) follow(sec *etree.Element, ro Options) (*SectionRef, error) {
 	}
 	pos, _ := c.Doc.AttrValuePos(sec, "configSource")
 	if len(sec.Attr) > 1 || len(sec.ChildElements()) > 0 {
-		return nil, &Error{Pos: c.Doc.Pos(sec), Msg: fmt.Sprintf("<%s configSource=%q> must have no other attributes and no child elements", sec.Tag, src.Value)}
+		return nil, &Error{Pos: c.Doc.Pos(sec), Msg: fmt.Sprintf("<%s configSource=%q> must have no other attributes and no child elements", sec.Tag, src.Value), Kind: ErrConfigSource}
 	}
 	name := strings.ReplaceAll(src.Value, `\`, string(filepath.Separator))
 	if name == "" || filepath.IsAbs(name) || filepath.VolumeName(src.Value) != "" {
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must be a relative path", src.Value)}
+		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must be a relative path", src.Value), Kind: ErrConfigSource}
 	}
 	if clean := filepath.Clean(name); clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must name a file in the config's directory or below", src.Value)}
+		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must name a file in the config's directory or below", src.Value), Kind: ErrConfigSource}
 	}
 	path := filepath.Join(filepath.Dir(c.Doc.Name), name)
 	if _, err := os.Stat(path); err != nil {
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q: %v", src.Value, err)}
+		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q: %v", src.Value, err), Kind: ErrConfigSource}
 	}
 	doc, err := ReadFile(path, ro)
 	if err != nil {
 		return nil, fmt.Errorf("%s: configSource: %w", pos, err)
 	}
 	if r := doc.Root(); r.FullTag() != sec.FullTag() {
-		return nil, &Error{Pos: doc.Pos(r), Msg: fmt.Sprintf("root element is <%s>, want <%s> (configSource of %s)", r.FullTag(), sec.FullTag(), pos)}
+		return nil, &Error{Pos: doc.Pos(r), Msg: fmt.Sprintf("root element is <%s>, want <%s> (configSource of %s)", r.FullTag(), sec.FullTag(), pos), Kind: ErrConfigSource}
 	}
 	c.Sources = append(c.Sources, doc)
 	ref.Element, ref.Doc, ref.Source = doc.Root(), doc, sec

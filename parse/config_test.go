@@ -233,7 +233,7 @@ func TestConfigSourceErrors(t *testing.T) {
 			if !errors.As(err, &pe) {
 				t.Fatalf("error %v (%T), want *Error", err, err)
 			}
-			if !strings.HasSuffix(pe.Pos.String(), tt.pos) || !strings.Contains(pe.Msg, tt.msg) {
+			if !strings.HasSuffix(pe.Pos.String(), tt.pos) || !strings.Contains(pe.Msg, tt.msg) || pe.Kind != ErrConfigSource {
 				t.Errorf("got %q; want position %s and %q", err, tt.pos, tt.msg)
 			}
 		})
@@ -246,7 +246,8 @@ func TestWrongRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = FromDocument(doc, LoadOptions{})
-	if err == nil || !strings.Contains(err.Error(), "x.config:1:1: root element is <settings>, want <configuration>") {
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Kind != ErrRoot || !strings.Contains(err.Error(), "x.config:1:1: root element is <settings>, want <configuration>") {
 		t.Fatalf("got %v", err)
 	}
 }

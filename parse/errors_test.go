@@ -12,8 +12,8 @@ func TestErrorString(t *testing.T) {
 		err  *Error
 		want string
 	}{
-		{"with file", &Error{Pos{File: "a.config", Line: 3, Col: 7, Offset: 40}, "bad"}, "a.config:3:7: bad"},
-		{"without file", &Error{Pos{Line: 1, Col: 1}, "empty document"}, "1:1: empty document"},
+		{"with file", &Error{Pos: Pos{File: "a.config", Line: 3, Col: 7, Offset: 40}, Msg: "bad"}, "a.config:3:7: bad"},
+		{"without file", &Error{Pos: Pos{Line: 1, Col: 1}, Msg: "empty document"}, "1:1: empty document"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -111,3 +111,21 @@ func (d *Document) LineEnding() string {
 	}
 	return "\n"
 }
+
+// Line returns the text of line n (1-based) without its line ending, or "" when the
+// document has no such line.
+func (d *Document) Line(n int) string {
+	d.lines.build(d.text)
+	if n < 1 || n > len(d.lines.starts) {
+		return ""
+	}
+	start := int(d.lines.starts[n-1])
+	if n == 1 {
+		start = d.bomLen
+	}
+	end := len(d.text)
+	if n < len(d.lines.starts) {
+		end = int(d.lines.starts[n])
+	}
+	return strings.TrimRight(d.text[start:end], "\r\n")
+}

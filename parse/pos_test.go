@@ -118,3 +118,15 @@ func TestLineEnding(t *testing.T) {
 		})
 	}
 }
+
+func TestLine(t *testing.T) {
+	doc, err := ReadBytes("l.config", []byte("\uFEFF<a>\r\n  <b/>\n\n</a>"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[int]string{0: "", 1: "<a>", 2: "  <b/>", 3: "", 4: "</a>", 5: ""} {
+		if got := doc.Line(n); got != want {
+			t.Errorf("Line(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
