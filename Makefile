@@ -16,7 +16,7 @@ FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
-.PHONY: all build test bench gobench bench-parse lint fuzz clean
+.PHONY: all build test bench gobench bench-parse bench-lint lint fuzz clean
 
 all: build test
 
@@ -26,7 +26,7 @@ build:
 test:
 	go test -race ./...
 
-bench: gobench bench-parse
+bench: gobench bench-parse bench-lint
 
 gobench:
 	go test -run='^$$' -bench=. -benchmem ./...
@@ -35,6 +35,10 @@ gobench:
 # xmllint --noout (installing libxml2-utils when absent) and prints the ratios.
 bench-parse:
 	bash ./bench/parse.sh
+
+# bench-lint times poolctl lint of the same file against xmllint --noout.
+bench-lint:
+	bash ./bench/lint.sh
 
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt -l lists files to format:"; echo "$$unformatted"; exit 1; fi

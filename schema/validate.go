@@ -72,8 +72,8 @@ func (a *Attribute) checkTimeSpan(text string, t TimeSpan, val *Validation) erro
 	if ticks%ticksPerSecond > 0 {
 		secs++ // a fraction above the maximum is still above it
 	}
-	if err := a.checkRange(text, secs, val, " seconds ("+spanText(val.Min)+" to "+spanText(val.Max)+")"); err != nil {
-		return err
+	if inside := secs >= val.Min && secs <= val.Max; inside == val.Exclude {
+		return a.checkRange(text, secs, val, " seconds ("+spanText(val.Min)+" to "+spanText(val.Max)+")")
 	}
 	switch g := val.Granularity; {
 	case g > 1 && ticks%(g*ticksPerSecond) != 0:

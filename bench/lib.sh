@@ -1,0 +1,55 @@
+# Shared helpers of the benchmark scripts: source it from bash.
+#
+#   need CMD PACKAGE      install a Debian package when CMD is missing
+#   synthetic POOLS SITES prints the path of a synthetic config, generating it once
+#   compare RUNS FILE LABEL CMD...
+#                         runs `xmllint --noout FILE` and CMD (with FILE appended)
+#                         RUNS times each, interleaved, and prints the medians of wall
+#                         time and peak RSS and their ratios
+
+need() {
+	command -v "$1" >/dev/null 2>&1 && return
+	apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
+}
+
+synthetic() {
+	local file=bench/out/synthetic-$1-$2.config
+	mkdir -p bench/out
+	[ -s "$file" ] || go run ./bench/genconfig -pools "$1" -sites "$2" -o "$file"
+	echo "$file"
+}
+
+# measure CMD...: prints "microseconds maxrss_kb"
+measure() {
+	local start end rss
+	start=$(date +%s%N)
+	rss=$(/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1)
+	end=$(date +%s%N)
+	echo "$(((end - start) / 1000)) $rss"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+compare() {
+	local runs=$1 file=$2 label=$3
+	shift 3
+	need xmllint libxml2-utils
+	[ -x /usr/bin/time ] || need time time
+	local ref=bench/out/xmllint.$label.txt ours=bench/out/poolctl.$label.txt
+	: >"$ref"
+	: >"$ours"
+	for _ in $(seq "$runs"); do
+		measure xmllint --noout "$file" >>"$ref"
+		measure "$@" "$file" >>"$ours"
+	done
+	local xt pt xm pm
+	xt=$(cut -d' ' -f1 "$ref" | median)
+	pt=$(cut -d' ' -f1 "$ours" | median)
+	xm=$(cut -d' ' -f2 "$ref" | median)
+	pm=$(cut -d' ' -f2 "$ours" | median)
+	awk -v l="$label" -v xt="$xt" -v pt="$pt" -v xm="$xm" -v pm="$pm" 'BEGIN {
+		printf "xmllint --noout:  %8.1f ms  %8.1f MiB peak\n", xt / 1000, xm / 1024
+		printf "poolctl %-9s %8.1f ms  %8.1f MiB peak\n", l ":", pt / 1000, pm / 1024
+		printf "ratio (poolctl/xmllint): wall %.2fx (target <= 2.00x), memory %.2fx (target <= 1.00x)\n", pt / xt, pm / xm
+	}'
+}

@@ -1,0 +1,137 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/schema"
+)
+
+// Options tune a lint run.
+type Options struct {
+	// Target is the IIS version the configuration must load on; zero means
+	// schema.DefaultVersion.
+	Target schema.Version
+	// Disable lists rules (by ID or name) not to report.
+	Disable []string
+	// Read tunes the XML reader.
+	Read parse.Options
+}
+
+// LintFile reads and lints one applicationHost.config file (and the configSource files
+// it names). A file that is not well-formed is a finding, not an error: the error is
+// for a file that cannot be read at all.
+func LintFile(path string, opt Options) ([]Diagnostic, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return LintBytes(path, src, opt)
+}
+
+// LintBytes lints a configuration held in memory; name is used in positions and to find
+// configSource files.
+func LintBytes(name string, src []byte, opt Options) ([]Diagnostic, error) {
+	p, err := newPass(opt)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := parse.ReadBytes(name, src, opt.Read)
+	if err == nil {
+		p.cfg, err = parse.FromDocument(doc, parse.LoadOptions{Version: p.target.Version, Read: opt.Read})
+	}
+	if err != nil {
+		err = p.parseError(err)
+		return p.finish(), err
+	}
+	for _, check := range []func(*pass){
+		checkSchema,     // schemacheck.go: PC003, PC1xx, PC310
+		checkReferences, // refcheck.go: PC2xx
+		checkAdvice,     // advice.go: PC3xx but PC310
+	} {
+		check(p)
+	}
+	p.applySuppressions()
+	hideSecrets(p) // after every check: no source line may show a password
+	return p.finish(), nil
+}
+
+// pass is one lint run over one configuration.
+type pass struct {
+	target   *schema.Schema
+	latest   *schema.Schema // the newest schema, to tell "not yet" from "never"
+	cfg      *parse.Config
+	rules    map[string]Rule
+	disabled map[string]bool
+	diags    []Diagnostic
+}
+
+func newPass(opt Options) (*pass, error) {
+	v := opt.Target
+	if v == 0 {
+		v = schema.DefaultVersion
+	}
+	target, err := schema.For(v)
+	if err != nil {
+		return nil, err
+	}
+	p := &pass{target: target, latest: schema.MustFor(schema.IIS10), rules: map[string]Rule{}, disabled: map[string]bool{}}
+	for _, r := range Rules() {
+		p.rules[r.ID] = r
+	}
+	for _, id := range opt.Disable {
+		r, ok := Lookup(id)
+		if !ok {
+			return nil, fmt.Errorf("--disable: unknown rule %q", id)
+		}
+		p.disabled[r.ID] = true
+	}
+	return p, nil
+}
+
+// parseError turns a reader or resolution error into a finding; other errors (an
+// unreadable configSource file, say) are returned.
+func (p *pass) parseError(err error) error {
+	var pe *parse.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	rule := RuleMalformedXML
+	if pe.Kind == parse.ErrConfigSource {
+		rule = RuleConfigSource
+	}
+	p.diags = append(p.diags, Diagnostic{
+		File: pe.Pos.File, Line: pe.Pos.Line, Column: pe.Pos.Col,
+		Severity: p.rules[rule].Severity, Rule: rule, Message: pe.Msg,
+	})
+	return nil
+}
+
+// report records a finding of rule at pos in doc (which gives the source line).
+func (p *pass) report(rule string, doc *parse.Document, pos parse.Pos, fix, format string, args ...any) {
+	r, ok := p.rules[rule]
+	if !ok {
+		panic("validate: unknown rule " + rule)
+	}
+	d := Diagnostic{
+		File: pos.File, Line: pos.Line, Column: pos.Col,
+		Severity: r.Severity, Rule: rule, Message: fmt.Sprintf(format, args...), Fix: fix,
+	}
+	if doc != nil {
+		d.SourceLine = doc.Line(pos.Line)
+	}
+	p.diags = append(p.diags, d)
+}
+
+func (p *pass) finish() []Diagnostic {
+	out := p.diags[:0]
+	for _, d := range p.diags {
+		if !p.disabled[d.Rule] {
+			out = append(out, d)
+		}
+	}
+	Sort(out)
+	return out
+}

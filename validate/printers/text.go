@@ -1,0 +1,177 @@
+package printers
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/poolctl/poolctl/validate"
+)
+
+// ANSI SGR sequences of the text format's colours.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+// indent starts the lines that belong to a diagnostic: its source line, the
+// caret under it and the fix.
+const indent = "    "
+
+// textPrinter writes one "file:line:col: severity RULE: message" line per
+// diagnostic, like compilers do, with the source line, a caret under the
+// column and the suggested fix below it, and a summary line at the end.
+type textPrinter struct {
+	color bool
+}
+
+// Print implements Printer.
+func (p textPrinter) Print(w io.Writer, ds []validate.Diagnostic, s validate.Summary) error {
+	bw := bufio.NewWriter(w)
+	for _, d := range ds {
+		p.diagnostic(bw, d)
+	}
+	if len(ds) > 0 {
+		bw.WriteByte('\n')
+	}
+	bw.WriteString(summaryLine(s))
+	bw.WriteByte('\n')
+	return bw.Flush() // bufio.Writer keeps the first write error
+}
+
+// diagnostic writes d. Text that comes from the linted file is passed through
+// sanitize, so that a hostile file cannot send escape sequences to the terminal.
+func (p textPrinter) diagnostic(w *bufio.Writer, d validate.Diagnostic) {
+	loc, sev, caret, fix := sanitize(location(d))+":", d.Severity.String(), "^", "fix:"
+	if p.color {
+		c := severityColor(d.Severity)
+		loc = ansiBold + loc + ansiReset
+		sev = c + sev + ansiReset
+		caret = c + caret + ansiReset
+		fix = ansiGreen + fix + ansiReset
+	}
+	w.WriteString(loc + " " + sev + " " + sanitize(d.Rule) + ": " + sanitize(d.Message) + "\n")
+	if d.SourceLine != "" {
+		line := sanitize(d.SourceLine)
+		w.WriteString(indent + line + "\n")
+		// The caret may point just past the end of the line (at a missing
+		// quote, say), not further.
+		if d.Column > 0 && d.Column <= utf8.RuneCountInString(line)+1 {
+			w.WriteString(indent + caretPadding(line, d.Column) + caret + "\n")
+		}
+	}
+	if d.Fix != "" {
+		w.WriteString(indent + fix + " " + sanitize(d.Fix) + "\n")
+	}
+}
+
+// location formats where d is as "file:line:col", leaving out a line or column
+// that is not known (zero), like go/token.Position does; "-" when nothing is.
+func location(d validate.Diagnostic) string {
+	s := d.File
+	if d.Line > 0 {
+		if s != "" {
+			s += ":"
+		}
+		s += strconv.Itoa(d.Line)
+		if d.Column > 0 {
+			s += ":" + strconv.Itoa(d.Column)
+		}
+	}
+	if s == "" {
+		s = "-"
+	}
+	return s
+}
+
+// caretPadding returns what goes before the caret that points at column col
+// (1-based, in runes) of line: a tab for each tab of the line, so that the
+// caret lines up whatever the terminal's tab width, and a space for any other
+// rune.
+func caretPadding(line string, col int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range line {
+		if n >= col-1 {
+			break
+		}
+		if r == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+		n++
+	}
+	for ; n < col-1; n++ {
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// sanitize replaces the control characters of s other than tab (C0, DEL and
+// C1, among them the ESC that starts terminal escape sequences) and its
+// invalid UTF-8 bytes with U+FFFD. Each replaced character or byte stays one
+// rune, so carets computed on the result still line up.
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' || 0x7f <= r && r < 0xa0 {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+// severityColor returns the colour of severity s: red errors, yellow warnings
+// and cyan infos.
+func severityColor(s validate.Severity) string {
+	switch s {
+	case validate.Error:
+		return ansiRed
+	case validate.Warning:
+		return ansiYellow
+	case validate.Info:
+		return ansiCyan
+	}
+	return ""
+}
+
+// summaryLine returns "N errors, N warnings, N infos in N files", or "no
+// problems in N files" when s counts no diagnostic.
+func summaryLine(s validate.Summary) string {
+	files := count(s.Files, "file", "files")
+	if s.Errors == 0 && s.Warnings == 0 && s.Infos == 0 {
+		return "no problems in " + files
+	}
+	return count(s.Errors, "error", "errors") + ", " + count(s.Warnings, "warning", "warnings") + ", " +
+		count(s.Infos, "info", "infos") + " in " + files
+}
+
+// count returns n followed by the singular or the plural noun.
+func count(n int, singular, plural string) string {
+	if n == 1 {
+		return "1 " + singular
+	}
+	return strconv.Itoa(n) + " " + plural
+}
+
+// ColorEnabled reports whether text written to f may be coloured: f is a
+// terminal (a character device), NO_COLOR is unset or empty (see
+// https://no-color.org) and TERM is not "dumb". getenv looks up environment
+// variables; nil means os.Getenv.
+func ColorEnabled(f *os.File, getenv func(string) string) bool {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" || f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

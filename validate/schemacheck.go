@@ -1,0 +1,1034 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/beevik/etree"
+
+	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/schema"
+)
+
+// checkSchema checks the server-level applicationPools and sites sections against the
+// target version's schema, as IIS does when it loads the configuration: where the
+// sections are (PC003), the elements and attributes they use (PC101, PC102, PC108,
+// PC109), their values (PC103, PC104, PC105, PC310), required attributes (PC106) and
+// collection keys (PC107).
+func checkSchema(p *pass) {
+	c := &schemaCheck{
+		p: p,
+		schemas: map[schema.Version]*schema.Schema{
+			p.target.Version: p.target,
+			p.latest.Version: p.latest,
+		},
+		keyGroups: map[*schema.Collection][][]*schema.Attribute{},
+	}
+	c.checkLocations()
+	c.checkSections(schema.ApplicationPoolsPath, p.cfg.PoolSections())
+	c.checkSections(schema.SitesPath, p.cfg.SiteSections())
+}
+
+// schemaCheck is checkSchema's state over one configuration.
+type schemaCheck struct {
+	p *pass
+	// schemas holds the schema of each version used so far; a value that the target
+	// rejects and the latest version accepts is looked up in the versions between.
+	schemas map[schema.Version]*schema.Schema
+	// keyGroups caches groupsOf by collection.
+	keyGroups map[*schema.Collection][][]*schema.Attribute
+}
+
+// schemaFor returns the schema of version v, built on first use.
+func (c *schemaCheck) schemaFor(v schema.Version) *schema.Schema {
+	s, ok := c.schemas[v]
+	if !ok {
+		s = schema.MustFor(v)
+		c.schemas[v] = s
+	}
+	return s
+}
+
+// checkedSections are the sections, by tag, that must be set at server level.
+var checkedSections = map[string]bool{"applicationPools": true, "sites": true}
+
+// checkLocations reports applicationPools and sites sections in a <location> for a
+// site or application: both sections are AppHostOnly. parse does not read them, so
+// nothing else checks their content.
+func (c *schemaCheck) checkLocations() {
+	doc := c.p.cfg.Doc
+	for _, loc := range doc.Root().ChildElements() {
+		path, _ := exactAttr(loc, "path")
+		if loc.FullTag() != "location" || path == "" || path == "." {
+			continue
+		}
+		for _, group := range loc.ChildElements() {
+			if group.FullTag() != "system.applicationHost" {
+				continue
+			}
+			for _, sec := range group.ChildElements() {
+				if tag := sec.FullTag(); checkedSections[tag] {
+					c.p.report(RuleMisplacedSection, doc, doc.Pos(sec),
+						`move the section to <system.applicationHost> outside any <location>, or into <location path="">`,
+						"<%s> in <location path=%q>: the section is AppHostOnly and may only be set at server level (no <location>, or path \"\" or \".\")",
+						tag, path)
+				}
+			}
+		}
+	}
+}
+
+// checkSections checks every server-level occurrence of the section at path. IIS
+// allows one occurrence; later ones are reported and checked all the same. Keys of the
+// section's top collection (pool names, site names and ids) must be unique across all
+// occurrences.
+func (c *schemaCheck) checkSections(path string, refs []*parse.SectionRef) {
+	sec := c.p.target.Section(path)
+	if sec == nil || len(refs) == 0 {
+		return
+	}
+	var latest *schema.Element
+	if l := c.p.latest.Section(path); l != nil {
+		latest = l.Root
+	}
+	keys := c.newKeyIndex(sec.Root.Collection)
+	for i, ref := range refs {
+		if i > 0 {
+			c.reportSecondSection(ref, refs[0])
+		}
+		w := &walker{c: c, doc: ref.Doc, root: ref.Element, section: path}
+		w.element(node{x: ref.Element, se: sec.Root, le: latest}, keys)
+	}
+}
+
+// reportSecondSection reports ref, a second (or later) occurrence of first's section.
+func (c *schemaCheck) reportSecondSection(ref, first *parse.SectionRef) {
+	doc, pos := sectionPos(c.p.cfg, ref)
+	_, firstPos := sectionPos(c.p.cfg, first)
+	c.p.report(RuleMisplacedSection, doc, pos, "merge its content into the first occurrence and remove this one",
+		"second <%s> section at server level; the first is at %s (IIS allows the section once)",
+		ref.Element.FullTag(), posRef(pos, firstPos))
+}
+
+// sectionPos returns where a section occurrence is written in the main file: its
+// element, or the element that names its configSource file.
+func sectionPos(cfg *parse.Config, ref *parse.SectionRef) (*parse.Document, parse.Pos) {
+	if ref.Source != nil {
+		return cfg.Doc, cfg.Doc.Pos(ref.Source)
+	}
+	return ref.Doc, ref.Doc.Pos(ref.Element)
+}
+
+// posRef names the position at in a message about something at from: "line:col" in
+// the same file, "file:line:col" in another.
+func posRef(from, at parse.Pos) string {
+	if from.File == at.File {
+		return strconv.Itoa(at.Line) + ":" + strconv.Itoa(at.Col)
+	}
+	return at.String()
+}
+
+// generalAttributes are the attributes IIS's configuration system accepts on every
+// element besides those the schema declares: the locking attributes of the "General
+// Attributes Inherited by IIS Configuration" reference. configSource, the other
+// general attribute, is resolved by package parse.
+var generalAttributes = map[string]bool{
+	"lockAttributes":          true,
+	"lockAllAttributesExcept": true,
+	"lockElements":            true,
+	"lockAllElementsExcept":   true,
+	"lockItem":                true,
+}
+
+// walker checks the elements of one section occurrence.
+type walker struct {
+	c    *schemaCheck
+	doc  *parse.Document
+	root *etree.Element // the section's element, where element paths start
+	// section is the section's path, to find its elements in other versions.
+	section string
+}
+
+// nodeKind says what an element is to the collection of its parent.
+type nodeKind int
+
+// The kinds of node.
+const (
+	// plainNode is the section's element, a child element or a collection item.
+	plainNode nodeKind = iota
+	// removeNode is a collection's remove directive: its attributes are the key.
+	removeNode
+	// clearNode is a collection's clear directive: it has no attributes.
+	clearNode
+)
+
+// node is an element of the document being checked, with its declaration in the
+// target schema and in the latest one.
+type node struct {
+	x  *etree.Element
+	se *schema.Element // the target's declaration; for directives, the collection's item
+	le *schema.Element // the latest version's declaration, or nil
+	// kind says whether x is a remove or clear directive.
+	kind nodeKind
+	// label names x when it is a collection item that itemLabels knows.
+	label itemLabel
+	// outer is the scope of messages about x itself; scope the scope of messages about
+	// its attributes and descendants: `pool "Shop"`, `site "S", application "/"` or "".
+	outer, scope string
+	// path is x's dotted path from its scope's element, ending in a dot:
+	// "processModel.", "recycling.periodicRestart.schedule[].", or "".
+	path string
+}
+
+// prefix returns the start of a message about the node's attributes: the scope
+// followed by ": ", or "".
+func (n node) prefix() string { return scopePrefix(n.scope) }
+
+// outerPrefix returns the start of a message about the node itself.
+func (n node) outerPrefix() string { return scopePrefix(n.outer) }
+
+// subject returns the start of a message about the value of the node's attribute:
+// `pool "Shop": processModel.idleTimeout "00:30:30"`, or `pool name "Shop/Checkout"`
+// for the attribute that names the scope.
+func (n node) subject(name, text string) string {
+	if n.label.key == name && n.path == "" {
+		return fmt.Sprintf("%s%s %s %q", n.outerPrefix(), n.label.name, name, text)
+	}
+	return fmt.Sprintf("%s%s%s %q", n.prefix(), n.path, name, text)
+}
+
+// described returns how messages name the node's element: `site "Default Web Site"`
+// for an item its key names, else `<add> in <schedule>` after the outer scope.
+func (n node) described() string {
+	if n.label.key != "" {
+		if _, ok := exactAttr(n.x, n.label.key); ok {
+			return n.scope
+		}
+	}
+	return fmt.Sprintf("%s<%s> in <%s>", n.outerPrefix(), n.x.FullTag(), parentTag(n.x))
+}
+
+// scopePrefix returns scope followed by ": ", or "" for the empty scope.
+func scopePrefix(scope string) string {
+	if scope == "" {
+		return ""
+	}
+	return scope + ": "
+}
+
+// element checks an element: its attributes, its required attributes, and its
+// children. keys tracks the keys of its collection; nil makes a fresh index when the
+// element has collection items.
+func (w *walker) element(n node, keys *keyIndex) {
+	w.attributes(n)
+	w.required(n)
+	if n.kind != plainNode {
+		w.directiveChildren(n)
+		return
+	}
+	w.children(n, keys)
+}
+
+// attributes checks each attribute of the node's element.
+func (w *walker) attributes(n node) {
+	for _, a := range n.x.Attr {
+		name := a.FullKey()
+		if generalAttributes[name] {
+			continue
+		}
+		sa := n.se.Attribute(name)
+		switch {
+		case n.kind == clearNode, n.kind == removeNode && (sa == nil || !isKey(sa)):
+			w.directiveAttribute(n, name)
+		case sa == nil:
+			w.unknownAttribute(n, name)
+		default:
+			w.value(n, sa, name, a.Value)
+		}
+	}
+}
+
+// isKey reports whether a is part of its collection's key.
+func isKey(a *schema.Attribute) bool { return a.UniqueKey || a.CombinedKey }
+
+// unknownAttribute reports an attribute the target does not declare: PC108 when the
+// latest version declares it, else PC102 unless the element is only partly modelled.
+func (w *walker) unknownAttribute(n node, name string) {
+	if la := latestAttribute(n, name); la != nil && la.Since > w.target() {
+		pos, _ := w.doc.AttrPos(n.x, name)
+		w.c.p.report(RuleNotInTarget, w.doc, pos, w.newerFix(la.Since, "remove the attribute"),
+			"%s%s%s needs %s or later (target %s)", n.prefix(), n.path, name, iisName(la.Since), w.target())
+		return
+	}
+	if n.se.Partial {
+		return
+	}
+	pos, _ := w.doc.AttrPos(n.x, name)
+	w.c.p.report(RuleUnknownAttribute, w.doc, pos, didYouMean(name, attributeNames(n.se), ""),
+		"%sunrecognized attribute %q on <%s> (attribute names are case-sensitive)", n.prefix(), name, n.x.FullTag())
+}
+
+// directiveAttribute reports an attribute a <remove> or <clear/> does not take.
+func (w *walker) directiveAttribute(n node, name string) {
+	pos, _ := w.doc.AttrPos(n.x, name)
+	if n.kind == clearNode {
+		w.c.p.report(RuleUnknownAttribute, w.doc, pos, "remove the attribute",
+			"%sunrecognized attribute %q on <%s>, which takes no attributes", n.outerPrefix(), name, n.x.FullTag())
+		return
+	}
+	keys := keyNames(n.se)
+	w.c.p.report(RuleUnknownAttribute, w.doc, pos, didYouMean(name, keys, "remove the attribute"),
+		"%sunrecognized attribute %q on <%s>, which takes only the key (%s)", n.outerPrefix(), name, n.x.FullTag(), strings.Join(keys, ", "))
+}
+
+// latestAttribute returns the latest version's declaration of the node's attribute,
+// or nil.
+func latestAttribute(n node, name string) *schema.Attribute {
+	if n.le == nil {
+		return nil
+	}
+	return n.le.Attribute(name)
+}
+
+// attributeNames returns the names of e's attributes, in declaration order.
+func attributeNames(e *schema.Element) []string {
+	names := make([]string, len(e.Attributes))
+	for i, a := range e.Attributes {
+		names[i] = a.Name
+	}
+	return names
+}
+
+// keyNames returns the names of a collection item's key attributes.
+func keyNames(item *schema.Element) []string {
+	var names []string
+	for _, a := range item.Attributes {
+		if isKey(a) {
+			names = append(names, a.Name)
+		}
+	}
+	return names
+}
+
+// required reports required attributes the element lacks; a <remove> needs the
+// collection's key.
+func (w *walker) required(n node) {
+	for _, a := range n.se.Attributes {
+		var need bool
+		switch n.kind {
+		case plainNode:
+			need = a.Required
+		case removeNode:
+			need = isKey(a)
+		}
+		if _, ok := exactAttr(n.x, a.Name); need && !ok {
+			w.c.p.report(RuleMissingRequired, w.doc, w.doc.Pos(n.x), fmt.Sprintf("add %s=\"...\"", a.Name),
+				"%s has no %s attribute, which IIS requires", n.described(), a.Name)
+		}
+	}
+}
+
+// exactAttr returns the value of e's attribute with exactly the given name (etree's
+// SelectAttr would also match a prefixed name).
+func exactAttr(e *etree.Element, name string) (string, bool) {
+	for _, a := range e.Attr {
+		if a.Space == "" && a.Key == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// parentTag returns the tag of e's parent element, or "".
+func parentTag(e *etree.Element) string {
+	if p := e.Parent(); p != nil {
+		return p.FullTag()
+	}
+	return ""
+}
+
+// children checks the child elements of a node: collection directives, declared child
+// elements (once each) and unknown elements, which are not descended into.
+func (w *walker) children(n node, keys *keyIndex) {
+	seen := map[string]*etree.Element{}
+	for _, x := range n.x.ChildElements() {
+		tag := x.FullTag()
+		if kind, ok := directiveKind(n.se.Collection, tag); ok {
+			if keys == nil {
+				keys = w.c.newKeyIndex(n.se.Collection)
+			}
+			w.directive(n, keys, x, kind)
+			continue
+		}
+		ce := n.se.Element(tag)
+		if ce == nil {
+			w.unknownElement(n, x, tag)
+			continue
+		}
+		if first, dup := seen[tag]; dup {
+			w.c.p.report(RuleDuplicateElement, w.doc, w.doc.Pos(x), "merge it into the first one and remove this one",
+				"%sduplicate <%s> in <%s>; the first is at %s (IIS allows one)",
+				n.prefix(), tag, n.x.FullTag(), posRef(w.doc.Pos(x), w.doc.Pos(first)))
+		} else {
+			seen[tag] = x
+		}
+		w.element(node{x: x, se: ce, le: latestChild(n.le, tag), outer: n.scope, scope: n.scope, path: n.path + tag + "."}, nil)
+	}
+}
+
+// directiveChildren reports the child elements of a <remove> or <clear/>, which take
+// none.
+func (w *walker) directiveChildren(n node) {
+	for _, x := range n.x.ChildElements() {
+		w.c.p.report(RuleUnknownElement, w.doc, w.doc.Pos(x), "remove the element",
+			"%sunrecognized element <%s> in <%s>, which takes no child elements", n.outerPrefix(), x.FullTag(), n.x.FullTag())
+	}
+}
+
+// directiveKind says whether tag is one of the collection's add, remove and clear
+// directives, and which.
+func directiveKind(c *schema.Collection, tag string) (nodeKind, bool) {
+	switch {
+	case c == nil:
+		return 0, false
+	case tag == c.AddElement:
+		return plainNode, true
+	case c.RemoveElement != "" && tag == c.RemoveElement:
+		return removeNode, true
+	case c.ClearElement != "" && tag == c.ClearElement:
+		return clearNode, true
+	}
+	return 0, false
+}
+
+// latestChild returns the latest version's declaration of a child element or
+// collection item, or nil.
+func latestChild(le *schema.Element, tag string) *schema.Element {
+	if le == nil {
+		return nil
+	}
+	return childDecl(le, tag)
+}
+
+// childDecl returns the declaration of e's child tag: a child element, or the item of
+// e's collection for its add and remove directives.
+func childDecl(e *schema.Element, tag string) *schema.Element {
+	if c := e.Collection; c != nil && (tag == c.AddElement || c.RemoveElement != "" && tag == c.RemoveElement) {
+		return c.Item
+	}
+	return e.Element(tag)
+}
+
+// directive checks a collection directive of n's collection and records its effect
+// on the collection's keys.
+func (w *walker) directive(n node, keys *keyIndex, x *etree.Element, kind nodeKind) {
+	coll := n.se.Collection
+	child := node{x: x, se: coll.Item, le: latestChild(n.le, x.FullTag()), kind: kind, outer: n.scope, scope: n.scope}
+	if n.path != "" {
+		child.path = strings.TrimSuffix(n.path, ".") + "[]."
+	}
+	label := itemLabels[n.x.FullTag()+"/"+coll.AddElement]
+	if kind == plainNode {
+		child.label = label
+	}
+	if kind == plainNode && label.key != "" {
+		child.scope, child.path = joinScope(n.scope, itemScope(label, x)), ""
+	}
+	w.element(child, nil)
+	switch kind {
+	case plainNode:
+		keys.add(w, n, x, label.itemName(coll.AddElement))
+	case removeNode:
+		keys.remove(x)
+	case clearNode:
+		keys.clear()
+	}
+}
+
+// itemLabel names the items of a collection in messages.
+type itemLabel struct {
+	// name is what an item is: "pool", "schedule entry".
+	name string
+	// key is the attribute that names an item in the scope of messages about its
+	// attributes and children, or "" when such messages keep the collection's scope
+	// and give the item's path instead.
+	key string
+}
+
+// itemName returns the label's name, or the item's tag when there is no label.
+func (l itemLabel) itemName(tag string) string {
+	if l.name == "" {
+		return "<" + tag + ">"
+	}
+	return l.name
+}
+
+// itemLabels are the labels of collection items, by "collection element/item tag".
+var itemLabels = map[string]itemLabel{
+	"applicationPools/add":         {"pool", "name"},
+	"schedule/add":                 {"schedule entry", ""},
+	"environmentVariables/add":     {"environment variable", ""},
+	"sites/site":                   {"site", "name"},
+	"bindings/binding":             {"binding", ""},
+	"site/application":             {"application", "path"},
+	"application/virtualDirectory": {"virtual directory", "path"},
+}
+
+// itemScope names one item for the scope of messages: `pool "Shop"`.
+func itemScope(l itemLabel, x *etree.Element) string {
+	if v, ok := exactAttr(x, l.key); ok {
+		return fmt.Sprintf("%s %q", l.name, v)
+	}
+	return fmt.Sprintf("%s (no %s)", l.name, l.key)
+}
+
+// joinScope nests the scope inner in outer: `site "S", application "/"`.
+func joinScope(outer, inner string) string {
+	if outer == "" {
+		return inner
+	}
+	return outer + ", " + inner
+}
+
+// unknownElement reports a child element the target does not declare: PC108 when the
+// latest version declares it, else PC101 unless the parent is only partly modelled.
+func (w *walker) unknownElement(n node, x *etree.Element, tag string) {
+	if n.le != nil {
+		if le := n.le.Element(tag); le != nil && le.Since > w.target() {
+			w.c.p.report(RuleNotInTarget, w.doc, w.doc.Pos(x), w.newerFix(le.Since, "remove the element"),
+				"%s%s%s needs %s or later (target %s)", n.prefix(), n.path, tag, iisName(le.Since), w.target())
+			return
+		}
+	}
+	if n.se.Partial {
+		return
+	}
+	allowed := childNames(n.se)
+	msg := fmt.Sprintf("%sunrecognized element <%s> in <%s>, which takes %s", n.prefix(), tag, n.x.FullTag(), tagList(allowed))
+	if hasFold(allowed, tag) {
+		msg += " (element names are case-sensitive)"
+	}
+	w.c.p.report(RuleUnknownElement, w.doc, w.doc.Pos(x), didYouMean(tag, allowed, "remove the element"), "%s", msg)
+}
+
+// childNames returns the element names e takes: its collection's directives, then its
+// child elements.
+func childNames(e *schema.Element) []string {
+	var names []string
+	if c := e.Collection; c != nil {
+		for _, d := range []string{c.AddElement, c.RemoveElement, c.ClearElement} {
+			if d != "" {
+				names = append(names, d)
+			}
+		}
+	}
+	for _, c := range e.Elements {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+// tagList formats names as "<a>, <b> and <c>", or "no child elements".
+func tagList(names []string) string {
+	if len(names) == 0 {
+		return "no child elements"
+	}
+	tags := make([]string, len(names))
+	for i, n := range names {
+		tags[i] = "<" + n + ">"
+	}
+	if len(tags) == 1 {
+		return tags[0]
+	}
+	return strings.Join(tags[:len(tags)-1], ", ") + " and " + tags[len(tags)-1]
+}
+
+// hasFold reports whether one of names equals name but for letter case.
+func hasFold(names []string, name string) bool {
+	for _, n := range names {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// target returns the target version.
+func (w *walker) target() schema.Version { return w.c.p.target.Version }
+
+// newerFix suggests what to do about something that needs version v.
+func (w *walker) newerFix(v schema.Version, otherwise string) string {
+	return fmt.Sprintf("%s, or lint with --target %s if every server runs %s or later", otherwise, v, iisName(v))
+}
+
+// iisName returns a version as prose spells it: "IIS 8.5", "IIS 10".
+func iisName(v schema.Version) string { return "IIS " + strings.TrimPrefix(v.String(), "iis") }
+
+// value checks one attribute value: its type (PC103), its validator (PC104, PC105),
+// whether a later version would accept it (PC108) and its spelling (PC310).
+func (w *walker) value(n node, a *schema.Attribute, name, text string) {
+	v, err := a.Parse(text)
+	rule := RuleInvalidValue
+	if err == nil {
+		err = a.Validate(v)
+		rule = validationRule(a.Validation)
+	}
+	if err == nil {
+		w.spelling(n, a, name, v)
+		return
+	}
+	subject := n.subject(name, text)
+	if since, ok := w.acceptedSince(n, name, text); ok {
+		pos, _ := w.doc.AttrValuePos(n.x, name)
+		w.c.p.report(RuleNotInTarget, w.doc, pos, w.newerFix(since, "use a value "+w.target().String()+" accepts"),
+			"%s%s needs %s or later (target %s)", subject, w.valueNote(n, name, text), iisName(since), w.target())
+		return
+	}
+	offset := -1
+	var ve *schema.ValueError
+	if errors.As(err, &ve) {
+		offset = ve.Offset
+	}
+	w.c.p.report(rule, w.doc, valuePos(w.doc, n.x, name, text, offset), valueFix(a, text), "%s%s", subject, describeValueError(a, text, err))
+}
+
+// validationRule returns the rule of a value its validator rejects.
+func validationRule(val *schema.Validation) string {
+	if val != nil && (val.Kind == schema.IntegerRange || val.Kind == schema.TimeSpanRange) {
+		return RuleOutOfRange
+	}
+	return RuleInvalidString
+}
+
+// describeValueError turns a parse or validation error into the end of a message that starts
+// with the attribute and its quoted value.
+func describeValueError(a *schema.Attribute, text string, err error) string {
+	msg := err.Error()
+	var ve *schema.ValueError
+	if errors.As(err, &ve) {
+		msg = ve.Msg
+	}
+	switch {
+	case a.Type == schema.Enum && strings.HasPrefix(msg, "enum "):
+		return " " + strings.TrimPrefix(msg, "enum ")
+	case strings.HasPrefix(msg, "must "):
+		return " " + msg
+	case strings.HasPrefix(msg, "not "), strings.HasPrefix(msg, "out of "):
+		return " is " + msg
+	case a.Type == schema.TimeSpanType:
+		return " is not a timeSpan ([-][d.]hh:mm:ss[.fffffff]): " + strings.TrimPrefix(msg, fmt.Sprintf("timespan %q: ", text))
+	}
+	return ": " + msg
+}
+
+// valueFix suggests a replacement for a value of the wrong type: the closest enum name.
+func valueFix(a *schema.Attribute, text string) string {
+	if a.Type != schema.Enum {
+		return ""
+	}
+	names := make([]string, len(a.Enum))
+	for i, e := range a.Enum {
+		names[i] = e.Name
+	}
+	return didYouMean(text, names, "")
+}
+
+// acceptedSince returns the oldest version after the target whose schema accepts text
+// for the node's attribute, when the latest version accepts it.
+func (w *walker) acceptedSince(n node, name, text string) (schema.Version, bool) {
+	la := latestAttribute(n, name)
+	if la == nil {
+		return 0, false
+	}
+	if _, err := la.ParseAndValidate(text); err != nil {
+		return 0, false
+	}
+	tags := tagPath(w.root, n.x)
+	for _, v := range schema.Versions() {
+		if v <= w.target() {
+			continue
+		}
+		if a := w.attributeIn(v, tags, name); a != nil {
+			if _, err := a.ParseAndValidate(text); err == nil {
+				return v, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// attributeIn returns version v's declaration of the attribute name of the element at
+// tags (from the section's element), or nil.
+func (w *walker) attributeIn(v schema.Version, tags []string, name string) *schema.Attribute {
+	sec := w.c.schemaFor(v).Section(w.section)
+	if sec == nil {
+		return nil
+	}
+	e := sec.Root
+	for _, t := range tags {
+		if e = childDecl(e, t); e == nil {
+			return nil
+		}
+	}
+	return e.Attribute(name)
+}
+
+// tagPath returns the tags of the elements from below root down to x.
+func tagPath(root, x *etree.Element) []string {
+	var tags []string
+	for e := x; e != nil && e != root; e = e.Parent() {
+		tags = append(tags, e.FullTag())
+	}
+	for i, j := 0, len(tags)-1; i < j; i, j = i+1, j-1 {
+		tags[i], tags[j] = tags[j], tags[i]
+	}
+	return tags
+}
+
+// valueNotes explain values whose meaning is not obvious from the text, by
+// "attribute=canonical value".
+var valueNotes = map[string]string{
+	"maxProcesses=0": "one worker per NUMA node",
+}
+
+// valueNote returns " (what the value means)" for values valueNotes explains.
+func (w *walker) valueNote(n node, name, text string) string {
+	la := latestAttribute(n, name)
+	if la == nil {
+		return ""
+	}
+	v, err := la.Parse(text)
+	if err != nil {
+		return ""
+	}
+	if note, ok := valueNotes[name+"="+v.String()]; ok {
+		return " (" + note + ")"
+	}
+	return ""
+}
+
+// spelling reports an enum, flags or bool value not written as the schema spells it.
+func (w *walker) spelling(n node, a *schema.Attribute, name string, v schema.Value) {
+	if v.Spelling == schema.Exact {
+		return
+	}
+	canon := v.String()
+	pos, _ := w.doc.AttrValuePos(n.x, name)
+	fix := fmt.Sprintf("%s=%q", name, canon)
+	subject := n.subject(name, v.Text)
+	switch {
+	case v.Spelling == schema.OtherCase:
+		w.c.p.report(RuleNonCanonical, w.doc, pos, fix,
+			"%s is spelled %q in the schema; IIS matches it case-insensitively", subject, canon)
+	case a.Type == schema.Enum:
+		w.c.p.report(RuleNonCanonical, w.doc, pos, fix,
+			"%s is the number of %q; write the name (whether IIS accepts numbers is not documented)", subject, canon)
+	default:
+		w.c.p.report(RuleNonCanonical, w.doc, pos, fix,
+			"%s gives flags by number; the schema spells them %q (whether IIS accepts numbers is not documented)", subject, canon)
+	}
+}
+
+// valuePos returns the position of the character at byte offset in the attribute's
+// value text, or of the value's start when offset is not positive or the value's
+// source cannot be followed that far on its line. The value text is the decoded value:
+// an entity or character reference in the source stands for one character of it.
+func valuePos(doc *parse.Document, x *etree.Element, name, text string, offset int) parse.Pos {
+	pos, ok := doc.AttrValuePos(x, name)
+	if !ok || offset <= 0 || offset > len(text) {
+		return pos
+	}
+	line := doc.Line(pos.Line)
+	start := 0
+	for col := 1; col < pos.Col && start < len(line); col++ {
+		_, size := utf8.DecodeRuneInString(line[start:])
+		start += size
+	}
+	raw := line[start:]
+	rawBytes, runes := 0, 0
+	for i := 0; i < offset; {
+		if rawBytes >= len(raw) {
+			return pos
+		}
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		step := 1
+		if raw[rawBytes] == '&' {
+			if semi := strings.IndexByte(raw[rawBytes:], ';'); semi > 0 {
+				step = semi + 1
+			}
+		} else {
+			_, step = utf8.DecodeRuneInString(raw[rawBytes:])
+		}
+		runes += utf8.RuneCountInString(raw[rawBytes : rawBytes+step])
+		rawBytes += step
+	}
+	pos.Col += runes
+	pos.Offset += rawBytes
+	return pos
+}
+
+// didYouMean suggests the name closest to name among names: one that differs only in
+// letter case, else one within an edit distance of 2 (and less than name's length).
+// It returns otherwise when no name is close.
+func didYouMean(name string, names []string, otherwise string) string {
+	for _, n := range names {
+		if strings.EqualFold(n, name) {
+			return "did you mean " + n + "?"
+		}
+	}
+	best, bestDist := "", 3
+	for _, n := range names {
+		if d := editDistance(name, n); d < bestDist && d < utf8.RuneCountInString(name) {
+			best, bestDist = n, d
+		}
+	}
+	if best == "" {
+		return otherwise
+	}
+	return "did you mean " + best + "?"
+}
+
+// editDistance returns the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// keyIndex tracks the keys of one collection level, to find duplicates: the items
+// added so far, less those a <remove> or <clear/> of the same level dropped. Each
+// unique key attribute is a key of its own (a site's name and its id are each unique);
+// the combined key attributes together are one key.
+type keyIndex struct {
+	// groups are the keys, as groupsOf returns them.
+	groups [][]*schema.Attribute
+	// seen holds, per group, the items added by normalized key; a nil map is empty.
+	seen []map[string][]keyed
+	// allowDuplicates turns the index off for collections that allow duplicates.
+	allowDuplicates bool
+}
+
+// keyed is a collection item with the text of one group's key attributes.
+type keyed struct {
+	texts []string        // the key attributes' values, in the group's order
+	x     *etree.Element  // the item's element
+	doc   *parse.Document // the document that holds x
+}
+
+// newKeyIndex returns an empty index for the collection coll, which may be nil.
+func (c *schemaCheck) newKeyIndex(coll *schema.Collection) *keyIndex {
+	if coll == nil || coll.Item == nil {
+		return &keyIndex{}
+	}
+	groups := c.groupsOf(coll)
+	return &keyIndex{groups: groups, seen: make([]map[string][]keyed, len(groups)), allowDuplicates: coll.AllowDuplicates}
+}
+
+// groupsOf returns the keys of a collection's items: each unique key attribute alone,
+// and the combined key attributes together.
+func (c *schemaCheck) groupsOf(coll *schema.Collection) [][]*schema.Attribute {
+	if g, ok := c.keyGroups[coll]; ok {
+		return g
+	}
+	var groups [][]*schema.Attribute
+	var combined []*schema.Attribute
+	for _, a := range coll.Key() {
+		if a.UniqueKey {
+			groups = append(groups, []*schema.Attribute{a})
+		} else {
+			combined = append(combined, a)
+		}
+	}
+	if len(combined) > 0 {
+		groups = append(groups, combined)
+	}
+	c.keyGroups[coll] = groups
+	return groups
+}
+
+// clear forgets every item, as <clear/> does.
+func (k *keyIndex) clear() {
+	for i := range k.seen {
+		k.seen[i] = nil
+	}
+}
+
+// add records the item x of parent's collection and reports it when an item with the
+// same key is already there. An item that lacks a key attribute is not recorded:
+// PC106 reports it.
+func (k *keyIndex) add(w *walker, parent node, x *etree.Element, itemName string) {
+	if k.allowDuplicates {
+		return
+	}
+	for gi, g := range k.groups {
+		texts, ok := keyTexts(x, g)
+		if !ok {
+			continue
+		}
+		norm := normalKey(g, texts)
+		if first, dup := k.find(gi, norm, g, texts); dup {
+			w.reportDuplicateKey(parent, x, itemName, g, texts, first)
+			continue
+		}
+		if k.seen[gi] == nil {
+			k.seen[gi] = map[string][]keyed{}
+		}
+		k.seen[gi][norm] = append(k.seen[gi][norm], keyed{texts: texts, x: x, doc: w.doc})
+	}
+}
+
+// find returns the item of group gi with the same key as texts.
+func (k *keyIndex) find(gi int, norm string, g []*schema.Attribute, texts []string) (keyed, bool) {
+	for _, it := range k.seen[gi][norm] {
+		if sameKey(g, it.texts, texts) {
+			return it, true
+		}
+	}
+	return keyed{}, false
+}
+
+// remove forgets the item a <remove> names.
+func (k *keyIndex) remove(x *etree.Element) {
+	for gi, g := range k.groups {
+		texts, ok := keyTexts(x, g)
+		if !ok {
+			continue
+		}
+		norm := normalKey(g, texts)
+		items := k.seen[gi][norm]
+		for i, it := range items {
+			if sameKey(g, it.texts, texts) {
+				k.seen[gi][norm] = append(items[:i:i], items[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+// keyTexts returns the values of x's key attributes g; ok is false when one is missing.
+func keyTexts(x *etree.Element, g []*schema.Attribute) ([]string, bool) {
+	texts := make([]string, len(g))
+	for i, a := range g {
+		v, ok := exactAttr(x, a.Name)
+		if !ok {
+			return nil, false
+		}
+		texts[i] = v
+	}
+	return texts, true
+}
+
+// sameKey reports whether two items' keys are the same, attribute by attribute, as
+// parse.SameKey compares them.
+func sameKey(g []*schema.Attribute, a, b []string) bool {
+	for i, attr := range g {
+		if !parse.SameKey([]*schema.Attribute{attr}, a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// normalKey returns a text that is the same for keys sameKey finds the same, so that
+// an index lookup finds the candidates: strings case-folded unless case-sensitive,
+// typed values by value.
+func normalKey(g []*schema.Attribute, texts []string) string {
+	parts := make([]string, len(g))
+	for i, a := range g {
+		parts[i] = normalValue(a, texts[i])
+	}
+	return strings.Join(parts, "\x00")
+}
+
+// normalValue normalizes one key attribute's value for normalKey; a value that does
+// not parse stays as written.
+func normalValue(a *schema.Attribute, text string) string {
+	if a.Type == schema.String {
+		if a.CaseSensitive {
+			return text
+		}
+		return foldString(text)
+	}
+	v, err := a.Parse(text)
+	if err != nil {
+		return "text:" + text
+	}
+	switch a.Type {
+	case schema.TimeSpanType:
+		return strconv.FormatInt(v.Span.Ticks(), 10)
+	case schema.Bool:
+		return strconv.FormatBool(v.Bool)
+	}
+	return strconv.FormatInt(v.Int, 10)
+}
+
+// foldString maps each rune to the smallest rune of its simple case-folding orbit, so
+// that two strings strings.EqualFold finds equal fold to the same text.
+func foldString(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
+}
+
+// reportDuplicateKey reports the item x, whose key g equals that of first.
+func (w *walker) reportDuplicateKey(parent node, x *etree.Element, itemName string, g []*schema.Attribute, texts []string, first keyed) {
+	pos, _ := w.doc.AttrValuePos(x, g[0].Name)
+	firstPos, _ := first.doc.AttrValuePos(first.x, g[0].Name)
+	where := posRef(pos, firstPos)
+	detail := "already used at " + where
+	for i, a := range g {
+		if texts[i] != first.texts[i] {
+			detail = fmt.Sprintf("the same as %s at %s (%s)", keyText(g, first.texts), where, comparison(a))
+			break
+		}
+	}
+	w.c.p.report(RuleDuplicateKey, w.doc, pos, "remove one of the two entries, or change this one's key",
+		"%sduplicate %s %s: %s", parent.prefix(), itemName, keyText(g, texts), detail)
+}
+
+// keyText formats a key: `name "Shop"` or `protocol "http", bindingInformation "*:80:"`.
+func keyText(g []*schema.Attribute, texts []string) string {
+	parts := make([]string, len(g))
+	for i, a := range g {
+		parts[i] = fmt.Sprintf("%s %q", a.Name, texts[i])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// comparison says how IIS compares values of a key attribute.
+func comparison(a *schema.Attribute) string {
+	switch a.Type {
+	case schema.String:
+		return "compared case-insensitively"
+	case schema.TimeSpanType:
+		return "compared as times"
+	}
+	return "compared as numbers"
+}
