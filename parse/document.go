@@ -120,17 +120,25 @@ type leafOrigin struct {
 // originIndex finds the origin of a token by the token. It is built on first
 // use: WriteTo finds most origins without it.
 type originIndex struct {
-	once   sync.Once
-	elems  map[*etree.Element]int32
-	leaves map[etree.Token]int32
+	elemsOnce, leavesOnce sync.Once
+	elems                 map[*etree.Element]int32
+	leaves                map[etree.Token]int32
 }
 
 func (d *Document) buildIndex() {
-	d.index.once.Do(func() {
+	d.index.elemsOnce.Do(func() {
 		d.index.elems = make(map[*etree.Element]int32, d.elems.len())
 		for i := range d.elems.len() {
 			d.index.elems[d.elems.at(i).e] = int32(i)
 		}
+	})
+}
+
+// buildLeafIndex builds the index of texts, comments and processing instructions,
+// separately from the elements': positions of elements are asked for far more often,
+// and most leaves are the white space between elements.
+func (d *Document) buildLeafIndex() {
+	d.index.leavesOnce.Do(func() {
 		d.index.leaves = make(map[etree.Token]int32, d.leaves.len())
 		for i := range d.leaves.len() {
 			d.index.leaves[d.leaves.at(i).t] = int32(i)
@@ -151,7 +159,7 @@ func (d *Document) elemIndex(e *etree.Element) int {
 // leafIndex returns the index in d.leaves of the origin of t, or -1 when t
 // was created after reading.
 func (d *Document) leafIndex(t etree.Token) int {
-	d.buildIndex()
+	d.buildLeafIndex()
 	if i, ok := d.index.leaves[t]; ok {
 		return int(i)
 	}

@@ -93,10 +93,16 @@ func (p *Pool) Settings() []Setting {
 
 // Setting returns the effective value of the attribute at a dotted path such as
 // "processModel.idleTimeout"; ok is false when the target version has no such attribute.
+// It allocates nothing: checks call it for every pool.
 func (p *Pool) Setting(path string) (Setting, bool) {
-	elemPath, name := splitPath(path)
+	elemPath, name := path, path
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		elemPath, name = path[:i], path[i+1:]
+	} else {
+		elemPath = ""
+	}
 	se := p.cfg.Schema.Pool()
-	for _, seg := range elemPath {
+	for seg, rest := cutPath(elemPath); seg != ""; seg, rest = cutPath(rest) {
 		if se = se.Element(seg); se == nil {
 			return Setting{}, false
 		}
@@ -105,12 +111,37 @@ func (p *Pool) Setting(path string) (Setting, bool) {
 	if a == nil {
 		return Setting{}, false
 	}
-	return resolve(a, path, descend(p.layers(), elemPath)), true
+	if s, ok := settingIn(p.Element, p.Doc, FromPool, elemPath, a, path); ok {
+		return s, true
+	}
+	for i := len(p.cfg.defaults) - 1; i >= 0; i-- {
+		d := p.cfg.defaults[i]
+		if s, ok := settingIn(d.Element, d.Doc, FromPoolDefaults, elemPath, a, path); ok {
+			return s, true
+		}
+	}
+	return Setting{Path: path, Attr: a, Text: a.Default, Origin: FromSchema}, true
 }
 
-func splitPath(path string) ([]string, string) {
-	parts := strings.Split(path, ".")
-	return parts[:len(parts)-1], parts[len(parts)-1]
+// cutPath splits the first segment off a dotted path.
+func cutPath(path string) (seg, rest string) {
+	seg, rest, _ = strings.Cut(path, ".")
+	return seg, rest
+}
+
+// settingIn returns the attribute a of the element at elemPath beneath e, when set.
+func settingIn(e *etree.Element, doc *Document, o Origin, elemPath string, a *schema.Attribute, path string) (Setting, bool) {
+	for seg, rest := cutPath(elemPath); seg != "" && e != nil; seg, rest = cutPath(rest) {
+		e = e.SelectElement(seg)
+	}
+	if e == nil {
+		return Setting{}, false
+	}
+	at := e.SelectAttr(a.Name)
+	if at == nil {
+		return Setting{}, false
+	}
+	return Setting{Path: path, Attr: a, Text: at.Value, Origin: o, Element: e, Doc: doc}, true
 }
 
 // layer is one source of values, weakest first: each <applicationPoolDefaults> in

@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"github.com/beevik/etree"
+
 	"slices"
 	"strconv"
 	"strings"
@@ -128,4 +130,16 @@ func (d *Document) Line(n int) string {
 		end = int(d.lines.starts[n])
 	}
 	return strings.TrimRight(d.text[start:end], "\r\n")
+}
+
+// Comments calls f for every comment of the document as read, in document order, with
+// the position of its "<!--" and of its "-->". It needs no index: linters that look
+// for directives in comments call it on large files.
+func (d *Document) Comments(f func(c *etree.Comment, start, end Pos)) {
+	for i := range d.leaves.len() {
+		o := d.leaves.at(i)
+		if c, ok := o.t.(*etree.Comment); ok {
+			f(c, d.PosAt(int(o.start)), d.PosAt(int(o.end)-len("-->")))
+		}
+	}
 }

@@ -1,7 +1,11 @@
 package parse
 
 import (
+	"fmt"
+	"slices"
 	"testing"
+
+	"github.com/beevik/etree"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -128,5 +132,20 @@ func TestLine(t *testing.T) {
 		if got := doc.Line(n); got != want {
 			t.Errorf("Line(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+func TestComments(t *testing.T) {
+	doc, err := ReadBytes("c.config", []byte("<!--a-->\n<r>\n  <!-- b\n  c -->\n</r>"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	doc.Comments(func(c *etree.Comment, start, end Pos) {
+		got = append(got, fmt.Sprintf("%q %d:%d-%d:%d", c.Data, start.Line, start.Col, end.Line, end.Col))
+	})
+	want := []string{`"a" 1:1-1:6`, `" b\n  c " 3:3-4:5`}
+	if !slices.Equal(got, want) {
+		t.Errorf("Comments: got %q, want %q", got, want)
 	}
 }

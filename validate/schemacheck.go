@@ -822,8 +822,11 @@ func editDistance(a, b string) int {
 type keyIndex struct {
 	// groups are the keys, as groupsOf returns them.
 	groups [][]*schema.Attribute
-	// seen holds, per group, the items added by normalized key; a nil map is empty.
-	seen []map[string][]keyed
+	// small holds, per group, the items added while there are few of them; big holds
+	// them by normalized key once there are more than smallKeys (most collections,
+	// such as a pool's schedule, never need a map).
+	small [][]keyed
+	big   []map[string][]keyed
 	// allowDuplicates turns the index off for collections that allow duplicates.
 	allowDuplicates bool
 }
@@ -841,7 +844,7 @@ func (c *schemaCheck) newKeyIndex(coll *schema.Collection) *keyIndex {
 		return &keyIndex{}
 	}
 	groups := c.groupsOf(coll)
-	return &keyIndex{groups: groups, seen: make([]map[string][]keyed, len(groups)), allowDuplicates: coll.AllowDuplicates}
+	return &keyIndex{groups: groups, small: make([][]keyed, len(groups)), big: make([]map[string][]keyed, len(groups)), allowDuplicates: coll.AllowDuplicates}
 }
 
 // groupsOf returns the keys of a collection's items: each unique key attribute alone,
@@ -868,10 +871,13 @@ func (c *schemaCheck) groupsOf(coll *schema.Collection) [][]*schema.Attribute {
 
 // clear forgets every item, as <clear/> does.
 func (k *keyIndex) clear() {
-	for i := range k.seen {
-		k.seen[i] = nil
+	for i := range k.groups {
+		k.small[i], k.big[i] = nil, nil
 	}
 }
+
+// smallKeys is how many items a group holds in a slice before it moves them to a map.
+const smallKeys = 16
 
 // add records the item x of parent's collection and reports it when an item with the
 // same key is already there. An item that lacks a key attribute is not recorded:
@@ -885,21 +891,43 @@ func (k *keyIndex) add(w *walker, parent node, x *etree.Element, itemName string
 		if !ok {
 			continue
 		}
-		norm := normalKey(g, texts)
-		if first, dup := k.find(gi, norm, g, texts); dup {
+		if first, dup := k.find(gi, g, texts); dup {
 			w.reportDuplicateKey(parent, x, itemName, g, texts, first)
 			continue
 		}
-		if k.seen[gi] == nil {
-			k.seen[gi] = map[string][]keyed{}
-		}
-		k.seen[gi][norm] = append(k.seen[gi][norm], keyed{texts: texts, x: x, doc: w.doc})
+		k.insert(gi, g, keyed{texts: texts, x: x, doc: w.doc})
 	}
 }
 
+// insert records an item of group gi.
+func (k *keyIndex) insert(gi int, g []*schema.Attribute, it keyed) {
+	if k.big[gi] == nil && len(k.small[gi]) < smallKeys {
+		k.small[gi] = append(k.small[gi], it)
+		return
+	}
+	if k.big[gi] == nil {
+		k.big[gi] = make(map[string][]keyed, 2*smallKeys)
+		for _, old := range k.small[gi] {
+			norm := normalKey(g, old.texts)
+			k.big[gi][norm] = append(k.big[gi][norm], old)
+		}
+		k.small[gi] = nil
+	}
+	norm := normalKey(g, it.texts)
+	k.big[gi][norm] = append(k.big[gi][norm], it)
+}
+
+// candidates returns the items of group gi that may have the same key as texts.
+func (k *keyIndex) candidates(gi int, g []*schema.Attribute, texts []string) []keyed {
+	if k.big[gi] == nil {
+		return k.small[gi]
+	}
+	return k.big[gi][normalKey(g, texts)]
+}
+
 // find returns the item of group gi with the same key as texts.
-func (k *keyIndex) find(gi int, norm string, g []*schema.Attribute, texts []string) (keyed, bool) {
-	for _, it := range k.seen[gi][norm] {
+func (k *keyIndex) find(gi int, g []*schema.Attribute, texts []string) (keyed, bool) {
+	for _, it := range k.candidates(gi, g, texts) {
 		if sameKey(g, it.texts, texts) {
 			return it, true
 		}
@@ -914,13 +942,18 @@ func (k *keyIndex) remove(x *etree.Element) {
 		if !ok {
 			continue
 		}
-		norm := normalKey(g, texts)
-		items := k.seen[gi][norm]
+		items := k.candidates(gi, g, texts)
 		for i, it := range items {
-			if sameKey(g, it.texts, texts) {
-				k.seen[gi][norm] = append(items[:i:i], items[i+1:]...)
-				break
+			if !sameKey(g, it.texts, texts) {
+				continue
 			}
+			rest := append(items[:i:i], items[i+1:]...)
+			if k.big[gi] == nil {
+				k.small[gi] = rest
+			} else {
+				k.big[gi][normalKey(g, texts)] = rest
+			}
+			break
 		}
 	}
 }

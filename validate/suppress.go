@@ -5,6 +5,8 @@ import (
 	"unicode"
 
 	"github.com/beevik/etree"
+
+	"github.com/poolctl/poolctl/parse"
 )
 
 // suppressPrefix starts a comment that silences rules on the next line:
@@ -24,12 +26,11 @@ func (p *pass) applySuppressions() {
 	}
 	silenced := map[key]map[string]bool{}
 	for _, doc := range p.cfg.Documents() {
-		walkComments(&doc.Tree.Element, func(c *etree.Comment) {
+		doc.Comments(func(c *etree.Comment, _, end parse.Pos) {
 			ids, ok := suppressedRules(c.Data)
 			if !ok {
 				return
 			}
-			end := doc.PosAt(doc.Pos(c).Offset + len("<!--") + len(c.Data) + len("-->"))
 			k := key{doc.Name, end.Line + 1}
 			if silenced[k] == nil {
 				silenced[k] = map[string]bool{}
@@ -62,15 +63,4 @@ func suppressedRules(text string) ([]string, bool) {
 		}
 	}
 	return ids, true
-}
-
-func walkComments(e *etree.Element, f func(*etree.Comment)) {
-	for _, t := range e.Child {
-		switch t := t.(type) {
-		case *etree.Comment:
-			f(t)
-		case *etree.Element:
-			walkComments(t, f)
-		}
-	}
 }
