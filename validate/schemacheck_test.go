@@ -62,20 +62,6 @@ func lintSchemaDoc(t *testing.T, doc *parse.Document, target schema.Version) []D
 	return p.finish()
 }
 
-// schemaGoldenText formats diagnostics as the golden files hold them: one String line
-// each, followed by an indented "fix:" line when there is a fix.
-func schemaGoldenText(ds []Diagnostic) string {
-	var b strings.Builder
-	for _, d := range ds {
-		d.File = filepath.ToSlash(d.File)
-		b.WriteString(d.String() + "\n")
-		if d.Fix != "" {
-			b.WriteString("\tfix: " + d.Fix + "\n")
-		}
-	}
-	return b.String()
-}
-
 func TestCheckSchemaFixtures(t *testing.T) {
 	tests := []struct {
 		// name is the fixtures' stem in testdata/schema: NAME.invalid.config draws the
@@ -107,7 +93,7 @@ func TestCheckSchemaFixtures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			base := filepath.Join("testdata", "schema", tt.name)
 			got := lintSchema(t, base+".invalid.config", tt.target)
-			schemaCheckGolden(t, base+".golden", schemaGoldenText(got))
+			schemaCheckGolden(t, base+".golden", goldenText(got))
 			rule, _, _ := strings.Cut(tt.name, "-")
 			if !schemaHasRule(got, rule) {
 				t.Errorf("%s.invalid.config draws no %s", tt.name, rule)
@@ -117,11 +103,11 @@ func TestCheckSchemaFixtures(t *testing.T) {
 					t.Errorf("checkSchema reported rule %s: %v", d.Rule, d)
 				}
 			}
-			if diff := cmp.Diff("", schemaGoldenText(lintSchema(t, base+".valid.config", tt.target))); diff != "" {
+			if diff := cmp.Diff("", goldenText(lintSchema(t, base+".valid.config", tt.target))); diff != "" {
 				t.Errorf("%s.valid.config on %s draws findings (-want +got):\n%s", tt.name, tt.target, diff)
 			}
 			if tt.newer != 0 {
-				if diff := cmp.Diff("", schemaGoldenText(lintSchema(t, base+".invalid.config", tt.newer))); diff != "" {
+				if diff := cmp.Diff("", goldenText(lintSchema(t, base+".invalid.config", tt.newer))); diff != "" {
 					t.Errorf("%s.invalid.config on %s draws findings (-want +got):\n%s", tt.name, tt.newer, diff)
 				}
 			}
@@ -190,7 +176,7 @@ func TestCheckSchemaCorpus(t *testing.T) {
 				errs := schemaErrors(ds)
 				switch {
 				case v >= oldest && len(errs) > 0:
-					t.Errorf("errors on %s:\n%s", v, schemaGoldenText(errs))
+					t.Errorf("errors on %s:\n%s", v, goldenText(errs))
 				case v < oldest && known && len(errs) == 0:
 					t.Errorf("no error on %s; corpusOldest says the file needs %s", v, oldest)
 				}
@@ -272,7 +258,7 @@ func TestCheckSchemaPositionsCRLFAndBOM(t *testing.T) {
 		"<add name=\"Shop\" queueLength=\"5\" />\r\n</applicationPools>\r\n</system.applicationHost>\r\n</configuration>\r\n"
 	ds := lintSchemaBytes(t, "crlf.config", src, schema.IIS10)
 	if len(ds) != 1 {
-		t.Fatalf("got %d findings, want 1:\n%s", len(ds), schemaGoldenText(ds))
+		t.Fatalf("got %d findings, want 1:\n%s", len(ds), goldenText(ds))
 	}
 	if d := ds[0]; d.Line != 4 || d.Column != 31 || d.SourceLine != `<add name="Shop" queueLength="5" />` {
 		t.Errorf("got %d:%d %q, want 4:31 with the line's text", d.Line, d.Column, d.SourceLine)
