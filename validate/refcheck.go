@@ -132,35 +132,10 @@ func closestPoolName(name string, pools []*parse.Pool) string {
 	return best
 }
 
-// poolNameDistance returns the Levenshtein distance between a and b, ignoring letter
-// case, or a number above limit as soon as the distance is known to exceed limit.
+// poolNameDistance returns the edit distance between two pool names, ignoring letter
+// case as IIS compares pool names, or limit+1 once it is known to exceed limit.
 func poolNameDistance(a, b string, limit int) int {
-	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
-	if d := len(ra) - len(rb); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			sub := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				sub++
-			}
-			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return editDistance(strings.ToLower(a), strings.ToLower(b), limit)
 }
 
 // checkSpecificUser reports PC202: an effective identityType (id, parsed as idv) of

@@ -772,49 +772,6 @@ func valuePos(doc *parse.Document, x *etree.Element, name, text string, offset i
 	return pos
 }
 
-// didYouMean suggests the name closest to name among names: one that differs only in
-// letter case, else one within an edit distance of 2 (and less than name's length).
-// It returns otherwise when no name is close.
-func didYouMean(name string, names []string, otherwise string) string {
-	for _, n := range names {
-		if strings.EqualFold(n, name) {
-			return "did you mean " + n + "?"
-		}
-	}
-	best, bestDist := "", 3
-	for _, n := range names {
-		if d := editDistance(name, n); d < bestDist && d < utf8.RuneCountInString(name) {
-			best, bestDist = n, d
-		}
-	}
-	if best == "" {
-		return otherwise
-	}
-	return "did you mean " + best + "?"
-}
-
-// editDistance returns the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
 // keyIndex tracks the keys of one collection level, to find duplicates: the items
 // added so far, less those a <remove> or <clear/> of the same level dropped. Each
 // unique key attribute is a key of its own (a site's name and its id are each unique);

@@ -385,10 +385,10 @@ func TestEditDistance(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.a+"/"+tt.b, func(t *testing.T) {
-			if got := editDistance(tt.a, tt.b); got != tt.want {
+			if got := editDistance(tt.a, tt.b, 100); got != tt.want {
 				t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 			}
-			if got := editDistance(tt.b, tt.a); got != tt.want {
+			if got := editDistance(tt.b, tt.a, 100); got != tt.want {
 				t.Errorf("editDistance(%q, %q) = %d, want %d", tt.b, tt.a, got, tt.want)
 			}
 		})
