@@ -81,37 +81,33 @@ const lookahead = 64
 // elemOrigin returns the origin of e, or nil when e was created after
 // reading.
 func (p *printer) elemOrigin(e *etree.Element) *elemOrigin {
-	t := &p.d.elems
-	for i := p.elem; i < min(p.elem+lookahead, t.len()); i++ {
-		if o := t.at(i); o.e == e {
-			p.elem = i + 1
-			return o
-		}
-	}
-	i := p.d.elemIndex(e)
-	if i < 0 {
-		return nil
-	}
-	p.elem = i + 1
-	return t.at(i)
+	return findOrigin(&p.d.elems, &p.elem, func(o *elemOrigin) bool { return o.e == e },
+		func() int { return p.d.elemIndex(e) })
 }
 
 // leafOrigin returns the origin of t, or nil when t was created after
 // reading.
 func (p *printer) leafOrigin(t etree.Token) *leafOrigin {
-	l := &p.d.leaves
-	for i := p.leaf; i < min(p.leaf+lookahead, l.len()); i++ {
-		if o := l.at(i); o.t == t {
-			p.leaf = i + 1
+	return findOrigin(&p.d.leaves, &p.leaf, func(o *leafOrigin) bool { return o.t == t },
+		func() int { return p.d.leafIndex(t) })
+}
+
+// findOrigin looks for the origin that is reports true for in the lookahead
+// entries of tab from *cursor on, then through index (which returns -1 when
+// the token has no origin), and moves *cursor past the origin found.
+func findOrigin[T any](tab *table[T], cursor *int, is func(*T) bool, index func() int) *T {
+	for i := *cursor; i < min(*cursor+lookahead, tab.len()); i++ {
+		if o := tab.at(i); is(o) {
+			*cursor = i + 1
 			return o
 		}
 	}
-	i := p.d.leafIndex(t)
+	i := index()
 	if i < 0 {
 		return nil
 	}
-	p.leaf = i + 1
-	return l.at(i)
+	*cursor = i + 1
+	return tab.at(i)
 }
 
 func (p *printer) errorf(format string, args ...any) error {
