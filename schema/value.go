@@ -91,19 +91,6 @@ func (a *Attribute) errorf(text string, format string, args ...any) *ValueError 
 	return &ValueError{Attribute: a.Name, Text: text, Offset: -1, Msg: fmt.Sprintf(format, args...)}
 }
 
-// DefaultValue returns the attribute's default as a parsed value. The tables are
-// tested to parse, so this never fails for attributes of this package.
-func (a *Attribute) DefaultValue() Value {
-	v, err := a.Parse(a.Default)
-	if err != nil && a.Type == TimeSpanType && a.Default == "" {
-		return Value{Type: TimeSpanType}
-	}
-	if err != nil {
-		return Value{Type: a.Type, Text: a.Default}
-	}
-	return v
-}
-
 // Parse parses text by the attribute's type. It checks the type only (a uint is a
 // number from 0 to 4294967295, an enum one of the names this version knows); the
 // validator is Validate's job.

@@ -53,8 +53,9 @@ func (c *schemaCheck) schemaFor(v schema.Version) *schema.Schema {
 	return s
 }
 
-// checkedSections are the sections, by tag, that must be set at server level.
-var checkedSections = map[string]bool{"applicationPools": true, "sites": true}
+// isServerOnlySection reports whether the section with this tag must be set at server
+// level (allowDefinition="AppHostOnly") and is one lint checks.
+func isServerOnlySection(tag string) bool { return tag == "applicationPools" || tag == "sites" }
 
 // checkLocations reports applicationPools and sites sections in a <location> for a
 // site or application: both sections are AppHostOnly. parse does not read them, so
@@ -71,7 +72,7 @@ func (c *schemaCheck) checkLocations() {
 				continue
 			}
 			for _, sec := range group.ChildElements() {
-				if tag := sec.FullTag(); checkedSections[tag] {
+				if tag := sec.FullTag(); isServerOnlySection(tag) {
 					c.p.report(RuleMisplacedSection, doc, doc.Pos(sec),
 						`move the section to <system.applicationHost> outside any <location>, or into <location path="">`,
 						"<%s> in <location path=%q>: the section is AppHostOnly and may only be set at server level (no <location>, or path \"\" or \".\")",
