@@ -17,7 +17,7 @@ type locationSection struct {
 }
 
 func (c *Config) addWebServer(group *etree.Element, path string) {
-	for _, e := range group.SelectElements("aspNetCore") {
+	for e := range childrenNamed(group, "aspNetCore") {
 		c.webSrv = append(c.webSrv, &locationSection{path: strings.Trim(path, "/"), elem: e, doc: c.Doc})
 	}
 }

@@ -23,11 +23,7 @@ func (it Item) Pos() Pos { return it.Doc.Pos(it.Element) }
 
 // Attr returns the text of one attribute of the item and whether it is set.
 func (it Item) Attr(name string) (string, bool) {
-	a := it.Element.SelectAttr(name)
-	if a == nil {
-		return "", false
-	}
-	return a.Value, true
+	return Attr(it.Element, name)
 }
 
 // Collection returns the effective items of one of the pool's collections, named by the
@@ -76,7 +72,7 @@ func (p *Pool) CollectionPaths() []string {
 }
 
 func applyDirectives(items []Item, coll *schema.Collection, keys []*schema.Attribute, l layer) []Item {
-	for _, e := range l.elem.ChildElements() {
+	for e := range l.elem.ChildElementsSeq() {
 		switch e.FullTag() {
 		case coll.AddElement:
 			items = append(items, Item{Key: keyOf(e, keys), Element: e, Doc: l.doc, Origin: l.origin})
@@ -92,7 +88,7 @@ func applyDirectives(items []Item, coll *schema.Collection, keys []*schema.Attri
 func keyOf(e *etree.Element, keys []*schema.Attribute) string {
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		parts = append(parts, e.SelectAttrValue(k.Name, ""))
+		parts = append(parts, attrOr(e, k.Name, ""))
 	}
 	return strings.Join(parts, "|")
 }

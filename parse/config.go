@@ -110,7 +110,7 @@ func (c *Config) SiteSections() []*SectionRef { return c.sites }
 // server-level <location path=""> or <location path=".">, and system.webServer under
 // any <location>.
 func (c *Config) findSections(ro Options) error {
-	for _, child := range c.Doc.Root().ChildElements() {
+	for child := range c.Doc.Root().ChildElementsSeq() {
 		switch child.FullTag() {
 		case "system.applicationHost":
 			if err := c.addAppHost(child, "", false, ro); err != nil {
@@ -119,15 +119,15 @@ func (c *Config) findSections(ro Options) error {
 		case "system.webServer":
 			c.addWebServer(child, "")
 		case "location":
-			path := child.SelectAttrValue("path", "")
+			path := attrOr(child, "path", "")
 			if isServerLevel(path) {
-				for _, g := range child.SelectElements("system.applicationHost") {
+				for g := range childrenNamed(child, "system.applicationHost") {
 					if err := c.addAppHost(g, path, true, ro); err != nil {
 						return err
 					}
 				}
 			}
-			for _, g := range child.SelectElements("system.webServer") {
+			for g := range childrenNamed(child, "system.webServer") {
 				c.addWebServer(g, path)
 			}
 		}
@@ -138,7 +138,7 @@ func (c *Config) findSections(ro Options) error {
 func isServerLevel(path string) bool { return path == "" || path == "." }
 
 func (c *Config) addAppHost(group *etree.Element, loc string, inLoc bool, ro Options) error {
-	for _, sec := range group.ChildElements() {
+	for sec := range group.ChildElementsSeq() {
 		var list *[]*SectionRef
 		switch sec.FullTag() {
 		case "applicationPools":
@@ -162,24 +162,24 @@ func (c *Config) addAppHost(group *etree.Element, loc string, inLoc bool, ro Opt
 // file, named relative to the config's directory.
 func (c *Config) follow(sec *etree.Element, ro Options) (*SectionRef, error) {
 	ref := &SectionRef{Element: sec, Doc: c.Doc}
-	src := sec.SelectAttr("configSource")
-	if src == nil {
+	src, ok := Attr(sec, "configSource")
+	if !ok {
 		return ref, nil
 	}
 	pos, _ := c.Doc.AttrValuePos(sec, "configSource")
-	if len(sec.Attr) > 1 || len(sec.ChildElements()) > 0 {
-		return nil, &Error{Pos: c.Doc.Pos(sec), Msg: fmt.Sprintf("<%s configSource=%q> must have no other attributes and no child elements", sec.Tag, src.Value), Kind: ErrConfigSource}
+	if len(sec.Attr) > 1 || hasChildElement(sec) {
+		return nil, &Error{Pos: c.Doc.Pos(sec), Msg: fmt.Sprintf("<%s configSource=%q> must have no other attributes and no child elements", sec.FullTag(), src), Kind: ErrConfigSource}
 	}
-	name := strings.ReplaceAll(src.Value, `\`, string(filepath.Separator))
-	if name == "" || filepath.IsAbs(name) || filepath.VolumeName(src.Value) != "" {
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must be a relative path", src.Value), Kind: ErrConfigSource}
+	name := strings.ReplaceAll(src, `\`, string(filepath.Separator))
+	if name == "" || filepath.IsAbs(name) || filepath.VolumeName(src) != "" {
+		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must be a relative path", src), Kind: ErrConfigSource}
 	}
 	if clean := filepath.Clean(name); clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must name a file in the config's directory or below", src.Value), Kind: ErrConfigSource}
+		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must name a file in the config's directory or below", src), Kind: ErrConfigSource}
 	}
 	path := filepath.Join(filepath.Dir(c.Doc.Name), name)
 	if _, err := os.Stat(path); err != nil {
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q: %v", src.Value, err), Kind: ErrConfigSource}
+		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q: %v", src, err), Kind: ErrConfigSource}
 	}
 	doc, err := ReadFile(path, ro)
 	if err != nil {

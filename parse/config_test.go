@@ -296,6 +296,7 @@ func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
 func TestPoolLookupFolds(t *testing.T) {
 	doc, err := ReadBytes("x.config", []byte(`<configuration><system.applicationHost><applicationPools>
 <add name="Shop"/><add name="SHOP"/><add name="Kelvin"/><add name="Straße"/>
+<add name="A-Pool-Whose-Name-Is-Longer-Than-Sixty-Four-Bytes-To-Outgrow-The-Buffer"/>
 </applicationPools></system.applicationHost></configuration>`), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -306,6 +307,7 @@ func TestPoolLookupFolds(t *testing.T) {
 	}
 	for _, tt := range []struct{ query, want string }{
 		{"shop", "Shop"}, {"SHOP", "Shop"}, {"\u212Aelvin", "Kelvin"}, {"STRAßE", "Straße"}, {"nope", ""},
+		{"a-pool-whose-name-is-longer-than-sixty-four-bytes-to-outgrow-the-buffer", "A-Pool-Whose-Name-Is-Longer-Than-Sixty-Four-Bytes-To-Outgrow-The-Buffer"},
 	} {
 		got := ""
 		if p := c.Pool(tt.query); p != nil {
@@ -314,5 +316,30 @@ func TestPoolLookupFolds(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("Pool(%q) = %q, want %q", tt.query, got, tt.want)
 		}
+	}
+}
+
+// TestPrefixedNamesAreOtherNames checks that a namespace prefix makes another name, as
+// IIS reads it: x:idleTimeout is not idleTimeout, <x:processModel> not <processModel>.
+func TestPrefixedNamesAreOtherNames(t *testing.T) {
+	doc, err := ReadBytes("x.config", []byte(`<configuration xmlns:x="urn:x"><system.applicationHost><applicationPools>
+<add name="A" x:queueLength="50"><x:processModel idleTimeout="00:05:00"/><processModel x:maxProcesses="3"/></add>
+</applicationPools><sites><site name="S" id="1"><application path="/" x:applicationPool="A"/></site></sites>
+</system.applicationHost></configuration>`), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := FromDocument(doc, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Pool("A")
+	for _, path := range []string{"queueLength", "processModel.idleTimeout", "processModel.maxProcesses"} {
+		if s, _ := p.Setting(path); s.Origin != FromSchema {
+			t.Errorf("%s: origin %v (%q), want the schema default", path, s.Origin, s.Text)
+		}
+	}
+	if app := c.Applications()[0]; app.PoolOrigin != PoolUnset {
+		t.Errorf("application pool %q from %v, want unset", app.Pool, app.PoolOrigin)
 	}
 }

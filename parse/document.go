@@ -84,13 +84,17 @@ type Document struct {
 	leaves table[leafOrigin] // in the order of the source
 
 	lines lineIndex
-	index originIndex
+	index leafMap
 }
 
 // elemOrigin records where an element stood in the source and how it was
 // written.
+//
+// The element itself is the origin's first field: the scanner allocates elements
+// as parts of their origins, so that the origin of an element is found from its
+// address (see table.indexOf) and needs no index.
 type elemOrigin struct {
-	e        *etree.Element
+	e        etree.Element
 	start    int32 // offset of the start tag's '<'
 	startEnd int32 // offset just past the start tag's '>'
 	endStart int32 // offset of the end tag's '<', or of the "/>" of an empty-element tag
@@ -117,31 +121,19 @@ type leafOrigin struct {
 	start, end int32
 }
 
-// originIndex finds the origin of a token by the token. It is built on first
-// use: WriteTo finds most origins without it.
-type originIndex struct {
-	elemsOnce, leavesOnce sync.Once
-	elems                 map[*etree.Element]int32
-	leaves                map[etree.Token]int32
+// leafMap finds the origin of a text, comment or processing instruction by the
+// token. It is built on first use: WriteTo finds most origins without it, and
+// positions are asked for elements and attributes, whose origins need no index.
+type leafMap struct {
+	once sync.Once
+	m    map[etree.Token]int32
 }
 
-func (d *Document) buildIndex() {
-	d.index.elemsOnce.Do(func() {
-		d.index.elems = make(map[*etree.Element]int32, d.elems.len())
-		for i := range d.elems.len() {
-			d.index.elems[d.elems.at(i).e] = int32(i)
-		}
-	})
-}
-
-// buildLeafIndex builds the index of texts, comments and processing instructions,
-// separately from the elements': positions of elements are asked for far more often,
-// and most leaves are the white space between elements.
 func (d *Document) buildLeafIndex() {
-	d.index.leavesOnce.Do(func() {
-		d.index.leaves = make(map[etree.Token]int32, d.leaves.len())
+	d.index.once.Do(func() {
+		d.index.m = make(map[etree.Token]int32, d.leaves.len())
 		for i := range d.leaves.len() {
-			d.index.leaves[d.leaves.at(i).t] = int32(i)
+			d.index.m[d.leaves.at(i).t] = int32(i)
 		}
 	})
 }
@@ -149,18 +141,15 @@ func (d *Document) buildLeafIndex() {
 // elemIndex returns the index in d.elems of the origin of e, or -1 when e
 // was created after reading.
 func (d *Document) elemIndex(e *etree.Element) int {
-	d.buildIndex()
-	if i, ok := d.index.elems[e]; ok {
-		return int(i)
-	}
-	return -1
+	// e is the first field of its origin, if it has one.
+	return d.elems.indexOf(uintptr(unsafe.Pointer(e)))
 }
 
 // leafIndex returns the index in d.leaves of the origin of t, or -1 when t
 // was created after reading.
 func (d *Document) leafIndex(t etree.Token) int {
 	d.buildLeafIndex()
-	if i, ok := d.index.leaves[t]; ok {
+	if i, ok := d.index.m[t]; ok {
 		return int(i)
 	}
 	return -1
@@ -470,6 +459,27 @@ func (t *table[T]) at(i int) *T {
 
 // len returns the number of values.
 func (t *table[T]) len() int { return t.n }
+
+// indexOf returns the index of the value that starts at address addr, or -1
+// when no value of t starts there. Go does not move heap objects, so the
+// address of a value in a chunk tells its index; the address is only compared,
+// never turned back into a pointer.
+func (t *table[T]) indexOf(addr uintptr) int {
+	size := unsafe.Sizeof(*new(T))
+	start := 0
+	for _, c := range t.chunks {
+		base := uintptr(unsafe.Pointer(unsafe.SliceData(c)))
+		if addr >= base && addr < base+uintptr(len(c))*size {
+			off := addr - base
+			if i := start + int(off/size); off%size == 0 && i < t.n {
+				return i
+			}
+			return -1
+		}
+		start += len(c)
+	}
+	return -1
+}
 
 // tableSlot returns the chunk and the offset in it of the i'th value.
 func tableSlot(i int) (chunk, offset int) {

@@ -141,6 +141,37 @@ func TestPositionsOfNewNodes(t *testing.T) {
 	}
 }
 
+// TestElemIndex checks that every element read finds its own origin, across the
+// table's chunks, and that elements of another document find none.
+func TestElemIndex(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("<a>")
+	for range 1000 {
+		src.WriteString("<b><c/></b>")
+	}
+	src.WriteString("</a>")
+	d := mustRead(t, src.String())
+	other := mustRead(t, src.String())
+	i := 0
+	var walk func(e *etree.Element)
+	walk = func(e *etree.Element) {
+		if got := d.elemIndex(e); got != i {
+			t.Fatalf("elemIndex(element %d) = %d", i, got)
+		}
+		if got := other.elemIndex(e); got != -1 {
+			t.Fatalf("other document's elemIndex(element %d) = %d, want -1", i, got)
+		}
+		i++
+		for _, c := range e.ChildElements() {
+			walk(c)
+		}
+	}
+	walk(d.Root())
+	if i != d.elems.len() {
+		t.Errorf("walked %d elements, the table has %d", i, d.elems.len())
+	}
+}
+
 // TestConcurrentReaders runs the lazily built indexes under the race
 // detector.
 func TestConcurrentReaders(t *testing.T) {

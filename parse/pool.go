@@ -28,14 +28,17 @@ func (c *Config) Pools() []*Pool { return c.poolList }
 // Pool returns the first pool with the given name, compared case-insensitively as IIS
 // compares pool names, or nil.
 func (c *Config) Pool(name string) *Pool {
+	var buf [64]byte
+	if lower, ok := appendLowerASCII(buf[:0], name); ok {
+		// strings.ToLower and strings.EqualFold agree on ASCII. The conversion in the
+		// index expression does not allocate.
+		return c.poolIndex[string(lower)]
+	}
 	if p, ok := c.poolIndex[strings.ToLower(name)]; ok {
 		return p
 	}
-	// strings.ToLower and strings.EqualFold agree on ASCII; a non-ASCII name may fold
-	// to another name without lowering to it (the Kelvin sign and "k").
-	if isASCII(name) {
-		return nil
-	}
+	// A non-ASCII name may fold to another name without lowering to it (the Kelvin
+	// sign and "k").
 	for _, p := range c.poolList {
 		if strings.EqualFold(p.Name, name) {
 			return p
@@ -44,13 +47,20 @@ func (c *Config) Pool(name string) *Pool {
 	return nil
 }
 
-func isASCII(s string) bool {
+// appendLowerASCII appends s in lower case to dst when s is ASCII; ok is false
+// otherwise.
+func appendLowerASCII(dst []byte, s string) (lower []byte, ok bool) {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
+		b := s[i]
+		if b >= 0x80 {
+			return dst, false
 		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		dst = append(dst, b)
 	}
-	return true
+	return dst, true
 }
 
 // PoolDefaults returns the <applicationPoolDefaults> elements of the server-level
@@ -66,10 +76,10 @@ type Located struct {
 func (c *Config) resolvePools() {
 	c.poolIndex = make(map[string]*Pool)
 	for _, ref := range c.pools {
-		for _, e := range ref.Element.ChildElements() {
+		for e := range ref.Element.ChildElementsSeq() {
 			switch e.FullTag() {
 			case "add":
-				p := &Pool{Name: e.SelectAttrValue("name", ""), Element: e, Doc: ref.Doc, cfg: c}
+				p := &Pool{Name: attrOr(e, "name", ""), Element: e, Doc: ref.Doc, cfg: c}
 				c.poolList = append(c.poolList, p)
 				if key := strings.ToLower(p.Name); c.poolIndex[key] == nil {
 					c.poolIndex[key] = p
@@ -132,16 +142,16 @@ func cutPath(path string) (seg, rest string) {
 // settingIn returns the attribute a of the element at elemPath beneath e, when set.
 func settingIn(e *etree.Element, doc *Document, o Origin, elemPath string, a *schema.Attribute, path string) (Setting, bool) {
 	for seg, rest := cutPath(elemPath); seg != "" && e != nil; seg, rest = cutPath(rest) {
-		e = e.SelectElement(seg)
+		e = childNamed(e, seg)
 	}
 	if e == nil {
 		return Setting{}, false
 	}
-	at := e.SelectAttr(a.Name)
-	if at == nil {
+	text, ok := Attr(e, a.Name)
+	if !ok {
 		return Setting{}, false
 	}
-	return Setting{Path: path, Attr: a, Text: at.Value, Origin: o, Element: e, Doc: doc}, true
+	return Setting{Path: path, Attr: a, Text: text, Origin: o, Element: e, Doc: doc}, true
 }
 
 // layer is one source of values, weakest first: each <applicationPoolDefaults> in
@@ -168,7 +178,7 @@ func descend(ls []layer, path []string) []layer {
 	for _, seg := range path {
 		for i := range out {
 			if out[i].elem != nil {
-				out[i].elem = out[i].elem.SelectElement(seg)
+				out[i].elem = childNamed(out[i].elem, seg)
 			}
 		}
 	}
@@ -191,8 +201,8 @@ func resolve(a *schema.Attribute, path string, ls []layer) Setting {
 		if l.elem == nil {
 			continue
 		}
-		if at := l.elem.SelectAttr(a.Name); at != nil {
-			return Setting{Path: path, Attr: a, Text: at.Value, Origin: l.origin, Element: l.elem, Doc: l.doc}
+		if text, ok := Attr(l.elem, a.Name); ok {
+			return Setting{Path: path, Attr: a, Text: text, Origin: l.origin, Element: l.elem, Doc: l.doc}
 		}
 	}
 	return Setting{Path: path, Attr: a, Text: a.Default, Origin: FromSchema}

@@ -26,7 +26,6 @@ type scanner struct {
 	buf   []byte            // scratch space for decoded values
 	ws    map[string]string // decoded white-space texts, to share their strings
 
-	elements    arena[etree.Element]
 	texts       arena[etree.CharData]
 	attrVals    arena[etree.Attr]
 	children    arena[etree.Token]
@@ -384,10 +383,10 @@ func (p *scanner) startTag(i int) (int, error) {
 		k = vEnd + 1
 	}
 
-	e := p.elements.one()
-	e.Space, e.Tag = splitName(name)
 	o := p.d.elems.add()
-	o.e, o.start, o.startEnd = e, int32(i), int32(end)
+	e := &o.e
+	e.Space, e.Tag = splitName(name)
+	o.start, o.startEnd = int32(i), int32(end)
 	if n := len(p.attrs); n > 0 {
 		e.Attr = p.attrVals.slice(n)
 		o.attrs = p.attrOrigins.slice(n)

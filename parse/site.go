@@ -128,12 +128,12 @@ func (c *Config) Applications() []*Application {
 func (c *Config) resolveSites() {
 	for _, ref := range c.sites {
 		var sitesDefaults *etree.Element
-		for _, e := range ref.Element.ChildElements() {
+		for e := range ref.Element.ChildElementsSeq() {
 			if e.FullTag() == "applicationDefaults" {
 				sitesDefaults = e
 			}
 		}
-		for _, e := range ref.Element.ChildElements() {
+		for e := range ref.Element.ChildElementsSeq() {
 			if e.FullTag() == "site" {
 				c.siteList = append(c.siteList, newSite(e, ref.Doc, sitesDefaults))
 			}
@@ -143,14 +143,14 @@ func (c *Config) resolveSites() {
 
 func newSite(e *etree.Element, doc *Document, sitesDefaults *etree.Element) *Site {
 	s := &Site{
-		Name:            e.SelectAttrValue("name", ""),
-		ID:              e.SelectAttrValue("id", ""),
-		ServerAutoStart: !strings.EqualFold(e.SelectAttrValue("serverAutoStart", "true"), "false"),
+		Name:            attrOr(e, "name", ""),
+		ID:              attrOr(e, "id", ""),
+		ServerAutoStart: !strings.EqualFold(attrOr(e, "serverAutoStart", "true"), "false"),
 		Element:         e,
 		Doc:             doc,
 	}
 	var siteDefaults *etree.Element
-	for _, child := range e.ChildElements() {
+	for child := range e.ChildElementsSeq() {
 		switch child.FullTag() {
 		case "bindings":
 			s.Bindings = bindings(child, doc)
@@ -158,7 +158,7 @@ func newSite(e *etree.Element, doc *Document, sitesDefaults *etree.Element) *Sit
 			siteDefaults = child
 		}
 	}
-	for _, child := range e.ChildElements() {
+	for child := range e.ChildElementsSeq() {
 		if child.FullTag() == "application" {
 			s.Applications = append(s.Applications, s.newApplication(child, siteDefaults, sitesDefaults))
 		}
@@ -168,12 +168,12 @@ func newSite(e *etree.Element, doc *Document, sitesDefaults *etree.Element) *Sit
 
 func bindings(e *etree.Element, doc *Document) []Binding {
 	var out []Binding
-	for _, b := range e.ChildElements() {
+	for b := range e.ChildElementsSeq() {
 		switch b.FullTag() {
 		case "binding":
 			out = append(out, Binding{
-				Protocol:    b.SelectAttrValue("protocol", ""),
-				Information: b.SelectAttrValue("bindingInformation", ""),
+				Protocol:    attrOr(b, "protocol", ""),
+				Information: attrOr(b, "bindingInformation", ""),
 				Element:     b,
 				Doc:         doc,
 			})
@@ -185,23 +185,27 @@ func bindings(e *etree.Element, doc *Document) []Binding {
 }
 
 func (s *Site) newApplication(e, siteDefaults, sitesDefaults *etree.Element) *Application {
-	app := &Application{Site: s, Path: e.SelectAttrValue("path", ""), Element: e, Doc: s.Doc, PoolOrigin: PoolUnset}
+	app := &Application{Site: s, Path: attrOr(e, "path", ""), Element: e, Doc: s.Doc, PoolOrigin: PoolUnset}
 	for _, src := range []struct {
 		elem   *etree.Element
 		origin PoolOrigin
 	}{{e, PoolFromApplication}, {siteDefaults, PoolFromSiteDefaults}, {sitesDefaults, PoolFromSitesDefaults}} {
-		if src.elem == nil || src.elem.SelectAttr("applicationPool") == nil {
+		if src.elem == nil {
 			continue
 		}
-		app.Pool = src.elem.SelectAttrValue("applicationPool", "")
+		pool, ok := Attr(src.elem, "applicationPool")
+		if !ok {
+			continue
+		}
+		app.Pool = pool
 		app.PoolOrigin = src.origin
 		app.poolElem = src.elem
 		break
 	}
-	for _, v := range e.SelectElements("virtualDirectory") {
+	for v := range childrenNamed(e, "virtualDirectory") {
 		app.VirtualDirectories = append(app.VirtualDirectories, VirtualDirectory{
-			Path:         v.SelectAttrValue("path", ""),
-			PhysicalPath: v.SelectAttrValue("physicalPath", ""),
+			Path:         attrOr(v, "path", ""),
+			PhysicalPath: attrOr(v, "physicalPath", ""),
 			Element:      v,
 			Doc:          s.Doc,
 		})

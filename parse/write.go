@@ -81,7 +81,7 @@ const lookahead = 64
 // elemOrigin returns the origin of e, or nil when e was created after
 // reading.
 func (p *printer) elemOrigin(e *etree.Element) *elemOrigin {
-	return findOrigin(&p.d.elems, &p.elem, func(o *elemOrigin) bool { return o.e == e },
+	return findOrigin(&p.d.elems, &p.elem, func(o *elemOrigin) bool { return &o.e == e },
 		func() int { return p.d.elemIndex(e) })
 }
 

@@ -114,7 +114,7 @@ func (a *Attribute) checkPath(text string) error {
 	if text != "/" && strings.HasSuffix(text, "/") {
 		return a.errorf(text, "a path must not end with \"/\"")
 	}
-	for _, seg := range strings.Split(text[1:], "/") {
+	for seg := range strings.SplitSeq(text[1:], "/") {
 		if seg == "." || seg == ".." {
 			return a.errorf(text, "a path segment must not be %q", seg)
 		}

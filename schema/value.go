@@ -192,7 +192,7 @@ func (a *Attribute) parseFlags(text string, v *Value) error {
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
-	for _, part := range strings.Split(text, ",") {
+	for part := range strings.SplitSeq(text, ",") {
 		name := strings.TrimSpace(part)
 		e, sp, ok := a.lookupValue(a.Flags, name)
 		if !ok {
