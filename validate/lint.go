@@ -3,7 +3,7 @@ package validate
 import (
 	"errors"
 	"fmt"
-	"os"
+	"sync"
 
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
@@ -24,21 +24,23 @@ type Options struct {
 // it names). A file that is not well-formed is a finding, not an error: the error is
 // for a file that cannot be read at all.
 func LintFile(path string, opt Options) ([]Diagnostic, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return LintBytes(path, src, opt)
+	doc, err := parse.ReadFile(path, opt.Read)
+	return lint(doc, err, opt)
 }
 
 // LintBytes lints a configuration held in memory; name is used in positions and to find
-// configSource files.
+// configSource files. The caller must not modify src afterwards.
 func LintBytes(name string, src []byte, opt Options) ([]Diagnostic, error) {
-	p, err := newPass(opt)
-	if err != nil {
-		return nil, err
-	}
 	doc, err := parse.ReadBytes(name, src, opt.Read)
+	return lint(doc, err, opt)
+}
+
+// lint lints doc, or reports err, the error of reading it.
+func lint(doc *parse.Document, err error, opt Options) ([]Diagnostic, error) {
+	p, perr := newPass(opt)
+	if perr != nil {
+		return nil, perr
+	}
 	if err == nil {
 		p.cfg, err = parse.FromDocument(doc, parse.LoadOptions{Version: p.target.Version, Read: opt.Read})
 	}
@@ -46,13 +48,11 @@ func LintBytes(name string, src []byte, opt Options) ([]Diagnostic, error) {
 		err = p.parseError(err)
 		return p.finish(), err
 	}
-	for _, check := range []func(*pass){
+	p.runChecks(
 		checkSchema,     // schemacheck.go: PC003, PC1xx, PC310
 		checkReferences, // refcheck.go: PC2xx
 		checkAdvice,     // advice.go: PC3xx but PC310
-	} {
-		check(p)
-	}
+	)
 	p.applySuppressions()
 	hideSecrets(p) // after every check: no source line may show a password
 	return p.finish(), nil
@@ -89,6 +89,23 @@ func newPass(opt Options) (*pass, error) {
 		p.disabled[r.ID] = true
 	}
 	return p, nil
+}
+
+// runChecks runs the checks concurrently, each on its own copy of p, and collects
+// their findings in p. Checks only read the configuration, and a parse.Document may
+// be read concurrently.
+func (p *pass) runChecks(checks ...func(*pass)) {
+	parts := make([]pass, len(checks))
+	var wg sync.WaitGroup
+	for i, check := range checks {
+		parts[i] = *p
+		parts[i].diags = nil
+		wg.Go(func() { check(&parts[i]) })
+	}
+	wg.Wait()
+	for _, q := range parts {
+		p.diags = append(p.diags, q.diags...)
+	}
 }
 
 // parseError turns a reader or resolution error into a finding; other errors (an

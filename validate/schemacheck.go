@@ -3,9 +3,9 @@ package validate
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/beevik/etree"
@@ -62,16 +62,16 @@ func isServerOnlySection(tag string) bool { return tag == "applicationPools" || 
 // nothing else checks their content.
 func (c *schemaCheck) checkLocations() {
 	doc := c.p.cfg.Doc
-	for _, loc := range doc.Root().ChildElements() {
-		path, _ := exactAttr(loc, "path")
+	for loc := range doc.Root().ChildElementsSeq() {
+		path, _ := parse.Attr(loc, "path")
 		if loc.FullTag() != "location" || path == "" || path == "." {
 			continue
 		}
-		for _, group := range loc.ChildElements() {
+		for group := range loc.ChildElementsSeq() {
 			if group.FullTag() != "system.applicationHost" {
 				continue
 			}
-			for _, sec := range group.ChildElements() {
+			for sec := range group.ChildElementsSeq() {
 				if tag := sec.FullTag(); isServerOnlySection(tag) {
 					c.p.report(RuleMisplacedSection, doc, doc.Pos(sec),
 						`move the section to <system.applicationHost> outside any <location>, or into <location path="">`,
@@ -96,13 +96,14 @@ func (c *schemaCheck) checkSections(path string, refs []*parse.SectionRef) {
 	if l := c.p.latest.Section(path); l != nil {
 		latest = l.Root
 	}
-	keys := c.newKeyIndex(sec.Root.Collection)
+	var keys keyIndex
+	c.initKeyIndex(&keys, sec.Root.Collection)
 	for i, ref := range refs {
 		if i > 0 {
 			c.reportSecondSection(ref, refs[0])
 		}
 		w := &walker{c: c, doc: ref.Doc, root: ref.Element, section: path}
-		w.element(node{x: ref.Element, se: sec.Root, le: latest}, keys)
+		w.element(node{x: ref.Element, se: sec.Root, le: latest}, &keys)
 	}
 }
 
@@ -178,11 +179,35 @@ type node struct {
 	// label names x when it is a collection item that itemLabels knows.
 	label itemLabel
 	// outer is the scope of messages about x itself; scope the scope of messages about
-	// its attributes and descendants: `pool "Shop"`, `site "S", application "/"` or "".
-	outer, scope string
+	// its attributes and descendants.
+	outer, scope *scope
 	// path is x's dotted path from its scope's element, ending in a dot:
 	// "processModel.", "recycling.periodicRestart.schedule[].", or "".
 	path string
+}
+
+// scope names the collection items that messages about an element are within:
+// `pool "Shop"`, `site "S", application "/"`; nil is the section itself. It is
+// formatted only for a message.
+type scope struct {
+	outer *scope
+	label itemLabel
+	x     *etree.Element // the item the label names
+}
+
+// String formats the scope, outermost item first.
+func (s *scope) String() string {
+	if s == nil {
+		return ""
+	}
+	name := fmt.Sprintf("%s (no %s)", s.label.name, s.label.key)
+	if v, ok := parse.Attr(s.x, s.label.key); ok {
+		name = fmt.Sprintf("%s %q", s.label.name, v)
+	}
+	if s.outer == nil {
+		return name
+	}
+	return s.outer.String() + ", " + name
 }
 
 // prefix returns the start of a message about the node's attributes: the scope
@@ -206,19 +231,19 @@ func (n node) subject(name, text string) string {
 // for an item its key names, else `<add> in <schedule>` after the outer scope.
 func (n node) described() string {
 	if n.label.key != "" {
-		if _, ok := exactAttr(n.x, n.label.key); ok {
-			return n.scope
+		if _, ok := parse.Attr(n.x, n.label.key); ok {
+			return n.scope.String()
 		}
 	}
 	return fmt.Sprintf("%s<%s> in <%s>", n.outerPrefix(), n.x.FullTag(), parentTag(n.x))
 }
 
-// scopePrefix returns scope followed by ": ", or "" for the empty scope.
-func scopePrefix(scope string) string {
-	if scope == "" {
+// scopePrefix returns the scope followed by ": ", or "" for the section itself.
+func scopePrefix(s *scope) string {
+	if s == nil {
 		return ""
 	}
-	return scope + ": "
+	return s.String() + ": "
 }
 
 // element checks an element: its attributes, its required attributes, and its
@@ -326,22 +351,11 @@ func (w *walker) required(n node) {
 		case removeNode:
 			need = isKey(a)
 		}
-		if _, ok := exactAttr(n.x, a.Name); need && !ok {
+		if _, ok := parse.Attr(n.x, a.Name); need && !ok {
 			w.c.p.report(RuleMissingRequired, w.doc, w.doc.Pos(n.x), fmt.Sprintf("add %s=\"...\"", a.Name),
 				"%s has no %s attribute, which IIS requires", n.described(), a.Name)
 		}
 	}
-}
-
-// exactAttr returns the value of e's attribute with exactly the given name (etree's
-// SelectAttr would also match a prefixed name).
-func exactAttr(e *etree.Element, name string) (string, bool) {
-	for _, a := range e.Attr {
-		if a.Space == "" && a.Key == name {
-			return a.Value, true
-		}
-	}
-	return "", false
 }
 
 // parentTag returns the tag of e's parent element, or "".
@@ -355,12 +369,15 @@ func parentTag(e *etree.Element) string {
 // children checks the child elements of a node: collection directives, declared child
 // elements (once each) and unknown elements, which are not descended into.
 func (w *walker) children(n node, keys *keyIndex) {
-	seen := map[string]*etree.Element{}
-	for _, x := range n.x.ChildElements() {
+	var seenBuf [8]*etree.Element
+	seen := seenBuf[:0] // the declared child elements met so far
+	var local keyIndex  // keys, unless the caller gave an index
+	for x := range n.x.ChildElementsSeq() {
 		tag := x.FullTag()
 		if kind, ok := directiveKind(n.se.Collection, tag); ok {
 			if keys == nil {
-				keys = w.c.newKeyIndex(n.se.Collection)
+				w.c.initKeyIndex(&local, n.se.Collection)
+				keys = &local
 			}
 			w.directive(n, keys, x, kind)
 			continue
@@ -370,12 +387,12 @@ func (w *walker) children(n node, keys *keyIndex) {
 			w.unknownElement(n, x, tag)
 			continue
 		}
-		if first, dup := seen[tag]; dup {
+		if i := slices.IndexFunc(seen, func(e *etree.Element) bool { return e.FullTag() == tag }); i >= 0 {
 			w.c.p.report(RuleDuplicateElement, w.doc, w.doc.Pos(x), "merge it into the first one and remove this one",
 				"%sduplicate <%s> in <%s>; the first is at %s (IIS allows one)",
-				n.prefix(), tag, n.x.FullTag(), posRef(w.doc.Pos(x), w.doc.Pos(first)))
+				n.prefix(), tag, n.x.FullTag(), posRef(w.doc.Pos(x), w.doc.Pos(seen[i])))
 		} else {
-			seen[tag] = x
+			seen = append(seen, x)
 		}
 		w.element(node{x: x, se: ce, le: latestChild(n.le, tag), outer: n.scope, scope: n.scope, path: n.path + tag + "."}, nil)
 	}
@@ -384,7 +401,7 @@ func (w *walker) children(n node, keys *keyIndex) {
 // directiveChildren reports the child elements of a <remove> or <clear/>, which take
 // none.
 func (w *walker) directiveChildren(n node) {
-	for _, x := range n.x.ChildElements() {
+	for x := range n.x.ChildElementsSeq() {
 		w.c.p.report(RuleUnknownElement, w.doc, w.doc.Pos(x), "remove the element",
 			"%sunrecognized element <%s> in <%s>, which takes no child elements", n.outerPrefix(), x.FullTag(), n.x.FullTag())
 	}
@@ -432,12 +449,14 @@ func (w *walker) directive(n node, keys *keyIndex, x *etree.Element, kind nodeKi
 	if n.path != "" {
 		child.path = strings.TrimSuffix(n.path, ".") + "[]."
 	}
-	label := itemLabels[n.x.FullTag()+"/"+coll.AddElement]
+	label := itemLabels[[2]string{n.x.FullTag(), coll.AddElement}]
 	if kind == plainNode {
 		child.label = label
 	}
+	var item scope
 	if kind == plainNode && label.key != "" {
-		child.scope, child.path = joinScope(n.scope, itemScope(label, x)), ""
+		item = scope{outer: n.scope, label: label, x: x}
+		child.scope, child.path = &item, ""
 	}
 	w.element(child, nil)
 	switch kind {
@@ -468,31 +487,15 @@ func (l itemLabel) itemName(tag string) string {
 	return l.name
 }
 
-// itemLabels are the labels of collection items, by "collection element/item tag".
-var itemLabels = map[string]itemLabel{
-	"applicationPools/add":         {"pool", "name"},
-	"schedule/add":                 {"schedule entry", ""},
-	"environmentVariables/add":     {"environment variable", ""},
-	"sites/site":                   {"site", "name"},
-	"bindings/binding":             {"binding", ""},
-	"site/application":             {"application", "path"},
-	"application/virtualDirectory": {"virtual directory", "path"},
-}
-
-// itemScope names one item for the scope of messages: `pool "Shop"`.
-func itemScope(l itemLabel, x *etree.Element) string {
-	if v, ok := exactAttr(x, l.key); ok {
-		return fmt.Sprintf("%s %q", l.name, v)
-	}
-	return fmt.Sprintf("%s (no %s)", l.name, l.key)
-}
-
-// joinScope nests the scope inner in outer: `site "S", application "/"`.
-func joinScope(outer, inner string) string {
-	if outer == "" {
-		return inner
-	}
-	return outer + ", " + inner
+// itemLabels are the labels of collection items, by collection element and item tag.
+var itemLabels = map[[2]string]itemLabel{
+	{"applicationPools", "add"}:         {"pool", "name"},
+	{"schedule", "add"}:                 {"schedule entry", ""},
+	{"environmentVariables", "add"}:     {"environment variable", ""},
+	{"sites", "site"}:                   {"site", "name"},
+	{"bindings", "binding"}:             {"binding", ""},
+	{"site", "application"}:             {"application", "path"},
+	{"application", "virtualDirectory"}: {"virtual directory", "path"},
 }
 
 // unknownElement reports a child element the target does not declare: PC108 when the
@@ -771,255 +774,4 @@ func valuePos(doc *parse.Document, x *etree.Element, name, text string, offset i
 	pos.Col += runes
 	pos.Offset += rawBytes
 	return pos
-}
-
-// keyIndex tracks the keys of one collection level, to find duplicates: the items
-// added so far, less those a <remove> or <clear/> of the same level dropped. Each
-// unique key attribute is a key of its own (a site's name and its id are each unique);
-// the combined key attributes together are one key.
-type keyIndex struct {
-	// groups are the keys, as groupsOf returns them.
-	groups [][]*schema.Attribute
-	// small holds, per group, the items added while there are few of them; big holds
-	// them by normalized key once there are more than smallKeys (most collections,
-	// such as a pool's schedule, never need a map).
-	small [][]keyed
-	big   []map[string][]keyed
-	// allowDuplicates turns the index off for collections that allow duplicates.
-	allowDuplicates bool
-}
-
-// keyed is a collection item with the text of one group's key attributes.
-type keyed struct {
-	texts []string        // the key attributes' values, in the group's order
-	x     *etree.Element  // the item's element
-	doc   *parse.Document // the document that holds x
-}
-
-// newKeyIndex returns an empty index for the collection coll, which may be nil.
-func (c *schemaCheck) newKeyIndex(coll *schema.Collection) *keyIndex {
-	if coll == nil || coll.Item == nil {
-		return &keyIndex{}
-	}
-	groups := c.groupsOf(coll)
-	return &keyIndex{groups: groups, small: make([][]keyed, len(groups)), big: make([]map[string][]keyed, len(groups)), allowDuplicates: coll.AllowDuplicates}
-}
-
-// groupsOf returns the keys of a collection's items: each unique key attribute alone,
-// and the combined key attributes together.
-func (c *schemaCheck) groupsOf(coll *schema.Collection) [][]*schema.Attribute {
-	if g, ok := c.keyGroups[coll]; ok {
-		return g
-	}
-	var groups [][]*schema.Attribute
-	var combined []*schema.Attribute
-	for _, a := range coll.Key() {
-		if a.UniqueKey {
-			groups = append(groups, []*schema.Attribute{a})
-		} else {
-			combined = append(combined, a)
-		}
-	}
-	if len(combined) > 0 {
-		groups = append(groups, combined)
-	}
-	c.keyGroups[coll] = groups
-	return groups
-}
-
-// clear forgets every item, as <clear/> does.
-func (k *keyIndex) clear() {
-	for i := range k.groups {
-		k.small[i], k.big[i] = nil, nil
-	}
-}
-
-// smallKeys is how many items a group holds in a slice before it moves them to a map.
-const smallKeys = 16
-
-// add records the item x of parent's collection and reports it when an item with the
-// same key is already there. An item that lacks a key attribute is not recorded:
-// PC106 reports it.
-func (k *keyIndex) add(w *walker, parent node, x *etree.Element, itemName string) {
-	if k.allowDuplicates {
-		return
-	}
-	for gi, g := range k.groups {
-		texts, ok := keyTexts(x, g)
-		if !ok {
-			continue
-		}
-		if first, dup := k.find(gi, g, texts); dup {
-			w.reportDuplicateKey(parent, x, itemName, g, texts, first)
-			continue
-		}
-		k.insert(gi, g, keyed{texts: texts, x: x, doc: w.doc})
-	}
-}
-
-// insert records an item of group gi.
-func (k *keyIndex) insert(gi int, g []*schema.Attribute, it keyed) {
-	if k.big[gi] == nil && len(k.small[gi]) < smallKeys {
-		k.small[gi] = append(k.small[gi], it)
-		return
-	}
-	if k.big[gi] == nil {
-		k.big[gi] = make(map[string][]keyed, 2*smallKeys)
-		for _, old := range k.small[gi] {
-			norm := normalKey(g, old.texts)
-			k.big[gi][norm] = append(k.big[gi][norm], old)
-		}
-		k.small[gi] = nil
-	}
-	norm := normalKey(g, it.texts)
-	k.big[gi][norm] = append(k.big[gi][norm], it)
-}
-
-// candidates returns the items of group gi that may have the same key as texts.
-func (k *keyIndex) candidates(gi int, g []*schema.Attribute, texts []string) []keyed {
-	if k.big[gi] == nil {
-		return k.small[gi]
-	}
-	return k.big[gi][normalKey(g, texts)]
-}
-
-// find returns the item of group gi with the same key as texts.
-func (k *keyIndex) find(gi int, g []*schema.Attribute, texts []string) (keyed, bool) {
-	for _, it := range k.candidates(gi, g, texts) {
-		if sameKey(g, it.texts, texts) {
-			return it, true
-		}
-	}
-	return keyed{}, false
-}
-
-// remove forgets the item a <remove> names.
-func (k *keyIndex) remove(x *etree.Element) {
-	for gi, g := range k.groups {
-		texts, ok := keyTexts(x, g)
-		if !ok {
-			continue
-		}
-		items := k.candidates(gi, g, texts)
-		for i, it := range items {
-			if !sameKey(g, it.texts, texts) {
-				continue
-			}
-			rest := append(items[:i:i], items[i+1:]...)
-			if k.big[gi] == nil {
-				k.small[gi] = rest
-			} else {
-				k.big[gi][normalKey(g, texts)] = rest
-			}
-			break
-		}
-	}
-}
-
-// keyTexts returns the values of x's key attributes g; ok is false when one is missing.
-func keyTexts(x *etree.Element, g []*schema.Attribute) ([]string, bool) {
-	texts := make([]string, len(g))
-	for i, a := range g {
-		v, ok := exactAttr(x, a.Name)
-		if !ok {
-			return nil, false
-		}
-		texts[i] = v
-	}
-	return texts, true
-}
-
-// sameKey reports whether two items' keys are the same, attribute by attribute, as
-// parse.SameKey compares them.
-func sameKey(g []*schema.Attribute, a, b []string) bool {
-	for i, attr := range g {
-		if !parse.SameKey([]*schema.Attribute{attr}, a[i], b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// normalKey returns a text that is the same for keys sameKey finds the same, so that
-// an index lookup finds the candidates: strings case-folded unless case-sensitive,
-// typed values by value.
-func normalKey(g []*schema.Attribute, texts []string) string {
-	parts := make([]string, len(g))
-	for i, a := range g {
-		parts[i] = normalValue(a, texts[i])
-	}
-	return strings.Join(parts, "\x00")
-}
-
-// normalValue normalizes one key attribute's value for normalKey; a value that does
-// not parse stays as written.
-func normalValue(a *schema.Attribute, text string) string {
-	if a.Type == schema.String {
-		if a.CaseSensitive {
-			return text
-		}
-		return foldString(text)
-	}
-	v, err := a.Parse(text)
-	if err != nil {
-		return "text:" + text
-	}
-	switch a.Type {
-	case schema.TimeSpanType:
-		return strconv.FormatInt(v.Span.Ticks(), 10)
-	case schema.Bool:
-		return strconv.FormatBool(v.Bool)
-	}
-	return strconv.FormatInt(v.Int, 10)
-}
-
-// foldString maps each rune to the smallest rune of its simple case-folding orbit, so
-// that two strings strings.EqualFold finds equal fold to the same text.
-func foldString(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		least := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			least = min(least, f)
-		}
-		b.WriteRune(least)
-	}
-	return b.String()
-}
-
-// reportDuplicateKey reports the item x, whose key g equals that of first.
-func (w *walker) reportDuplicateKey(parent node, x *etree.Element, itemName string, g []*schema.Attribute, texts []string, first keyed) {
-	pos, _ := w.doc.AttrValuePos(x, g[0].Name)
-	firstPos, _ := first.doc.AttrValuePos(first.x, g[0].Name)
-	where := posRef(pos, firstPos)
-	detail := "already used at " + where
-	for i, a := range g {
-		if texts[i] != first.texts[i] {
-			detail = fmt.Sprintf("the same as %s at %s (%s)", keyText(g, first.texts), where, comparison(a))
-			break
-		}
-	}
-	w.c.p.report(RuleDuplicateKey, w.doc, pos, "remove one of the two entries, or change this one's key",
-		"%sduplicate %s %s: %s", parent.prefix(), itemName, keyText(g, texts), detail)
-}
-
-// keyText formats a key: `name "Shop"` or `protocol "http", bindingInformation "*:80:"`.
-func keyText(g []*schema.Attribute, texts []string) string {
-	parts := make([]string, len(g))
-	for i, a := range g {
-		parts[i] = fmt.Sprintf("%s %q", a.Name, texts[i])
-	}
-	return strings.Join(parts, ", ")
-}
-
-// comparison says how IIS compares values of a key attribute.
-func comparison(a *schema.Attribute) string {
-	switch a.Type {
-	case schema.String:
-		return "compared case-insensitively"
-	case schema.TimeSpanType:
-		return "compared as times"
-	}
-	return "compared as numbers"
 }

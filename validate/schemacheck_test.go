@@ -395,7 +395,7 @@ func TestEditDistance(t *testing.T) {
 	}
 }
 
-func TestFoldString(t *testing.T) {
+func TestAppendFold(t *testing.T) {
 	tests := []struct{ a, b string }{
 		{"DefaultAppPool", "defaultapppool"},
 		{"\u212Aelvin", "kelvin"}, // the Kelvin sign folds to k
@@ -407,12 +407,12 @@ func TestFoldString(t *testing.T) {
 			if !strings.EqualFold(tt.a, tt.b) {
 				t.Fatalf("bad test: %q and %q are not EqualFold", tt.a, tt.b)
 			}
-			if fa, fb := foldString(tt.a), foldString(tt.b); fa != fb {
-				t.Errorf("foldString(%q) = %q, foldString(%q) = %q; want equal", tt.a, fa, tt.b, fb)
+			if fa, fb := string(appendFold(nil, tt.a)), string(appendFold(nil, tt.b)); fa != fb {
+				t.Errorf("appendFold(%q) = %q, appendFold(%q) = %q; want equal", tt.a, fa, tt.b, fb)
 			}
 		})
 	}
-	if foldString("Shop") == foldString("Shops") {
-		t.Error("foldString conflates different names")
+	if string(appendFold(nil, "Shop")) == string(appendFold(nil, "Shops")) {
+		t.Error("appendFold conflates different names")
 	}
 }
