@@ -614,13 +614,18 @@ func encryptedPaths(e *schema.Element, prefix []string) [][]string {
 	return out
 }
 
-// descendAll returns every element reached from e through child elements named path.
+// descendAll returns every element reached from e through child elements named path,
+// exactly (IIS does not read x:processModel as processModel).
 func descendAll(e *etree.Element, path []string) []*etree.Element {
 	cur := []*etree.Element{e}
 	for _, name := range path {
 		var next []*etree.Element
 		for _, c := range cur {
-			next = append(next, c.SelectElements(name)...)
+			for x := range c.ChildElementsSeq() {
+				if x.Space == "" && x.Tag == name {
+					next = append(next, x)
+				}
+			}
 		}
 		cur = next
 	}
