@@ -41,7 +41,7 @@ Exit codes:
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	opts.addFlags(root)
-	root.AddCommand(newSchemaCmd(opts), newShowCmd(opts), newLintCmd(opts, s))
+	root.AddCommand(newSchemaCmd(opts), newShowCmd(opts), newLintCmd(opts, s), newDiffCmd(opts), newHistoryCmd(opts))
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
 	finishTree(root)

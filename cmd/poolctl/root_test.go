@@ -33,7 +33,7 @@ func TestCommandTree(t *testing.T) {
 	for _, c := range newTestRoot().Commands() {
 		names = append(names, c.Name())
 	}
-	want := "completion help lint schema show"
+	want := "completion diff help history lint schema show"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("commands = %q, want %q", got, want)
 	}
