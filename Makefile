@@ -2,7 +2,7 @@
 #
 #   make build      build bin/poolctl (VERSION=v1.2.3 sets what --version prints)
 #   make test       run every test with the race detector
-#   make bench      run the Go benchmarks and the parse benchmark scripts
+#   make bench      run the Go benchmarks and the benchmark scripts under bench/
 #   make lint       gofmt, go vet and staticcheck
 #   make fuzz       run each fuzz target for FUZZTIME (default 30s)
 #   make clean      remove what the other targets wrote
@@ -16,7 +16,7 @@ FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
-.PHONY: all build test bench gobench bench-parse bench-lint lint fuzz clean
+.PHONY: all build test bench gobench bench-parse bench-lint bench-set lint fuzz clean
 
 all: build test
 
@@ -26,7 +26,7 @@ build:
 test:
 	go test -race ./...
 
-bench: gobench bench-parse bench-lint
+bench: gobench bench-parse bench-lint bench-set
 
 gobench:
 	go test -run='^$$' -bench=. -benchmem ./...
@@ -39,6 +39,11 @@ bench-parse:
 # bench-lint times poolctl lint of the same file against xmllint --noout.
 bench-lint:
 	bash ./bench/lint.sh
+
+# bench-set times one poolctl set of the same file (a real, atomic, history-keeping
+# write) against poolctl lint of it.
+bench-set:
+	bash ./bench/set.sh
 
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt -l lists files to format:"; echo "$$unformatted"; exit 1; fi

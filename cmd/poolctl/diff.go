@@ -1,8 +1,105 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 
-// newDiffCmd builds "poolctl diff". Placeholder: being written.
+	"github.com/spf13/cobra"
+
+	"github.com/poolctl/poolctl/apply"
+	"github.com/poolctl/poolctl/parse"
+)
+
+// diffOptions are the flags of "poolctl diff".
+type diffOptions struct {
+	format    *choice
+	effective bool
+}
+
+// newDiffCmd builds "poolctl diff": a semantic comparison of the application pools of
+// two configuration files.
 func newDiffCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "diff A B", Hidden: true, Args: cobra.ExactArgs(2), RunE: func(*cobra.Command, []string) error { return nil }}
+	opts := &diffOptions{format: newChoice("text", "text", "json")}
+	cmd := &cobra.Command{
+		Use:   "diff A B",
+		Short: "Compare the application pools of two configuration files",
+		Long: `Diff compares the application pools of two applicationHost.config files as IIS
+reads them, pool by pool and attribute by attribute, and prints the pools that B
+adds, removes and changes, with their positions (file:line:col) in both files.
+
+Values compare by the schema of the target version (--target, default iis10), not
+as text: an explicit value equal to the schema default is no difference, timeSpans
+compare by duration (00:20:00 is 0.00:20:00), enums, flags and bools by value
+whatever their case, numbers by value. Pool names compare case-insensitively, as
+in IIS; the order of attributes and elements, whitespace, comments and line endings
+are no difference. Collections (the recycling schedule, environment variables)
+compare as sets of items, by key. Attributes the schema does not know are not
+compared: lint reports them.
+
+By default diff compares what each file says: each pool's own values (an unset
+attribute counts as the schema default) and, as one more entry, the
+<applicationPoolDefaults>. With --effective it compares each pool's effective
+values instead, after <applicationPoolDefaults>, as "poolctl show" prints them.
+
+The value of an encrypted attribute such as processModel.password is never printed,
+in either format: diff says that it differs, not what it is.
+
+Diff exits 0 when the pools are the same, 1 when they differ, and 2 when it could
+not run (a file that cannot be read or is malformed, a usage error).`,
+		Example: `  poolctl diff applicationHost.config.bak applicationHost.config
+  poolctl diff --effective old/applicationHost.config new/applicationHost.config
+  poolctl diff --target iis8.5 --format json a.config b.config | jq '.pools[].name'`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDiff(cmd.OutOrStdout(), g, opts, args[0], args[1])
+		},
+	}
+	opts.format.addFlag(cmd, "format", "output format")
+	cmd.Flags().BoolVar(&opts.effective, "effective", false, "compare effective values, after <applicationPoolDefaults>")
+	return cmd
+}
+
+// runDiff loads both files, writes their difference to w and returns an exitError
+// with exitFindings when there is one.
+func runDiff(w io.Writer, g *globalOptions, opts *diffOptions, pathA, pathB string) error {
+	a, err := loadForDiff(g, pathA)
+	if err != nil {
+		return err
+	}
+	b, err := loadForDiff(g, pathB)
+	if err != nil {
+		return err
+	}
+	d := apply.Diff(a, b, apply.DiffOptions{Effective: opts.effective})
+	if opts.format.value == "json" {
+		err = apply.WriteDiffJSON(w, d)
+	} else {
+		err = apply.WriteDiffText(w, d)
+	}
+	if err != nil {
+		return err
+	}
+	if !d.Equal() {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// loadForDiff reads one of the files to compare for the target version. A malformed
+// file's error keeps parse's "file:line:col: msg" form; any other error names the
+// file.
+func loadForDiff(g *globalOptions, path string) (*parse.Config, error) {
+	cfg, err := parse.Load(path, parse.LoadOptions{Version: g.target})
+	if err == nil {
+		return cfg, nil
+	}
+	if _, ok := errors.AsType[*parse.Error](err); ok {
+		return nil, err
+	}
+	if pe, ok := errors.AsType[*fs.PathError](err); ok && pe.Path == path {
+		err = pe.Err
+	}
+	return nil, fmt.Errorf("config file %s: %w", path, err)
 }

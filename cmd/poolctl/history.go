@@ -1,8 +1,198 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
 
-// newHistoryCmd builds "poolctl history". Placeholder: being written.
+	"github.com/spf13/cobra"
+
+	"github.com/poolctl/poolctl/apply"
+)
+
+// newHistoryCmd builds "poolctl history": the saved copies of the configuration file's
+// previous content.
 func newHistoryCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "history", Hidden: true}
+	cmd := &cobra.Command{
+		Use:   "history",
+		Short: "List and restore the copies of the configuration file's previous content",
+		Long: `Every poolctl command that writes the configuration file first saves a copy of
+the content it replaces, as IIS's configuration history does: in FILE.history
+beside the file (or --history-dir), named FILE.ID, where the ID is the UTC time of
+the change (20261121T235959.123456789Z). The newest --keep-history copies are kept
+(default 10); --keep-history 0 saves none.
+
+"history list" lists the copies, newest first; "history restore ID" gives the file
+the content of one, and saves the content it replaces as a new copy first, so that
+a restore can itself be undone. An ID may be shortened to any prefix that only one
+copy's ID starts with.
+
+Writes are atomic (a crash or kill leaves the old content or the new, never a mix)
+and locked against poolctl's other writers of the file, through the lock file
+.FILE.lock beside it.`,
+		Example: `  poolctl history list
+  poolctl history list -c /etc/iis/applicationHost.config --format json
+  poolctl history restore 20261121T2359`,
+	}
+	cmd.AddCommand(newHistoryListCmd(g), newHistoryRestoreCmd(g))
+	return cmd
+}
+
+// newHistoryListCmd builds "poolctl history list".
+func newHistoryListCmd(g *globalOptions) *cobra.Command {
+	w := &writeOptions{}
+	format := newChoice("text", "text", "json")
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the copies of the configuration file's previous content",
+		Long: `List prints the saved copies of the configuration file's previous content, newest
+first: in text, one line per copy with its ID, its time (UTC, RFC 3339) and its
+size in bytes; in JSON, {"snapshots": [{"id", "path", "time", "size"}, ...]}.
+The file itself need not exist.`,
+		Example: `  poolctl history list
+  poolctl history list --history-dir /var/backups/iis
+  poolctl history list --format json | jq -r '.snapshots[0].id'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path, _ := g.configPath()
+			snaps, err := w.history().List(path)
+			if err != nil {
+				return err
+			}
+			if format.value == "json" {
+				return writeHistoryJSON(cmd.OutOrStdout(), snaps)
+			}
+			if len(snaps) == 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "no copies of %s in %s\n", path, historyDir(w, path))
+				return nil
+			}
+			return writeHistoryText(cmd.OutOrStdout(), snaps)
+		},
+	}
+	format.addFlag(cmd, "format", "output format")
+	w.addHistoryDirFlag(cmd)
+	return cmd
+}
+
+// newHistoryRestoreCmd builds "poolctl history restore".
+func newHistoryRestoreCmd(g *globalOptions) *cobra.Command {
+	w := &writeOptions{}
+	cmd := &cobra.Command{
+		Use:   "restore ID",
+		Short: "Give the configuration file the content of a saved copy",
+		Long: `Restore gives the configuration file the content of the saved copy ID (or an
+unambiguous prefix of one), after saving the content it replaces as a new copy:
+"poolctl history restore" of that copy undoes the restore. The copy must be
+well-formed XML. When the file already has the copy's content, nothing is written.
+Only the newest --keep-history copies are kept afterwards: a restore of the oldest
+copy of a full history removes that copy (its content is the file's now).
+
+Like every write of poolctl's, the restore is atomic, waits for the lock of the
+file, and fails, writing nothing, when another program changed the file while
+poolctl was reading it.`,
+		Example: `  poolctl history restore 20261121T235959.123456789Z
+  poolctl history restore 20261121T2359
+  poolctl history restore --keep-history 30 20261121T2359`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeSnapshots(g, w),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, how := g.configPath()
+			opt := w.updateOptions()
+			snap, err := opt.History.Find(path, args[0])
+			if err != nil {
+				return err
+			}
+			res, err := apply.Restore(cmd.Context(), path, snap.ID, opt)
+			if err != nil {
+				return fileError(path, how, err)
+			}
+			return writeRestored(cmd.OutOrStdout(), path, snap, res)
+		},
+	}
+	w.addFlags(cmd)
+	return cmd
+}
+
+// historyDir returns the history directory of path that w names.
+func historyDir(w *writeOptions, path string) string {
+	if w.historyDir != "" {
+		return w.historyDir
+	}
+	return apply.DefaultHistoryDir(path)
+}
+
+// writeHistoryText writes one line per snapshot: ID, time and size.
+func writeHistoryText(out io.Writer, snaps []apply.Snapshot) error {
+	width := 0
+	for _, s := range snaps {
+		width = max(width, len(s.ID))
+	}
+	for _, s := range snaps {
+		if _, err := fmt.Fprintf(out, "%-*s  %s  %d bytes\n", width, s.ID, s.Time.UTC().Format(time.RFC3339), s.Size); err != nil {
+			return fmt.Errorf("write history: %w", err)
+		}
+	}
+	return nil
+}
+
+// snapshotJSON is the JSON form of a snapshot.
+type snapshotJSON struct {
+	ID   string    `json:"id"`
+	Path string    `json:"path"`
+	Time time.Time `json:"time"`
+	Size int64     `json:"size"`
+}
+
+// writeHistoryJSON writes the snapshots as {"snapshots": [...]}.
+func writeHistoryJSON(out io.Writer, snaps []apply.Snapshot) error {
+	list := make([]snapshotJSON, len(snaps))
+	for i, s := range snaps {
+		list[i] = snapshotJSON{ID: s.ID, Path: s.Path, Time: s.Time.UTC(), Size: s.Size}
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(struct {
+		Snapshots []snapshotJSON `json:"snapshots"`
+	}{list}); err != nil {
+		return fmt.Errorf("write history: %w", err)
+	}
+	return nil
+}
+
+// writeRestored says what a restore of path from snap did.
+func writeRestored(out io.Writer, path string, snap apply.Snapshot, res apply.UpdateResult) error {
+	var err error
+	switch {
+	case !res.Changed:
+		_, err = fmt.Fprintf(out, "%s already has the content of snapshot %s: nothing was written\n", path, snap.ID)
+	case res.Snapshot.ID == "":
+		_, err = fmt.Fprintf(out, "restored %s from snapshot %s (%d bytes)\nthe content it replaced was not saved (--keep-history 0)\n", path, snap.ID, snap.Size)
+	default:
+		_, err = fmt.Fprintf(out, "restored %s from snapshot %s (%d bytes)\nsaved the content it replaced as snapshot %s (%s)\n", path, snap.ID, snap.Size, res.Snapshot.ID, res.Snapshot.Path)
+	}
+	if err != nil {
+		return fmt.Errorf("write result: %w", err)
+	}
+	return nil
+}
+
+// completeSnapshots completes the IDs of the configuration file's snapshots, with their
+// times and sizes as descriptions.
+func completeSnapshots(g *globalOptions, w *writeOptions) cobra.CompletionFunc {
+	return func(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		path, _ := g.configPath()
+		snaps, err := w.history().List(path)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		ids := make([]cobra.Completion, len(snaps))
+		for i, s := range snaps {
+			ids[i] = cobra.CompletionWithDesc(s.ID, fmt.Sprintf("%s, %d bytes", s.Time.UTC().Format(time.RFC3339), s.Size))
+		}
+		return ids, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+	}
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 
 	"github.com/spf13/cobra"
 
@@ -55,22 +53,10 @@ func (o *globalOptions) configPath() (path, how string) {
 func (o *globalOptions) load() (*parse.Config, error) {
 	path, how := o.configPath()
 	cfg, err := parse.Load(path, parse.LoadOptions{Version: o.target})
-	if err == nil {
-		return cfg, nil
+	if err != nil {
+		return nil, fileError(path, how, err)
 	}
-	if _, ok := errors.AsType[*parse.Error](err); ok {
-		return nil, err
-	}
-	if pe, ok := errors.AsType[*fs.PathError](err); ok && pe.Path == path {
-		err = pe.Err
-	}
-	switch how {
-	case "default":
-		return nil, fmt.Errorf("config file %s (the default: give -c FILE or set $%s): %w", path, configEnv, err)
-	case "-c":
-		return nil, fmt.Errorf("config file %s: %w", path, err)
-	}
-	return nil, fmt.Errorf("config file %s (from %s): %w", path, how, err)
+	return cfg, nil
 }
 
 // mustComplete panics when registering a completion failed: that only happens for a

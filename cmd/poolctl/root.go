@@ -41,7 +41,8 @@ Exit codes:
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	opts.addFlags(root)
-	root.AddCommand(newSchemaCmd(opts), newShowCmd(opts), newLintCmd(opts, s), newDiffCmd(opts), newHistoryCmd(opts))
+	root.AddCommand(newSchemaCmd(opts), newShowCmd(opts), newLintCmd(opts, s), newDiffCmd(opts), newHistoryCmd(opts),
+		newSetCmd(opts), newAddCmd(opts), newDeleteCmd(opts), newApplyCmd(opts, s))
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
 	finishTree(root)

@@ -1,0 +1,161 @@
+package apply
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+)
+
+// tempMarker marks the temporary files of WriteFile: "." + base + tempMarker + a random
+// suffix, so that a write of applicationHost.config goes through
+// ".applicationHost.config.tmp-" followed by letters and digits. A process killed in
+// the middle of a write leaves such a file behind; it is never the configuration, and
+// may be deleted.
+const tempMarker = ".tmp-"
+
+// fileMeta is the mode and owner a written file gets.
+type fileMeta struct {
+	mode     fs.FileMode // permission bits, with setuid, setgid and sticky
+	uid, gid int
+	chown    bool // give the file uid and gid
+}
+
+// metaOf returns the mode and owner of fi.
+func metaOf(fi fs.FileInfo) fileMeta {
+	m := fileMeta{mode: fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		m.uid, m.gid, m.chown = int(st.Uid), int(st.Gid), true
+	}
+	return m
+}
+
+// WriteFile replaces the content of path with data atomically: it writes a temporary
+// file in the same directory, fsyncs it, gives it the original's mode and owner, renames
+// it over path and fsyncs the directory. On any error the temporary file is removed and
+// path is untouched, except after a failure of the final directory sync, which the
+// error reports: the new content is then in place but may not survive a crash. A
+// symbolic link at path is followed: the file it points to is replaced and the link
+// stays. A new file gets mode 0666 less the umask.
+func WriteFile(path string, data []byte) error {
+	target, err := resolve(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	var meta *fileMeta
+	if fi, err := os.Stat(target); err == nil {
+		m := metaOf(fi)
+		meta = &m
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := replace(target, data, meta); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// resolve follows symbolic links at path, so that a write replaces the file a link
+// points to instead of the link. A path that does not exist yet is returned as is.
+func resolve(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return path, nil
+	}
+	return filepath.EvalSymlinks(path)
+}
+
+// replace writes data to a temporary file beside path, with meta's mode and owner
+// when meta is not nil, renames it to path and fsyncs the directory. The temporary
+// file never outlives a failure.
+func replace(path string, data []byte, meta *fileMeta) error {
+	tmp, err := writeTemp(path, data, meta)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// writeTemp writes data to a new temporary file beside path, fsyncs it and gives it
+// meta's mode and owner. It returns the file's name; on error it removes the file.
+func writeTemp(path string, data []byte, meta *fileMeta) (name string, err error) {
+	f, err := createTemp(path)
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return "", err
+	}
+	if meta != nil {
+		if err := setMeta(f, *meta); err != nil {
+			return "", err
+		}
+	}
+	if err := f.Sync(); err != nil {
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+// createTemp creates a new file beside path, named as tempMarker says, with mode 0666
+// less the umask, as os.WriteFile would create path itself.
+func createTemp(path string) (*os.File, error) {
+	prefix := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+tempMarker)
+	for range 100 {
+		name := prefix + strconv.FormatUint(rand.Uint64(), 36)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("create a temporary file beside %s: too many name collisions", path)
+}
+
+// setMeta gives f meta's owner, then its mode (in that order: a change of owner may
+// clear the setuid and setgid bits). It changes the owner only when it differs, so that
+// a user who may not give files away can still write a file they own.
+func setMeta(f *os.File, meta fileMeta) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if cur := metaOf(fi); meta.chown && cur.chown && (cur.uid != meta.uid || cur.gid != meta.gid) {
+		if err := f.Chown(meta.uid, meta.gid); err != nil {
+			return fmt.Errorf("give the new file the original's owner %d:%d: %w", meta.uid, meta.gid, err)
+		}
+	}
+	return f.Chmod(meta.mode)
+}
+
+// syncDir fsyncs the directory dir, so that a rename in it survives a crash.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	return nil
+}

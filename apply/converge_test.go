@@ -1,0 +1,116 @@
+package apply
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/poolctl/poolctl/parse"
+)
+
+// desired reads a desired <applicationPools> fragment.
+func desired(t *testing.T, src string) *parse.Document {
+	t.Helper()
+	d, err := parse.ReadBytes("desired.xml", []byte(src), parse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestConverge(t *testing.T) {
+	want := desired(t, `<applicationPools>
+    <applicationPoolDefaults>
+        <processModel idleTimeout="00:10:00" />
+    </applicationPoolDefaults>
+    <add name="shop" queueLength="3000">
+        <recycling>
+            <periodicRestart time="00:00:00">
+                <schedule>
+                    <add value="04:00:00" />
+                </schedule>
+            </periodicRestart>
+        </recycling>
+    </add>
+    <add name="New" managedPipelineMode="Classic" />
+</applicationPools>`)
+	tests := []struct {
+		name string
+		opt  ConvergeOptions
+		plan string
+	}{
+		{"without prune", ConvergeOptions{}, `~ applicationPoolDefaults
+    + processModel.idleTimeout: 00:10:00
+~ pool "Shop"
+    ~ queueLength: 2000 → 3000
+    + recycling.periodicRestart.time: 00:00:00
+    + recycling.periodicRestart.schedule[value='04:00:00']
+    - recycling.periodicRestart.schedule[value='03:00:00']
++ pool "New"
+    + managedPipelineMode: Classic
+Plan: 1 to add, 2 to change, 0 to remove.
+`},
+		{"with prune", ConvergeOptions{Prune: true}, `~ applicationPoolDefaults
+    + processModel.idleTimeout: 00:10:00
+~ pool "Shop"
+    ~ queueLength: 2000 → 3000
+    + recycling.periodicRestart.time: 00:00:00
+    + recycling.periodicRestart.schedule[value='04:00:00']
+    - recycling.periodicRestart.schedule[value='03:00:00']
++ pool "New"
+    + managedPipelineMode: Classic
+- pool "DefaultAppPool"
+Plan: 1 to add, 2 to change, 1 to remove.
+`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, ed, err := edit(t, base, func(ed *Editor) error { return ed.Converge(want.Root(), tt.opt) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			var plan bytes.Buffer
+			if err := WritePlan(&plan, ed.Changes); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.plan, plan.String()); diff != "" {
+				t.Errorf("plan (-want +got):\n%s", diff)
+			}
+			// Converging the result again changes nothing.
+			again, ed2, err := edit(t, out, func(ed *Editor) error { return ed.Converge(want.Root(), tt.opt) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again != out || len(ed2.Changes) != 0 {
+				t.Errorf("second converge changed %v:\n%s", ed2.Changes, cmp.Diff(out, again))
+			}
+		})
+	}
+}
+
+func TestConvergeErrors(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{`<applicationPools><site /></applicationPools>`, "unexpected <site>"},
+		{`<applicationPools><add queueLength="1" /></applicationPools>`, "has no name"},
+		{`<applicationPools><add name="A"><processModell /></add></applicationPools>`, "a pool has no element processModell"},
+		{`<applicationPools><add name="A" idleTimout="1" /></applicationPools>`, "a pool has no attribute idleTimout"},
+		{`<applicationPools><add name="A"><environmentVariables><clear /></environmentVariables></add></applicationPools>`, "only <add> items"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			_, _, err := edit(t, base, func(ed *Editor) error { return ed.Converge(desired(t, tt.src).Root(), ConvergeOptions{}) })
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v, want one with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestWritePlanNoChanges(t *testing.T) {
+	var b bytes.Buffer
+	if err := WritePlan(&b, nil); err != nil || b.String() != "No changes.\n" {
+		t.Errorf("WritePlan(nil) = %q, %v", b.String(), err)
+	}
+}

@@ -1,0 +1,508 @@
+package apply
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/schema"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/diff with the diff writers' output")
+
+// diffPoolsConfig returns a configuration whose applicationPools section holds body.
+func diffPoolsConfig(body string) string {
+	return "<configuration>\n  <system.applicationHost>\n    <applicationPools>\n" + body +
+		"\n    </applicationPools>\n  </system.applicationHost>\n</configuration>\n"
+}
+
+// loadDiffConfig reads src as the file name for IIS 10.
+func loadDiffConfig(t *testing.T, name, src string) *parse.Config {
+	t.Helper()
+	doc, err := parse.ReadBytes(name, []byte(src), parse.Options{})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	cfg, err := parse.FromDocument(doc, parse.LoadOptions{Version: schema.IIS10})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return cfg
+}
+
+// diffOf compares the pools sections poolsA and poolsB.
+func diffOf(t *testing.T, poolsA, poolsB string, effective bool) *Difference {
+	t.Helper()
+	a := loadDiffConfig(t, "a.config", diffPoolsConfig(poolsA))
+	b := loadDiffConfig(t, "b.config", diffPoolsConfig(poolsB))
+	return Diff(a, b, DiffOptions{Effective: effective})
+}
+
+// diffDescribe flattens d into one line per entry, attribute and item, without positions:
+// `~ "Shop"`, `~ "Shop" processModel.idleTimeout: 00:20:00 → 00:30:00`,
+// `~ "Shop" + recycling.periodicRestart.schedule 03:00:00`, with "defaults" for the
+// defaults' entry.
+func diffDescribe(d *Difference) []string {
+	var out []string
+	entry := func(label string, e EntryDiff) {
+		head := diffSymbol(e.Change) + " " + label
+		out = append(out, head)
+		for _, a := range e.Attrs {
+			out = append(out, head+" "+a.Path+": "+diffDescribeAttr(a))
+		}
+		for _, it := range e.Items {
+			line := head + " " + diffSymbol(it.Change) + " " + it.Collection + " " + diffItemLabel(it)
+			out = append(out, line)
+			for _, a := range it.Attrs {
+				out = append(out, line+" "+a.Path+": "+diffDescribeAttr(a))
+			}
+		}
+	}
+	if d.Defaults != nil {
+		entry("defaults", *d.Defaults)
+	}
+	for _, e := range d.Pools {
+		entry(fmt.Sprintf("%q", e.Name), e)
+	}
+	return out
+}
+
+func diffDescribeAttr(a AttrDiff) string {
+	if a.Secret {
+		return fmt.Sprintf("secret %q %q", a.Old, a.New)
+	}
+	return a.Old + " → " + a.New
+}
+
+func TestDiff(t *testing.T) {
+	const shop = `<add name="Shop" />`
+	tests := []struct {
+		name      string
+		a, b      string
+		effective bool
+		want      []string
+	}{
+		{name: "same", a: shop, b: shop},
+		{name: "empty sections", a: "", b: ""},
+		{name: "explicit default", a: shop, b: `<add name="Shop" queueLength="1000"><processModel idleTimeout="00:20:00" /></add>`},
+		{name: "timeSpan spellings", a: `<add name="Shop"><processModel idleTimeout="00:20:00" /></add>`, b: `<add name="Shop"><processModel idleTimeout="0.00:20:00" /></add>`},
+		{name: "name case", a: shop, b: `<add name="sHOP" />`},
+		{name: "non-ASCII name case", a: "<add name=\"\u212a\" />", b: `<add name="k" />`},
+		{name: "attribute order and whitespace",
+			a: `<add name="Shop" queueLength="2000" autoStart="false" />`,
+			b: "<add\r\n\tautoStart = 'false'\n    queueLength=\"2000\"   name=\"Shop\"></add>"},
+		{name: "enum, flags and bool case",
+			a: `<add name="Shop" managedPipelineMode="Classic" autoStart="false"><recycling logEventOnRecycle="Time, Memory" /></add>`,
+			b: `<add name="Shop" managedPipelineMode="classic" autoStart="False"><recycling logEventOnRecycle="memory,TIME" /></add>`},
+		{name: "pool order", a: shop + `<add name="Other" />`, b: `<add name="Other" />` + shop},
+		{name: "unknown attributes are not compared", a: shop, b: `<add name="Shop" bogus="1"><processModel idletimeout="1" /></add>`},
+		{name: "changed values as written",
+			a:    `<add name="Shop" queueLength="2000"><processModel idleTimeout="00:20:00" /></add>`,
+			b:    `<add name="Shop" queueLength="3000"><processModel idleTimeout="00:30:00" /></add>`,
+			want: []string{`~ "Shop"`, `~ "Shop" queueLength: 2000 → 3000`, `~ "Shop" processModel.idleTimeout: 00:20:00 → 00:30:00`}},
+		{name: "set to a value against the default",
+			a:    shop,
+			b:    `<add name="sHop" startMode="AlwaysRunning" />`,
+			want: []string{`~ "sHop"`, `~ "sHop" startMode: OnDemand → AlwaysRunning`}},
+		{name: "values that do not parse compare as text",
+			a:    `<add name="Shop" queueLength="lots" /><add name="Two" queueLength="lots" />`,
+			b:    `<add name="Shop" queueLength="lots" /><add name="Two" queueLength="Lots" />`,
+			want: []string{`~ "Two"`, `~ "Two" queueLength: lots → Lots`}},
+		{name: "strings compare exactly",
+			a:    `<add name="Shop" managedRuntimeVersion="v4.0" />`,
+			b:    `<add name="Shop" managedRuntimeVersion="V4.0" />`,
+			want: []string{`~ "Shop"`, `~ "Shop" managedRuntimeVersion: v4.0 → V4.0`}},
+		{name: "added and removed pools",
+			a:    shop + `<add name="Old" autoStart="false" queueLength="1000" />`,
+			b:    `<add name="New" managedRuntimeVersion="v4.0"><environmentVariables><add name="E" value="1" /></environmentVariables></add>` + shop,
+			want: []string{`+ "New"`, `+ "New" managedRuntimeVersion:  → v4.0`, `+ "New" + environmentVariables E`, `- "Old"`, `- "Old" autoStart: false → `}},
+		{name: "an added pool with only defaults", a: "", b: shop, want: []string{`+ "Shop"`}},
+		{name: "duplicate names pair in order",
+			a:    `<add name="Shop" queueLength="2000" /><add name="Shop" queueLength="3000" />`,
+			b:    `<add name="Shop" queueLength="2000" />`,
+			want: []string{`- "Shop"`, `- "Shop" queueLength: 3000 → `}},
+		{name: "defaults",
+			a:    shop + `<applicationPoolDefaults queueLength="2000"><processModel idleTimeout="00:10:00" /></applicationPoolDefaults>`,
+			b:    `<applicationPoolDefaults queueLength="3000" />` + shop,
+			want: []string{`~ defaults`, `~ defaults queueLength: 2000 → 3000`, `~ defaults processModel.idleTimeout: 00:10:00 → 00:20:00`}},
+		{name: "defaults only in B",
+			a:    shop,
+			b:    shop + `<applicationPoolDefaults managedRuntimeVersion="v4.0" />`,
+			want: []string{`~ defaults`, `~ defaults managedRuntimeVersion:  → v4.0`}},
+		{name: "defaults that say the schema defaults", a: shop, b: shop + `<applicationPoolDefaults queueLength="1000" />`},
+		{name: "effective: defaults changed",
+			a:         shop + `<add name="Own" queueLength="5000" /><applicationPoolDefaults queueLength="2000" />`,
+			b:         shop + `<add name="Own" queueLength="5000" /><applicationPoolDefaults queueLength="3000" />`,
+			effective: true,
+			want:      []string{`~ "Shop"`, `~ "Shop" queueLength: 2000 → 3000`}},
+		{name: "effective: a value moved to the defaults",
+			a:         `<add name="Shop" queueLength="2000" />`,
+			b:         `<add name="Shop" /><applicationPoolDefaults queueLength="2000" />`,
+			effective: true},
+		{name: "own values: a value moved to the defaults",
+			a:    `<add name="Shop" queueLength="2000" />`,
+			b:    `<add name="Shop" /><applicationPoolDefaults queueLength="2000" />`,
+			want: []string{`~ defaults`, `~ defaults queueLength: 1000 → 2000`, `~ "Shop"`, `~ "Shop" queueLength: 2000 → 1000`}},
+		{name: "effective: an added pool shows what it inherits",
+			a:         `<applicationPoolDefaults queueLength="2000" />`,
+			b:         shop + `<applicationPoolDefaults queueLength="2000" />`,
+			effective: true,
+			want:      []string{`+ "Shop"`, `+ "Shop" queueLength:  → 2000`}},
+		{name: "schedule items by value",
+			a:    diffSchedule("03:00:00", "15:00:00"),
+			b:    diffSchedule("3:00:00", "16:00:00"),
+			want: []string{`~ "Shop"`, `~ "Shop" + recycling.periodicRestart.schedule 16:00:00`, `~ "Shop" - recycling.periodicRestart.schedule 15:00:00`}},
+		{name: "schedule order", a: diffSchedule("03:00:00", "15:00:00"), b: diffSchedule("15:00:00", "03:00:00")},
+		{name: "environment variables",
+			a: `<add name="Shop"><environmentVariables><add name="A" value="1" /><add name="B" value="2" /><add name="C" value="3" /></environmentVariables></add>`,
+			b: `<add name="Shop"><environmentVariables><add name="b" value="2" /><add name="C" value="4" /><add name="D" value="5" /></environmentVariables></add>`,
+			want: []string{`~ "Shop"`,
+				`~ "Shop" ~ environmentVariables C`, `~ "Shop" ~ environmentVariables C environmentVariables[].value: 3 → 4`,
+				`~ "Shop" + environmentVariables D`, `~ "Shop" - environmentVariables A`}},
+		{name: "own directives",
+			a:    `<add name="Shop"><recycling><periodicRestart><schedule><add value="03:00:00" /></schedule></periodicRestart></recycling><environmentVariables><remove name="X" /></environmentVariables></add>`,
+			b:    `<add name="Shop"><recycling><periodicRestart><schedule><clear /><add value="03:00:00" /></schedule></periodicRestart></recycling><environmentVariables><add name="X" value="1" /></environmentVariables></add>`,
+			want: []string{`~ "Shop"`, `~ "Shop" + recycling.periodicRestart.schedule <clear>`, `~ "Shop" + environmentVariables X`, `~ "Shop" - environmentVariables <remove> X`}},
+		{name: "effective collections",
+			a:         `<add name="Shop" />` + `<applicationPoolDefaults>` + diffScheduleElem("03:00:00") + `</applicationPoolDefaults>`,
+			b:         `<add name="Shop"><recycling><periodicRestart><schedule><clear /><add value="04:00:00" /></schedule></periodicRestart></recycling></add>` + `<applicationPoolDefaults>` + diffScheduleElem("03:00:00") + `</applicationPoolDefaults>`,
+			effective: true,
+			want:      []string{`~ "Shop"`, `~ "Shop" + recycling.periodicRestart.schedule 04:00:00`, `~ "Shop" - recycling.periodicRestart.schedule 03:00:00`}},
+		{name: "effective: inherited items are no difference",
+			a:         `<add name="Shop">` + diffScheduleElem("03:00:00") + `</add>`,
+			b:         `<add name="Shop" /><applicationPoolDefaults>` + diffScheduleElem("03:00:00") + `</applicationPoolDefaults>`,
+			effective: true},
+		{name: "secret",
+			a:    `<add name="Shop"><processModel password="s3cret" /></add>`,
+			b:    `<add name="Shop"><processModel password="hunter2" /></add>`,
+			want: []string{`~ "Shop"`, `~ "Shop" processModel.password: secret "" ""`}},
+		{name: "same secret", a: `<add name="Shop"><processModel password="s3cret" /></add>`, b: `<add name="Shop"><processModel password="s3cret" /></add>`},
+		{name: "secret of an added pool",
+			a:    "",
+			b:    `<add name="Shop"><processModel password="s3cret" /></add>`,
+			want: []string{`+ "Shop"`, `+ "Shop" processModel.password: secret "" ""`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := diffOf(t, tt.a, tt.b, tt.effective)
+			got := diffDescribe(d)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Diff (-want +got):\n%s", diff)
+			}
+			if d.Equal() != (len(tt.want) == 0) {
+				t.Errorf("Equal() = %v with %d differences", d.Equal(), len(got))
+			}
+		})
+	}
+}
+
+// diffSchedule returns a pool "Shop" with a recycling schedule of times.
+func diffSchedule(times ...string) string {
+	return `<add name="Shop">` + diffScheduleElem(times...) + `</add>`
+}
+
+// diffScheduleElem returns a <recycling> element with a schedule of times.
+func diffScheduleElem(times ...string) string {
+	var b strings.Builder
+	b.WriteString("<recycling><periodicRestart><schedule>")
+	for _, tm := range times {
+		fmt.Fprintf(&b, `<add value="%s" />`, tm)
+	}
+	b.WriteString("</schedule></periodicRestart></recycling>")
+	return b.String()
+}
+
+// TestDiffPositions checks the positions of entries, attributes and items, and that a
+// default has none.
+func TestDiffPositions(t *testing.T) {
+	d := diffOf(t,
+		`      <add name="Shop" queueLength="2000">
+        <environmentVariables><add name="A" value="1" /></environmentVariables>
+      </add>`,
+		`      <add name="New" />
+      <add name="Shop" autoStart="false">
+        <environmentVariables><add name="A" value="2" /></environmentVariables>
+      </add>`, false)
+	if len(d.Pools) != 2 {
+		t.Fatalf("got %d pools, want 2: %q", len(d.Pools), diffDescribe(d))
+	}
+	pos := func(p parse.Pos) string {
+		if !p.IsValid() {
+			return "-"
+		}
+		return p.String()
+	}
+	added, shop := d.Pools[0], d.Pools[1]
+	var got []string
+	got = append(got, "New "+pos(added.PosA)+" "+pos(added.PosB))
+	got = append(got, "Shop "+pos(shop.PosA)+" "+pos(shop.PosB))
+	for _, a := range shop.Attrs {
+		got = append(got, a.Path+" "+pos(a.PosA)+" "+pos(a.PosB))
+	}
+	for _, it := range shop.Items {
+		got = append(got, it.Key+" "+pos(it.PosA)+" "+pos(it.PosB))
+		for _, a := range it.Attrs {
+			got = append(got, a.Path+" "+pos(a.PosA)+" "+pos(a.PosB))
+		}
+	}
+	want := []string{
+		"New - b.config:4:7",
+		"Shop a.config:4:7 b.config:5:7",
+		"queueLength a.config:4:37 -",
+		"autoStart - b.config:5:35",
+		"A a.config:5:31 b.config:6:31",
+		"environmentVariables[].value a.config:5:52 b.config:6:52",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("positions (-want +got):\n%s", diff)
+	}
+}
+
+// TestDiffSecretsNeverWritten writes differences of encrypted and plain passwords, in
+// pools both files have, in added and removed pools and in the defaults, in both
+// formats, and looks for the values.
+func TestDiffSecretsNeverWritten(t *testing.T) {
+	secrets := []string{"s3cret", "hunter2", "RmFrZVNlY3JldA", "enc:", "c2VjcmV0", "pa55"}
+	a := `<add name="Shop"><processModel password="s3cret" /></add>
+<add name="Gone"><processModel password="[enc:IISWASOnlyAesProvider:RmFrZVNlY3JldA==:enc]" /></add>
+<applicationPoolDefaults><processModel password="pa55" /></applicationPoolDefaults>`
+	b := `<add name="Shop"><processModel password="hunter2" /></add>
+<add name="New"><processModel password="[enc:IISWASOnlyAesProvider:c2VjcmV0:enc]" /></add>`
+	for _, effective := range []bool{false, true} {
+		d := diffOf(t, a, b, effective)
+		for _, format := range []string{"text", "json"} {
+			out := renderDiff(t, format, d)
+			for _, s := range secrets {
+				if strings.Contains(out, s) {
+					t.Errorf("effective=%v: %s output holds %q:\n%s", effective, format, s, out)
+				}
+			}
+			if !strings.Contains(out, "processModel.password") {
+				t.Errorf("effective=%v: %s output does not name processModel.password:\n%s", effective, format, out)
+			}
+		}
+	}
+}
+
+// renderDiff writes d in format.
+func renderDiff(t *testing.T, format string, d *Difference) string {
+	t.Helper()
+	var buf bytes.Buffer
+	var err error
+	if format == "json" {
+		err = WriteDiffJSON(&buf, d)
+	} else {
+		err = WriteDiffText(&buf, d)
+	}
+	if err != nil {
+		t.Fatalf("write %s: %v", format, err)
+	}
+	return buf.String()
+}
+
+// TestDiffGolden compares the text and JSON forms of the differences between the
+// fixtures in testdata/diff with golden files there; go test -update rewrites them.
+func TestDiffGolden(t *testing.T) {
+	load := func(name string) *parse.Config {
+		cfg, err := parse.Load(filepath.Join("testdata", "diff", name), parse.LoadOptions{Version: schema.IIS10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	a, b := load("a.config"), load("b.config")
+	for _, tc := range []struct {
+		name string
+		d    *Difference
+	}{
+		{"diff", Diff(a, b, DiffOptions{})},
+		{"effective", Diff(a, b, DiffOptions{Effective: true})},
+		{"equal", Diff(a, a, DiffOptions{})},
+	} {
+		checkDiffGolden(t, tc.name+".txt", renderDiff(t, "text", tc.d))
+		js := renderDiff(t, "json", tc.d)
+		if !json.Valid([]byte(js)) {
+			t.Errorf("%s: JSON output is not valid JSON:\n%s", tc.name, js)
+		}
+		checkDiffGolden(t, tc.name+".json", js)
+	}
+}
+
+// checkDiffGolden compares got with testdata/diff/<name>.golden, or writes the file
+// when the test runs with -update.
+func checkDiffGolden(t *testing.T, name, got string) {
+	t.Helper()
+	file := filepath.Join("testdata", "diff", name+".golden")
+	if *updateGolden {
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s: output differs from the golden file (-want +got; go test -update rewrites it):\n%s", file, diff)
+	}
+}
+
+// TestDiffJSONShape checks the JSON form's fields: null positions, no old for an added
+// pool's attributes, no old and new for secrets, lists that are never null.
+func TestDiffJSONShape(t *testing.T) {
+	d := diffOf(t, `<add name="Shop"><processModel password="a" /></add>`,
+		`<add name="Shop"><processModel password="b" /></add><add name="New" queueLength="2000" />`, false)
+	var doc struct {
+		Equal    bool
+		Defaults *json.RawMessage
+		Pools    []struct {
+			Name, Change string
+			A, B         *json.RawMessage
+			Attributes   []map[string]any
+			Items        []any
+		}
+	}
+	if err := json.Unmarshal([]byte(renderDiff(t, "json", d)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Equal || doc.Defaults != nil || len(doc.Pools) != 2 {
+		t.Fatalf("got equal=%v defaults=%v %d pools", doc.Equal, doc.Defaults, len(doc.Pools))
+	}
+	shop, added := doc.Pools[0], doc.Pools[1]
+	if shop.Change != "changed" || added.Change != "added" || added.A != nil || added.B == nil {
+		t.Errorf("pools: %+v", doc.Pools)
+	}
+	if shop.Items == nil || added.Items == nil {
+		t.Errorf("items are null")
+	}
+	keys := func(m map[string]any) []string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		return ks
+	}
+	if got, want := keys(shop.Attributes[0]), []string{"a", "b", "path", "secret"}; !slices.Equal(got, want) {
+		t.Errorf("secret attribute has fields %q, want %q", got, want)
+	}
+	if got, want := keys(added.Attributes[0]), []string{"a", "b", "new", "path", "secret"}; !slices.Equal(got, want) {
+		t.Errorf("added pool's attribute has fields %q, want %q", got, want)
+	}
+	if added.Attributes[0]["a"] != nil {
+		t.Errorf("added pool's attribute has a position in A: %v", added.Attributes[0]["a"])
+	}
+}
+
+func TestDiffKindString(t *testing.T) {
+	for k, want := range map[DiffKind]string{DiffAdded: "added", DiffRemoved: "removed", DiffChanged: "changed", 0: "unknown"} {
+		if got := k.String(); got != want {
+			t.Errorf("DiffKind(%d).String() = %q, want %q", int(k), got, want)
+		}
+	}
+}
+
+func TestDiffShown(t *testing.T) {
+	for in, want := range map[string]string{
+		"00:20:00":    "00:20:00",
+		`C:\a b`:      `C:\a b`,
+		"":            `""`,
+		" x":          `" x"`,
+		"a\tb":        `"a\tb"`,
+		"\x1b[31mred": `"\x1b[31mred"`,
+		"\u202ex":     `"\u202ex"`,
+		"\xff":        `"\xff"`,
+	} {
+		if got := diffShown(in); got != want {
+			t.Errorf("diffShown(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// diffFailingWriter fails every write.
+type diffFailingWriter struct{}
+
+func (diffFailingWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
+
+func TestWriteDiffErrors(t *testing.T) {
+	d := diffOf(t, `<add name="Shop" />`, `<add name="Shop" queueLength="2000" />`, false)
+	if err := WriteDiffText(diffFailingWriter{}, d); err == nil {
+		t.Errorf("WriteDiffText to a failing writer returned nil")
+	}
+	if err := WriteDiffJSON(diffFailingWriter{}, d); err == nil {
+		t.Errorf("WriteDiffJSON to a failing writer returned nil")
+	}
+}
+
+// TestDiffSample compares the repository's sample configuration (CRLF line endings, an
+// encrypted password) with itself.
+func TestDiffSample(t *testing.T) {
+	cfg, err := parse.Load(filepath.Join("..", "testdata", "sample", "applicationHost.config"), parse.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, effective := range []bool{false, true} {
+		if d := Diff(cfg, cfg, DiffOptions{Effective: effective}); !d.Equal() {
+			t.Errorf("the sample differs from itself (effective=%v): %q", effective, diffDescribe(d))
+		}
+	}
+}
+
+// TestDiffCorpus compares every real configuration of ../shared/corpus/real with
+// itself, which must be equal in both modes, and with the next one, whose outputs
+// must be valid and hold none of the files' password values.
+func TestDiffCorpus(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "real", "*.config"))
+	if len(files) == 0 {
+		t.Skip("no corpus at ../shared/corpus/real")
+	}
+	cfgs := make([]*parse.Config, len(files))
+	for i, f := range files {
+		cfg, err := parse.Load(f, parse.LoadOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		cfgs[i] = cfg
+	}
+	for i, cfg := range cfgs {
+		for _, effective := range []bool{false, true} {
+			if d := Diff(cfg, cfg, DiffOptions{Effective: effective}); !d.Equal() {
+				t.Errorf("%s: differs from itself (effective=%v): %q", files[i], effective, diffDescribe(d))
+			}
+		}
+		next := cfgs[(i+1)%len(cfgs)]
+		d := Diff(cfg, next, DiffOptions{})
+		js := renderDiff(t, "json", d)
+		if !json.Valid([]byte(js)) {
+			t.Errorf("%s: invalid JSON", files[i])
+		}
+		out := renderDiff(t, "text", d) + js
+		for _, p := range append(diffPasswords(cfg), diffPasswords(next)...) {
+			if strings.Contains(out, p) {
+				t.Errorf("%s: output holds a password value", files[i])
+			}
+		}
+	}
+}
+
+// diffPasswords returns the password values that cfg's pools write, but short ones that
+// might occur in output by chance.
+func diffPasswords(cfg *parse.Config) []string {
+	var out []string
+	for _, p := range cfg.Pools() {
+		if s, _ := p.Setting("processModel.password"); s.Origin != parse.FromSchema && len(s.Text) > 8 {
+			out = append(out, s.Text)
+		}
+	}
+	return out
+}

@@ -1,0 +1,139 @@
+package apply
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/poolctl/poolctl/parse"
+)
+
+// Texts printed in place of an encrypted attribute's values.
+const (
+	diffSecretDiffers = "differs (not shown)"
+	diffSecretSet     = "set (not shown)"
+)
+
+// WriteDiffText writes d for a reader: "no differences" when it is empty, else a
+// "--- A" and "+++ B" header, one line for the defaults and for each pool ("~" changed,
+// "+" added, "-" removed) with its positions, indented lines for its attributes and
+// collection items, and a summary line. Encrypted values are never written.
+func WriteDiffText(w io.Writer, d *Difference) error {
+	var b bytes.Buffer
+	if d.Equal() {
+		b.WriteString("no differences\n")
+	} else {
+		fmt.Fprintf(&b, "--- %s\n+++ %s\n", diffShown(d.A), diffShown(d.B))
+		if d.Defaults != nil {
+			writeDiffEntryText(&b, "applicationPoolDefaults", d.Defaults)
+		}
+		for i := range d.Pools {
+			writeDiffEntryText(&b, fmt.Sprintf("pool %q", d.Pools[i].Name), &d.Pools[i])
+		}
+		b.WriteString(diffSummary(d) + "\n")
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write diff: %w", err)
+	}
+	return nil
+}
+
+// writeDiffEntryText writes one entry: its header line, then its attributes and items.
+func writeDiffEntryText(b *bytes.Buffer, label string, e *EntryDiff) {
+	fmt.Fprintf(b, "%s %s%s\n", diffSymbol(e.Change), label, diffPositions(e.PosA, e.PosB))
+	for _, a := range e.Attrs {
+		fmt.Fprintf(b, "    %s: %s\n", a.Path, diffAttrText(a, e.Change))
+	}
+	for _, it := range e.Items {
+		fmt.Fprintf(b, "    %s %s %s\n", diffSymbol(it.Change), it.Collection, diffItemLabel(it))
+		for _, a := range it.Attrs {
+			name := strings.TrimPrefix(a.Path, it.Collection+"[].")
+			fmt.Fprintf(b, "        %s: %s\n", name, diffAttrText(a, it.Change))
+		}
+	}
+}
+
+// diffSymbol returns the line symbol of a kind: "+", "-" or "~".
+func diffSymbol(k DiffKind) string {
+	switch k {
+	case DiffAdded:
+		return "+"
+	case DiffRemoved:
+		return "-"
+	}
+	return "~"
+}
+
+// diffPositions returns the valid positions of an entry as " (a:1:2, b:3:4)", or "".
+func diffPositions(ps ...parse.Pos) string {
+	var valid []string
+	for _, p := range ps {
+		if p.IsValid() {
+			valid = append(valid, diffShown(p.String()))
+		}
+	}
+	if len(valid) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(valid, ", ") + ")"
+}
+
+// diffAttrText returns what changed in an attribute of an entry or item of kind k:
+// "old → new" for a change, the one value of an added or removed entry, and no value
+// at all for a secret.
+func diffAttrText(a AttrDiff, k DiffKind) string {
+	switch {
+	case a.Secret && k == DiffChanged:
+		return diffSecretDiffers
+	case a.Secret:
+		return diffSecretSet
+	case k == DiffAdded:
+		return diffShown(a.New)
+	case k == DiffRemoved:
+		return diffShown(a.Old)
+	}
+	return diffShown(a.Old) + " → " + diffShown(a.New)
+}
+
+// diffItemLabel returns an item's key as printed, with its directive when it is not an add:
+// "03:00:00", "<remove> TEMP", "<clear>".
+func diffItemLabel(it ItemDiff) string {
+	switch {
+	case it.Directive == "":
+		return diffShown(it.Key)
+	case it.Key == "":
+		return "<" + it.Directive + ">"
+	}
+	return "<" + it.Directive + "> " + diffShown(it.Key)
+}
+
+// diffSummary returns the last line: the number of pools added, removed and changed,
+// and whether the defaults changed.
+func diffSummary(d *Difference) string {
+	n := make(map[DiffKind]int, 3)
+	for _, e := range d.Pools {
+		n[e.Change]++
+	}
+	s := fmt.Sprintf("pools: %d added, %d removed, %d changed", n[DiffAdded], n[DiffRemoved], n[DiffChanged])
+	if d.Defaults != nil {
+		s += "; applicationPoolDefaults changed"
+	}
+	return s
+}
+
+// diffShown returns s as it can stand on a line of the text form: quoted when it is
+// empty, has spaces at its ends, holds a character that is not printable (a control or
+// formatting character, a space other than U+0020) or is not valid UTF-8, as it is
+// otherwise.
+func diffShown(s string) string {
+	if s == "" || strings.TrimSpace(s) != s || !utf8.ValidString(s) || strings.ContainsFunc(s, diffNotPrintable) {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// diffNotPrintable reports whether strconv.Quote would escape r.
+func diffNotPrintable(r rune) bool { return !strconv.IsPrint(r) }

@@ -1,0 +1,363 @@
+package apply
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/schema"
+)
+
+// ChangeKind says what a Change did.
+type ChangeKind int
+
+// The kinds of Change.
+const (
+	Added ChangeKind = iota + 1
+	Modified
+	Removed
+)
+
+// Symbol returns the plan symbol of the kind: "+", "~" or "-".
+func (k ChangeKind) Symbol() string {
+	switch k {
+	case Added:
+		return "+"
+	case Modified:
+		return "~"
+	case Removed:
+		return "-"
+	}
+	return "?"
+}
+
+// Change is one change an Editor made.
+type Change struct {
+	Kind ChangeKind
+	// Scope is what was changed: `pool "Shop"` or "applicationPoolDefaults".
+	Scope string
+	// Path is the attribute's dotted path, a collection's path followed by its item's
+	// key ("environmentVariables[name='TEMP']"), or "" for a whole pool.
+	Path string
+	// Old and New are the values before and after; Old is "" for what was unset. Both
+	// are "" when Secret.
+	Old, New string
+	// Secret is true for an encrypted attribute (processModel.password).
+	Secret bool
+}
+
+// String returns the change on one line: `~ pool "Shop": queueLength: 1000 → 2000`.
+func (c Change) String() string {
+	s := c.Kind.Symbol() + " " + c.Scope
+	if c.Path == "" {
+		return s
+	}
+	return s + ": " + c.detail()
+}
+
+// detail returns what changed at the change's path: `queueLength: 1000 → 2000`.
+func (c Change) detail() string {
+	switch {
+	case c.Secret:
+		return c.Path + " (secret, not shown)"
+	case c.Kind == Modified:
+		return c.Path + ": " + shown(c.Old) + " → " + shown(c.New)
+	case c.Kind == Added && (c.New != "" || !strings.HasSuffix(c.Path, "]")):
+		return c.Path + ": " + shown(c.New) // an item's path ends in its key: [value='03:00:00']
+	}
+	return c.Path
+}
+
+// shown quotes a value for a plan line when it is empty or has spaces at its ends.
+func shown(v string) string {
+	if v == "" || strings.TrimSpace(v) != v {
+		return fmt.Sprintf("%q", v)
+	}
+	return v
+}
+
+// DefaultsScope is the Scope of changes to <applicationPoolDefaults>.
+const DefaultsScope = "applicationPoolDefaults"
+
+// PoolScope returns the Scope of changes to the pool name.
+func PoolScope(name string) string { return fmt.Sprintf("pool %q", name) }
+
+// Editor changes the applicationPools section of one document, as the schema of the
+// target version describes it, keeping every byte it does not change, and records its
+// changes. It does not validate: Check does.
+type Editor struct {
+	doc     *parse.Document
+	section *etree.Element
+	target  *schema.Schema
+	pool    *schema.Element // the latest version's pool element, to read paths
+	// Changes lists what the editor changed, in order.
+	Changes []Change
+	// touched maps each pool or defaults element changed to its copy from before the
+	// first change (nil for a new pool), in order, for Check.
+	touched []touch
+}
+
+// touch is an element an Editor changed, with its copy from before.
+type touch struct {
+	elem, before *etree.Element
+}
+
+// ConfigSourceError is NewEditor's error when the section's content is in another
+// file, which its configSource attribute names: edit that file instead.
+type ConfigSourceError struct {
+	File   string // the file that names the other
+	Source string // the configSource attribute's value
+}
+
+// Error says where the section is.
+func (e *ConfigSourceError) Error() string {
+	return fmt.Sprintf("%s: the applicationPools section is in the configSource file %q", e.File, e.Source)
+}
+
+// Path returns the file that holds the section: Source, relative to File's directory.
+// As IIS requires, it must be a relative path to the directory or below.
+func (e *ConfigSourceError) Path() (string, error) {
+	name := filepath.FromSlash(strings.ReplaceAll(e.Source, `\`, "/"))
+	clean := filepath.Clean(name)
+	if name == "" || filepath.IsAbs(name) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s: configSource %q must be a relative path to the file's directory or below", e.File, e.Source)
+	}
+	return filepath.Join(filepath.Dir(e.File), clean), nil
+}
+
+// NewEditor returns an editor of the applicationPools section of doc for the target
+// schema. The section is the server-level one of an applicationHost.config, created
+// when missing, or the root element of a configSource file that holds it.
+func NewEditor(doc *parse.Document, target *schema.Schema) (*Editor, error) {
+	sec, err := findSection(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &Editor{doc: doc, section: sec, target: target, pool: schema.MustFor(schema.IIS10).Pool()}, nil
+}
+
+// findSection returns the applicationPools section of doc, creating it when missing.
+func findSection(doc *parse.Document) (*etree.Element, error) {
+	root := doc.Root()
+	switch {
+	case root == nil:
+		return nil, fmt.Errorf("%s: no root element", doc.Name)
+	case root.FullTag() == "applicationPools":
+		return root, nil
+	case root.FullTag() != "configuration":
+		return nil, fmt.Errorf("%s: root element is <%s>, want <configuration> or <applicationPools>", doc.Name, root.FullTag())
+	}
+	for _, group := range serverGroups(root) {
+		if sec := childTagged(group, "applicationPools"); sec != nil {
+			if src, ok := parse.Attr(sec, "configSource"); ok {
+				return nil, &ConfigSourceError{File: doc.Name, Source: src}
+			}
+			return sec, nil
+		}
+	}
+	group := childTagged(root, "system.applicationHost")
+	if group == nil {
+		group = etree.NewElement("system.applicationHost")
+		appendChild(root, group)
+	}
+	sec := etree.NewElement("applicationPools")
+	appendChild(group, sec)
+	return sec, nil
+}
+
+// serverGroups returns the <system.applicationHost> elements at server level: under
+// <configuration> and under <location path=""> or <location path=".">.
+func serverGroups(root *etree.Element) []*etree.Element {
+	var out []*etree.Element
+	for c := range root.ChildElementsSeq() {
+		switch c.FullTag() {
+		case "system.applicationHost":
+			out = append(out, c)
+		case "location":
+			if p, _ := parse.Attr(c, "path"); p == "" || p == "." {
+				if g := childTagged(c, "system.applicationHost"); g != nil {
+					out = append(out, g)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// childTagged returns e's first child element with exactly the tag, or nil.
+func childTagged(e *etree.Element, tag string) *etree.Element {
+	for c := range e.ChildElementsSeq() {
+		if c.Space == "" && c.Tag == tag {
+			return c
+		}
+	}
+	return nil
+}
+
+// Pool returns the <add> element of the pool name (compared case-insensitively, as IIS
+// compares pool names), or nil.
+func (ed *Editor) Pool(name string) *etree.Element {
+	for c := range ed.section.ChildElementsSeq() {
+		if n, ok := parse.Attr(c, "name"); ok && c.FullTag() == "add" && strings.EqualFold(n, name) {
+			return c
+		}
+	}
+	return nil
+}
+
+// PoolNames returns the names of the section's pools, in document order.
+func (ed *Editor) PoolNames() []string {
+	var names []string
+	for c := range ed.section.ChildElementsSeq() {
+		if n, ok := parse.Attr(c, "name"); ok && c.FullTag() == "add" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// Defaults returns the <applicationPoolDefaults> element of the section: the last one,
+// which wins. With create, a missing one is added before the pools.
+func (ed *Editor) Defaults(create bool) *etree.Element {
+	var last *etree.Element
+	for c := range ed.section.ChildElementsSeq() {
+		if c.FullTag() == "applicationPoolDefaults" {
+			last = c
+		}
+	}
+	if last == nil && create {
+		last = etree.NewElement("applicationPoolDefaults")
+		insertFirstChild(ed.section, last)
+		ed.touched = append(ed.touched, touch{elem: last})
+	}
+	return last
+}
+
+// AddPool adds the pool name at the end of the section. A pool of that name must not
+// exist.
+func (ed *Editor) AddPool(name string) (*etree.Element, error) {
+	if p := ed.Pool(name); p != nil {
+		existing, _ := parse.Attr(p, "name")
+		return nil, fmt.Errorf("pool %q already exists (as %q; pool names compare case-insensitively)", name, existing)
+	}
+	e := etree.NewElement("add")
+	e.CreateAttr("name", name)
+	appendChild(ed.section, e)
+	ed.touched = append(ed.touched, touch{elem: e})
+	ed.Changes = append(ed.Changes, Change{Kind: Added, Scope: PoolScope(name)})
+	return e, nil
+}
+
+// DeletePool removes the pool name and the line it stands on.
+func (ed *Editor) DeletePool(name string) error {
+	p := ed.Pool(name)
+	if p == nil {
+		return fmt.Errorf("no pool %q (pools: %s)", name, strings.Join(ed.PoolNames(), ", "))
+	}
+	written, _ := parse.Attr(p, "name")
+	removeElement(p)
+	ed.Changes = append(ed.Changes, Change{Kind: Removed, Scope: PoolScope(written)})
+	return nil
+}
+
+// Apply makes one edit of target, a pool's <add> or the <applicationPoolDefaults>
+// element, whose changes are recorded under scope. An edit that changes nothing (a
+// value set to what it is, an item added that is there) records nothing.
+func (ed *Editor) Apply(target *etree.Element, scope string, op Op) error {
+	before := target.Copy()
+	n := len(ed.Changes)
+	var err error
+	switch op.Kind {
+	case SetAttr:
+		err = ed.setAttr(target, scope, op)
+	case AddItem:
+		err = ed.addItem(target, scope, op)
+	case RemoveItem:
+		err = ed.removeItem(target, scope, op)
+	default:
+		err = fmt.Errorf("unknown edit %v", op)
+	}
+	if err == nil && len(ed.Changes) > n {
+		ed.touch(target, before)
+	}
+	return err
+}
+
+// touch records that target changed, keeping the copy from before its first change.
+func (ed *Editor) touch(target, before *etree.Element) {
+	for _, t := range ed.touched {
+		if t.elem == target {
+			return
+		}
+	}
+	ed.touched = append(ed.touched, touch{elem: target, before: before})
+}
+
+// setAttr sets the attribute op.Path of target.
+func (ed *Editor) setAttr(target *etree.Element, scope string, op Op) error {
+	a := attributeAt(ed.pool, op.Path)
+	if a == nil {
+		return fmt.Errorf("%s", unknownPath(ed.pool, op.Path, "attribute"))
+	}
+	elemPath, name := splitPath(op.Path)
+	old, had := "", false
+	if e := descend(target, elemPath, false); e != nil {
+		old, had = parse.Attr(e, name)
+	}
+	if had && sameValue(a, old, op.Value) {
+		return nil
+	}
+	if op.Path == "name" && target.FullTag() == "add" {
+		if other := ed.Pool(op.Value); other != nil && other != target {
+			return fmt.Errorf("%s: cannot rename to %q: a pool of that name exists (pool names compare case-insensitively)", scope, op.Value)
+		}
+	}
+	descend(target, elemPath, true).CreateAttr(name, op.Value)
+	c := Change{Kind: Modified, Scope: scope, Path: op.Path, Old: old, New: op.Value, Secret: a.Encrypted}
+	if !had {
+		c.Kind = Added
+	}
+	if c.Secret {
+		c.Old, c.New = "", ""
+	}
+	ed.Changes = append(ed.Changes, c)
+	return nil
+}
+
+// sameValue reports whether two texts are the same value of attribute a: equal as
+// written, or, for a value that is not a secret, equal as the schema compares values
+// (00:20:00 and 0.00:20:00).
+func sameValue(a *schema.Attribute, x, y string) bool {
+	if x == y {
+		return true
+	}
+	if a.Encrypted {
+		return false
+	}
+	vx, errX := a.Parse(x)
+	vy, errY := a.Parse(y)
+	return errX == nil && errY == nil && vx.Equal(vy)
+}
+
+// descend returns the element at the dotted element path below e ("" is e); with
+// create, missing elements are added, indented.
+func descend(e *etree.Element, path string, create bool) *etree.Element {
+	if path == "" {
+		return e
+	}
+	for seg := range strings.SplitSeq(path, ".") {
+		c := childTagged(e, seg)
+		if c == nil {
+			if !create {
+				return nil
+			}
+			c = etree.NewElement(seg)
+			appendChild(e, c)
+		}
+		e = c
+	}
+	return e
+}

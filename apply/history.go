@@ -1,0 +1,217 @@
+package apply
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultHistoryKeep is how many snapshots a History keeps when its Keep is 0.
+const DefaultHistoryKeep = 10
+
+// idLayout is the time layout of a snapshot ID: fixed width, so that IDs sort as
+// their times do.
+const idLayout = "20060102T150405.000000000Z"
+
+// History keeps copies of a configuration file's previous contents, like IIS's
+// configuration history.
+type History struct {
+	Dir  string // where copies go; "" means DefaultHistoryDir(path)
+	Keep int    // how many copies to keep, newest first; 0 means DefaultHistoryKeep; negative disables history
+}
+
+// DefaultHistoryDir returns the history directory of path: path + ".history", beside
+// the file.
+func DefaultHistoryDir(path string) string { return path + ".history" }
+
+// Snapshot is one saved copy of a file's content.
+type Snapshot struct {
+	ID   string    // sortable, unique: UTC time "20261121T235959.123456789Z", with "-2", "-3" appended on a collision
+	Path string    // the copy's file
+	Time time.Time // the time in the ID, in UTC
+	Size int64     // the copy's size in bytes
+}
+
+// dir returns the directory of path's snapshots.
+func (h History) dir(path string) string {
+	if h.Dir != "" {
+		return h.Dir
+	}
+	return DefaultHistoryDir(path)
+}
+
+// keep returns how many snapshots to keep; it is 0 or less when history is disabled.
+func (h History) keep() int {
+	if h.Keep == 0 {
+		return DefaultHistoryKeep
+	}
+	return h.Keep
+}
+
+// Save writes data, the content path had before a change, as a new snapshot of path,
+// atomically and with path's mode, then removes the oldest snapshots beyond Keep.
+// Snapshot files are named base + "." + ID. When history is disabled (Keep < 0), Save
+// writes nothing and returns the zero Snapshot.
+func (h History) Save(path string, data []byte, now time.Time) (Snapshot, error) {
+	if h.keep() <= 0 {
+		return Snapshot{}, nil
+	}
+	snap, err := h.create(path, data, now)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("save history of %s: %w", path, err)
+	}
+	if err := h.prune(path); err != nil {
+		return snap, fmt.Errorf("prune history of %s: %w", path, err)
+	}
+	return snap, nil
+}
+
+// create writes data to a new snapshot file of path named for now. The file is written
+// under a temporary name and linked to its final one, which fails rather than replace
+// a snapshot of the same time: the next free "-N" suffix is tried instead.
+func (h History) create(path string, data []byte, now time.Time) (Snapshot, error) {
+	dir := h.dir(path)
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return Snapshot{}, err
+	}
+	var meta *fileMeta
+	if fi, err := os.Stat(path); err == nil {
+		meta = &fileMeta{mode: metaOf(fi).mode}
+	}
+	base := filepath.Base(path)
+	tmp, err := writeTemp(filepath.Join(dir, base), data, meta)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	defer os.Remove(tmp)
+	stamp := now.UTC().Format(idLayout)
+	for n := 1; ; n++ {
+		id := stamp
+		if n > 1 {
+			id += "-" + strconv.Itoa(n)
+		}
+		name := filepath.Join(dir, base+"."+id)
+		err := os.Link(tmp, name)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return Snapshot{}, err
+		}
+		snap := Snapshot{ID: id, Path: name, Time: now.UTC(), Size: int64(len(data))}
+		return snap, syncDir(dir)
+	}
+}
+
+// prune removes the oldest snapshots of path beyond Keep.
+func (h History) prune(path string) error {
+	snaps, err := h.List(path)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, s := range snaps[min(h.keep(), len(snaps)):] {
+		if err := os.Remove(s.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// List returns the snapshots of path, newest first. A missing history directory
+// holds none.
+func (h History) List(path string) ([]Snapshot, error) {
+	dir := h.dir(path)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list history of %s: %w", path, err)
+	}
+	prefix := filepath.Base(path) + "."
+	var snaps []Snapshot
+	for _, e := range entries {
+		id, ok := strings.CutPrefix(e.Name(), prefix)
+		t, valid := parseID(id)
+		if !ok || !valid || !e.Type().IsRegular() {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue // removed since ReadDir
+		}
+		snaps = append(snaps, Snapshot{ID: id, Path: filepath.Join(dir, e.Name()), Time: t, Size: fi.Size()})
+	}
+	slices.SortFunc(snaps, newestFirst)
+	return snaps, nil
+}
+
+// newestFirst orders snapshots newest first. Of snapshots of the same time, the one
+// with the higher "-N" suffix is the newer: it has the longer ID or, at equal lengths,
+// the greater one.
+func newestFirst(a, b Snapshot) int {
+	return cmp.Or(b.Time.Compare(a.Time), cmp.Compare(len(b.ID), len(a.ID)), strings.Compare(b.ID, a.ID))
+}
+
+// parseID returns the time of a snapshot ID, and whether id is one: a time in
+// idLayout, followed or not by "-N" with N from 2 up, without leading zeros.
+func parseID(id string) (time.Time, bool) {
+	if len(id) < len(idLayout) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(idLayout, id[:len(idLayout)])
+	if err != nil {
+		return time.Time{}, false
+	}
+	if rest := id[len(idLayout):]; rest != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(rest, "-"))
+		if err != nil || n < 2 || rest != "-"+strconv.Itoa(n) {
+			return time.Time{}, false
+		}
+	}
+	return t, true
+}
+
+// Find returns the snapshot of path whose ID is id or starts with id, when that prefix
+// is unambiguous. Otherwise its error names the snapshots there are.
+func (h History) Find(path, id string) (Snapshot, error) {
+	snaps, err := h.List(path)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	var matches []Snapshot
+	for _, s := range snaps {
+		if s.ID == id {
+			return s, nil
+		}
+		if id != "" && strings.HasPrefix(s.ID, id) {
+			matches = append(matches, s)
+		}
+	}
+	switch {
+	case len(matches) == 1:
+		return matches[0], nil
+	case len(matches) > 1:
+		return Snapshot{}, fmt.Errorf("snapshot %q of %s is ambiguous: it matches %s", id, path, snapshotIDs(matches))
+	case len(snaps) == 0:
+		return Snapshot{}, fmt.Errorf("no snapshot %q of %s: %s holds none", id, path, h.dir(path))
+	}
+	return Snapshot{}, fmt.Errorf("no snapshot %q of %s in %s (snapshots: %s)", id, path, h.dir(path), snapshotIDs(snaps))
+}
+
+// snapshotIDs lists the IDs of snaps for a message.
+func snapshotIDs(snaps []Snapshot) string {
+	ids := make([]string, len(snaps))
+	for i, s := range snaps {
+		ids[i] = s.ID
+	}
+	return strings.Join(ids, ", ")
+}

@@ -1,0 +1,146 @@
+package apply
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/poolctl/poolctl/parse"
+)
+
+// UpdateOptions tune Update and Restore.
+type UpdateOptions struct {
+	// History is where the previous content goes before each write.
+	History History
+	// Read tunes the reading of the file.
+	Read parse.Options
+	// Now returns the time for history snapshots; nil means time.Now.
+	Now func() time.Time
+}
+
+// now returns the time for a snapshot.
+func (o UpdateOptions) now() time.Time {
+	if o.Now == nil {
+		return time.Now()
+	}
+	return o.Now()
+}
+
+// UpdateResult says what Update did.
+type UpdateResult struct {
+	Changed  bool     // the file was rewritten
+	Snapshot Snapshot // the history copy of the previous content, when one was saved
+}
+
+// ErrChangedOnDisk is wrapped by Update's error when the file changed on disk between
+// read and write.
+var ErrChangedOnDisk = errors.New("the file was changed by another program since poolctl read it")
+
+// Update changes the configuration file at path under Lock: it reads and parses it
+// (a *parse.Error is returned as is, so that callers can print file:line:col), calls
+// change with the document and serializes it with doc.Bytes. When the bytes equal what
+// was read, nothing is written. Otherwise it checks that the file on disk still has the
+// SHA-256 it had when read (else its error wraps ErrChangedOnDisk), saves the previous
+// bytes with History.Save (unless history is disabled) and writes the new bytes with
+// WriteFile. An error from change is returned as is, with nothing written.
+func Update(ctx context.Context, path string, opt UpdateOptions, change func(doc *parse.Document) error) (UpdateResult, error) {
+	return update(ctx, path, opt, func(doc *parse.Document) ([]byte, error) {
+		if err := change(doc); err != nil {
+			return nil, err
+		}
+		data, err := doc.Bytes()
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", path, err)
+		}
+		return data, nil
+	})
+}
+
+// Restore makes path's content that of the snapshot id (an ID or an unambiguous
+// prefix of one) through Update, so that the content it replaces is saved to history
+// first. The snapshot must parse as XML: a *parse.Error says where it does not. When
+// the snapshot is the oldest of a full history, saving the replaced content prunes it.
+func Restore(ctx context.Context, path, id string, opt UpdateOptions) (UpdateResult, error) {
+	// The snapshot is looked up and read under the lock, so that no writer prunes it
+	// in between.
+	return update(ctx, path, opt, func(*parse.Document) ([]byte, error) {
+		snap, err := opt.History.Find(path, id)
+		if err != nil {
+			return nil, err
+		}
+		data, err := os.ReadFile(snap.Path)
+		if err != nil {
+			return nil, fmt.Errorf("restore %s: %w", path, err)
+		}
+		if _, err := parse.ReadBytes(snap.Path, data, opt.Read); err != nil {
+			return nil, err
+		}
+		return data, nil
+	})
+}
+
+// update is Update with a change that returns the new content of the file.
+func update(ctx context.Context, path string, opt UpdateOptions, change func(doc *parse.Document) ([]byte, error)) (res UpdateResult, err error) {
+	// A file that is not there gets no lock file.
+	if _, err := os.Stat(path); err != nil {
+		return res, err
+	}
+	unlock, err := Lock(ctx, path)
+	if err != nil {
+		return res, err
+	}
+	defer func() {
+		if uerr := unlock(); uerr != nil && err == nil {
+			err = uerr
+		}
+	}()
+	doc, err := parse.ReadFile(path, opt.Read)
+	if err != nil {
+		return res, err // a *parse.Error or an error that names path
+	}
+	old := doc.Source()
+	sum := sha256.Sum256(old)
+	data, err := change(doc)
+	if err != nil || bytes.Equal(data, old) {
+		return res, err
+	}
+	if err := checkUnchanged(path, sum); err != nil {
+		return res, err
+	}
+	return write(path, old, data, opt)
+}
+
+// checkUnchanged returns an error wrapping ErrChangedOnDisk when the file at path no
+// longer has the SHA-256 sum.
+func checkUnchanged(path string, sum [sha256.Size]byte) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w; nothing was written", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("write %s: %w; nothing was written", path, err)
+	}
+	if !bytes.Equal(h.Sum(nil), sum[:]) {
+		return fmt.Errorf("write %s: %w; nothing was written", path, ErrChangedOnDisk)
+	}
+	return nil
+}
+
+// write saves old to history and replaces the content of path with data.
+func write(path string, old, data []byte, opt UpdateOptions) (UpdateResult, error) {
+	snap, err := opt.History.Save(path, old, opt.now())
+	if err != nil {
+		return UpdateResult{}, fmt.Errorf("%w; nothing was written", err)
+	}
+	if err := WriteFile(path, data); err != nil {
+		return UpdateResult{}, err
+	}
+	return UpdateResult{Changed: true, Snapshot: snap}, nil
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/poolctl/poolctl/apply"
+	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/schema"
+)
+
+// editOptions are the flags of the commands that change the configuration file: set,
+// add, delete and apply.
+type editOptions struct {
+	write writeOptions
+	force bool
+}
+
+// addFlags declares the flags on cmd.
+func (o *editOptions) addFlags(cmd *cobra.Command) {
+	o.write.addFlags(cmd)
+	cmd.Flags().BoolVar(&o.force, "force", false, "write an edit even when lint finds errors in it")
+}
+
+// editFunc makes the changes of one command with an editor of the file's pools.
+type editFunc func(ed *apply.Editor) error
+
+// runEdit changes the configuration file with f under the write layer's lock, checks
+// the changes as lint would (unless --force), and writes them atomically with a history
+// copy of the previous content. It prints the changes, or "No changes.", and returns
+// whether it wrote.
+func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (bool, error) {
+	path, how := g.configPath()
+	target, err := schema.For(g.target)
+	if err != nil {
+		return false, err
+	}
+	var changes []apply.Change
+	change := func(doc *parse.Document) error {
+		ed, err := apply.NewEditor(doc, target)
+		if err != nil {
+			return err
+		}
+		if err := f(ed); err != nil {
+			return err
+		}
+		if !o.force {
+			if err := ed.Check(); err != nil {
+				return err
+			}
+		}
+		changes = ed.Changes
+		return nil
+	}
+	res, err := apply.Update(cmd.Context(), path, o.write.updateOptions(), change)
+	if cse, ok := errors.AsType[*apply.ConfigSourceError](err); ok {
+		if path, err = cse.Path(); err != nil {
+			return false, err
+		}
+		res, err = apply.Update(cmd.Context(), path, o.write.updateOptions(), change)
+	}
+	if err != nil {
+		return false, editError(fileError(path, how, err))
+	}
+	return res.Changed, reportEdit(cmd.OutOrStdout(), path, changes, res)
+}
+
+// editError turns a refused edit into poolctl's message and exit code 1: the edit was
+// understood, and lint found errors in it.
+func editError(err error) error {
+	ce, ok := errors.AsType[*apply.CheckError](err)
+	if !ok {
+		return err
+	}
+	return &exitError{code: exitFindings, err: fmt.Errorf("refused, nothing was written (--force writes it anyway):\n%s", indentLines(ce.Error()))}
+}
+
+// reportEdit prints the changes and what was written.
+func reportEdit(w io.Writer, path string, changes []apply.Change, res apply.UpdateResult) error {
+	if err := apply.WritePlan(w, changes); err != nil {
+		return err
+	}
+	if !res.Changed {
+		return nil
+	}
+	msg := fmt.Sprintf("Wrote %s.", path)
+	if res.Snapshot.Path != "" {
+		msg = fmt.Sprintf("Wrote %s; the previous content is %s.", path, res.Snapshot.Path)
+	}
+	_, err := fmt.Fprintln(w, msg)
+	return err
+}
+
+// indentLines indents each line of s by two spaces.
+func indentLines(s string) string {
+	var out []byte
+	start := true
+	for i := 0; i < len(s); i++ {
+		if start {
+			out = append(out, ' ', ' ')
+		}
+		out = append(out, s[i])
+		start = s[i] == '\n'
+	}
+	return string(out)
+}
+
+// parseOps parses edits of a pool for the target version's commands; paths are read
+// with the newest schema, so that lint says which version an attribute needs.
+func parseOps(args []string) ([]apply.Op, error) {
+	pool := schema.MustFor(schema.IIS10).Pool()
+	ops := make([]apply.Op, 0, len(args))
+	for _, a := range args {
+		op, err := apply.ParseOp(a, pool)
+		if err != nil {
+			return nil, err
+		}
+		ops = append(ops, op)
+	}
+	return ops, nil
+}
