@@ -95,6 +95,13 @@ type Editor struct {
 	pool    *schema.Element // the latest version's pool element, to read paths
 	// Changes lists what the editor changed, in order.
 	Changes []Change
+	// Sealer encrypts the clear-text values given for encrypted attributes
+	// (processModel.password) as they are written, and decrypts values it encrypted
+	// to compare them; nil writes clear text as given, and adds a note.
+	Sealer Sealer
+	// Notes says what the user should know about the edit: a password written in
+	// clear text for want of a key, say. A note never holds a secret.
+	Notes []string
 	// touched maps each pool or defaults element changed to its copy from before the
 	// first change (nil for a new pool), in order, for Check.
 	touched []touch
@@ -307,7 +314,14 @@ func (ed *Editor) setAttr(target *etree.Element, scope string, op Op) error {
 	if e := descend(target, elemPath, false); e != nil {
 		old, had = parse.Attr(e, name)
 	}
-	if had && sameValue(a, old, op.Value) {
+	value := op.Value
+	if a.Encrypted {
+		var same bool
+		var err error
+		if value, same, err = ed.seal(scope, op.Path, old, had, op.Value); err != nil || same {
+			return err
+		}
+	} else if had && sameValue(a, old, op.Value) {
 		return nil
 	}
 	if op.Path == "name" && target.FullTag() == "add" {
@@ -315,8 +329,8 @@ func (ed *Editor) setAttr(target *etree.Element, scope string, op Op) error {
 			return fmt.Errorf("%s: cannot rename to %q: a pool of that name exists (pool names compare case-insensitively)", scope, op.Value)
 		}
 	}
-	descend(target, elemPath, true).CreateAttr(name, op.Value)
-	c := Change{Kind: Modified, Scope: scope, Path: op.Path, Old: old, New: op.Value, Secret: a.Encrypted}
+	descend(target, elemPath, true).CreateAttr(name, value)
+	c := Change{Kind: Modified, Scope: scope, Path: op.Path, Old: old, New: value, Secret: a.Encrypted}
 	if !had {
 		c.Kind = Added
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
+	"github.com/poolctl/poolctl/secret"
 )
 
 // checkAdvice reports operations and security advice (PC3xx but PC310) from the
@@ -37,7 +38,7 @@ func checkAdvice(p *pass) {
 // encrypted envelope. Neither the message nor the fix quotes the password.
 func advisePlaintextPassword(f *poolFindings, pool *parse.Pool) {
 	pw, ok := pool.Setting("processModel.password")
-	if !ok || pw.Origin == parse.FromSchema || pw.Text == "" || isEncrypted(pw.Text) {
+	if !ok || pw.Origin == parse.FromSchema || pw.Text == "" || secret.IsEncrypted(pw.Text) {
 		return
 	}
 	if _, err := pw.Value(); err != nil {
@@ -46,38 +47,6 @@ func advisePlaintextPassword(f *poolFindings, pool *parse.Pool) {
 	f.add(RulePlaintextPassword, pool, blameSetting(pool, pw),
 		"encrypt it (poolctl encrypt), or set it with appcmd or IIS Manager, which write [enc:PROVIDER:...:enc]",
 		"processModel.password is stored in clear text")
-}
-
-// isEncrypted reports whether s is an encrypted attribute value as IIS writes it,
-// [enc:PROVIDER:PAYLOAD:enc]. PROVIDER names a protected-configuration provider: IIS's
-// own IISWASOnlyAesProvider, AesProvider, IISWASOnlyRsaProvider, IISCngProvider and
-// IISWASOnlyCngProvider, or one declared in <configProtectedData>, so any name of
-// letters, digits, '.', '_' and '-' is accepted. PAYLOAD is the base64 cipher text,
-// empty for an empty value (the schema's default, [enc:IISWASOnlyAesProvider::enc]).
-func isEncrypted(s string) bool {
-	inner, ok := envelope(s)
-	if !ok {
-		return false
-	}
-	provider, payload, ok := strings.Cut(inner, ":")
-	return ok && provider != "" && strings.Trim(provider, providerChars) == "" &&
-		strings.Trim(payload, base64Chars) == ""
-}
-
-// The characters of a provider name and of a base64 payload.
-const (
-	providerChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
-	base64Chars   = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
-)
-
-// envelope returns the text between "[enc:" and ":enc]"; ok is false when s is not
-// wrapped so.
-func envelope(s string) (inner string, ok bool) {
-	inner, ok = strings.CutPrefix(s, "[enc:")
-	if !ok {
-		return "", false
-	}
-	return strings.CutSuffix(inner, ":enc]")
 }
 
 // adviseLocalSystem reports PC302: identityType LocalSystem.

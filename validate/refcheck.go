@@ -7,6 +7,7 @@ import (
 
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
+	"github.com/poolctl/poolctl/secret"
 )
 
 // checkReferences reports what IIS loads without complaint but finds wrong when a pool
@@ -198,12 +199,8 @@ func passwordIsEmpty(s string) bool {
 	if s == "" {
 		return true
 	}
-	inner, ok := envelope(s)
-	if !ok {
-		return false
-	}
-	_, payload, _ := strings.Cut(inner, ":")
-	return payload == ""
+	env, ok := secret.ParseEnvelope(s)
+	return ok && env.IsEmpty()
 }
 
 // checkUnusedPools reports PC204 for every pool that no application runs in, at the

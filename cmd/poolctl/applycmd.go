@@ -130,6 +130,13 @@ func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Sche
 	if err != nil {
 		return false, fileError(path, how, err)
 	}
+	key, err := g.key()
+	if err != nil {
+		return false, err
+	}
+	if key != nil {
+		ed.Sealer = key
+	}
 	if err := f(ed); err != nil {
 		return false, err
 	}

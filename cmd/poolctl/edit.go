@@ -38,11 +38,19 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 	if err != nil {
 		return false, err
 	}
+	key, err := g.key()
+	if err != nil {
+		return false, err
+	}
 	var changes []apply.Change
+	var notes []string
 	change := func(doc *parse.Document) error {
 		ed, err := apply.NewEditor(doc, target)
 		if err != nil {
 			return err
+		}
+		if key != nil {
+			ed.Sealer = key
 		}
 		if err := f(ed); err != nil {
 			return err
@@ -52,7 +60,7 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 				return err
 			}
 		}
-		changes = ed.Changes
+		changes, notes = ed.Changes, ed.Notes
 		return nil
 	}
 	res, err := apply.Update(cmd.Context(), path, o.write.updateOptions(), change)
@@ -64,6 +72,9 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 	}
 	if err != nil {
 		return false, editError(fileError(path, how, err))
+	}
+	for _, n := range notes {
+		fmt.Fprintf(cmd.ErrOrStderr(), "poolctl: note: %s\n", n)
 	}
 	return res.Changed, reportEdit(cmd.OutOrStdout(), path, changes, res)
 }

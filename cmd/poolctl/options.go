@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
+	"github.com/poolctl/poolctl/secret"
 )
 
 // configEnv is the environment variable that names the configuration file when -c is
@@ -20,9 +22,10 @@ const defaultConfig = "applicationHost.config"
 // globalOptions are the persistent flags every command shares, and the environment
 // they fall back on.
 type globalOptions struct {
-	config string
-	target schema.Version
-	getenv func(string) string
+	config  string
+	target  schema.Version
+	keyFile string
+	getenv  func(string) string
 }
 
 // addFlags declares -c/--config and --target on the root command, for every command.
@@ -31,6 +34,9 @@ func (o *globalOptions) addFlags(root *cobra.Command) {
 	fl.StringVarP(&o.config, "config", "c", "",
 		"the applicationHost.config `FILE` to read (default: $"+configEnv+", then ./"+defaultConfig+")")
 	fl.Var(&o.target, "target", "IIS `version` whose schema applies: "+joinOr(schema.VersionNames()))
+	fl.StringVar(&o.keyFile, "key-file", "",
+		"the `FILE` of the key that encrypts passwords (default: $"+secret.KeyEnv+", then /etc/poolctl/key for root, else $XDG_CONFIG_HOME/poolctl/key or ~/.config/poolctl/key)")
+	mustComplete(root.MarkPersistentFlagFilename("key-file"))
 	mustComplete(root.MarkPersistentFlagFilename("config", "config"))
 	mustComplete(root.RegisterFlagCompletionFunc("target", cobra.FixedCompletions(schema.VersionNames(), cobra.ShellCompDirectiveNoFileComp)))
 }
@@ -57,6 +63,28 @@ func (o *globalOptions) load() (*parse.Config, error) {
 		return nil, fileError(path, how, err)
 	}
 	return cfg, nil
+}
+
+// key returns the key that --key-file, $POOLCTL_KEY_FILE or the default path names, or
+// nil when that file does not exist; a key file that exists but cannot be used is an
+// error.
+func (o *globalOptions) key() (*secret.Key, error) {
+	path, _ := secret.KeyPath(o.keyFile, o.getenv)
+	k, err := secret.ReadKeyFile(path)
+	if errors.Is(err, secret.ErrNoKeyFile) {
+		return nil, nil
+	}
+	return k, err
+}
+
+// requireKey is key for the commands that cannot work without one.
+func (o *globalOptions) requireKey() (*secret.Key, error) {
+	path, how := secret.KeyPath(o.keyFile, o.getenv)
+	k, err := secret.ReadKeyFile(path)
+	if err != nil && how == "default" && errors.Is(err, secret.ErrNoKeyFile) {
+		return nil, fmt.Errorf("%w; or name another with --key-file or $%s", err, secret.KeyEnv)
+	}
+	return k, err
 }
 
 // mustComplete panics when registering a completion failed: that only happens for a

@@ -42,7 +42,8 @@ Exit codes:
 	root.SetErr(s.err)
 	opts.addFlags(root)
 	root.AddCommand(newSchemaCmd(opts), newShowCmd(opts), newLintCmd(opts, s), newDiffCmd(opts), newHistoryCmd(opts),
-		newSetCmd(opts), newAddCmd(opts), newDeleteCmd(opts), newApplyCmd(opts, s))
+		newSetCmd(opts), newAddCmd(opts), newDeleteCmd(opts), newApplyCmd(opts, s),
+		newKeyCmd(opts), newEncryptCmd(opts), newDecryptCmd(opts), newRekeyCmd(opts))
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
 	finishTree(root)

@@ -33,7 +33,7 @@ func TestCommandTree(t *testing.T) {
 	for _, c := range newTestRoot().Commands() {
 		names = append(names, c.Name())
 	}
-	want := "add apply completion delete diff help history lint schema set show"
+	want := "add apply completion decrypt delete diff encrypt help history key lint rekey schema set show"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("commands = %q, want %q", got, want)
 	}

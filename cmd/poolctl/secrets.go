@@ -1,0 +1,175 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/poolctl/poolctl/apply"
+	"github.com/poolctl/poolctl/secret"
+)
+
+// keyHelp explains where the key comes from.
+const keyHelp = `The key is the file --key-file names, else the one $POOLCTL_KEY_FILE names, else
+/etc/poolctl/key when run as root, else $XDG_CONFIG_HOME/poolctl/key
+(~/.config/poolctl/key). A key file that its group or others may read is refused.
+Values are encrypted with AES-256-GCM and written as
+[enc:PoolctlAesGcmProvider:PAYLOAD:enc]; the payload names the key that encrypted
+it. IIS cannot read poolctl's values, and poolctl cannot read those of IIS's own
+providers (IISWASOnlyAesProvider and others): such a password must be entered again.`
+
+// newKeyCmd builds "poolctl key", whose one subcommand generates a key.
+func newKeyCmd(g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "key",
+		Short:   "Manage the key that encrypts passwords",
+		Example: "  poolctl key generate --out /etc/poolctl/key",
+	}
+	var out string
+	gen := &cobra.Command{
+		Use:   "generate",
+		Short: "Write a new key file",
+		Long: `Generate writes a new random 256-bit key to --out (default: where poolctl looks for
+the key), with mode 0600, creating its directory with mode 0700. It never overwrites
+a file: a lost key cannot be recovered, nor can the passwords it encrypted. Back the
+key up.
+
+` + keyHelp,
+		Example: `  poolctl key generate
+  poolctl key generate --out /etc/poolctl/key`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path := out
+			if path == "" {
+				path, _ = secret.KeyPath(g.keyFile, g.getenv)
+			}
+			k, err := secret.GenerateKey()
+			if err != nil {
+				return err
+			}
+			if err := secret.WriteKeyFile(path, k); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Wrote key %s to %s (mode 0600). Back it up: without it, the passwords it encrypts cannot be read.\n", k.ID(), path)
+			return err
+		},
+	}
+	gen.Flags().StringVar(&out, "out", "", "the key `FILE` to write (default: the key file poolctl reads)")
+	mustComplete(gen.MarkFlagFilename("out"))
+	cmd.AddCommand(gen)
+	return cmd
+}
+
+// newEncryptCmd builds "poolctl encrypt".
+func newEncryptCmd(g *globalOptions) *cobra.Command {
+	opts := &editOptions{}
+	cmd := &cobra.Command{
+		Use:   "encrypt [POOL...]",
+		Short: "Encrypt the passwords written in clear text",
+		Long: `Encrypt encrypts every processModel.password written in clear text in the named pools
+(every pool and <applicationPoolDefaults> when none is named), with poolctl's key,
+in one atomic write. Values already encrypted are left alone. The copy of the previous
+content that the history keeps holds the clear text: delete it (poolctl history list
+names it) once the encrypted file is in use.
+
+` + keyHelp + `
+
+` + editHelp,
+		Example: `  poolctl encrypt
+  poolctl encrypt --key-file /etc/poolctl/key Shop`,
+		ValidArgsFunction: completePools(g),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := g.requireKey(); err != nil {
+				return err
+			}
+			_, err := runEdit(cmd, g, opts, func(ed *apply.Editor) error { return ed.EncryptClear(args) })
+			return err
+		},
+	}
+	opts.addFlags(cmd)
+	return cmd
+}
+
+// newDecryptCmd builds "poolctl decrypt".
+func newDecryptCmd(g *globalOptions) *cobra.Command {
+	var show bool
+	cmd := &cobra.Command{
+		Use:   "decrypt --show POOL",
+		Short: "Print the clear text of a pool's password, on purpose",
+		Long: `Decrypt prints the clear text of the pool's effective processModel.password (its
+own, else the one of <applicationPoolDefaults>). It is the one command that prints a
+password, and only with --show, so that it is never done by accident. A value that
+IIS's own providers encrypted cannot be read off the Windows machine that wrote it:
+decrypt says which provider it is.
+
+` + keyHelp,
+		Example:           `  poolctl decrypt --show Shop`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completePools(g),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !show {
+				return errors.New("decrypt prints a password only with --show")
+			}
+			cfg, err := g.load()
+			if err != nil {
+				return err
+			}
+			pools, err := selectPools(cfg, args)
+			if err != nil {
+				return err
+			}
+			key, err := g.key()
+			if err != nil {
+				return err
+			}
+			clear, err := secret.PoolPassword(pools[0], key)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(cmd.OutOrStdout(), clear)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&show, "show", false, "print the password (required)")
+	return cmd
+}
+
+// newRekeyCmd builds "poolctl rekey".
+func newRekeyCmd(g *globalOptions) *cobra.Command {
+	opts := &editOptions{}
+	var newKey string
+	cmd := &cobra.Command{
+		Use:   "rekey --new-key FILE",
+		Short: "Re-encrypt every password under a new key",
+		Long: `Rekey decrypts every value that poolctl encrypted with the current key (--key-file,
+$POOLCTL_KEY_FILE or the default) and encrypts it under the key in --new-key, in one
+atomic write: if one value cannot be decrypted, nothing is written. Clear text and
+values of IIS's providers are left as they are, with a note. Then use the new key
+file in place of the old one.
+
+` + keyHelp + `
+
+` + editHelp,
+		Example: `  poolctl key generate --out /etc/poolctl/key.new
+  poolctl rekey --new-key /etc/poolctl/key.new
+  mv /etc/poolctl/key.new /etc/poolctl/key`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, err := g.requireKey(); err != nil {
+				return err
+			}
+			next, err := secret.ReadKeyFile(newKey)
+			if err != nil {
+				return err
+			}
+			_, err = runEdit(cmd, g, opts, func(ed *apply.Editor) error { return ed.Rekey(next) })
+			return err
+		},
+	}
+	opts.addFlags(cmd)
+	cmd.Flags().StringVar(&newKey, "new-key", "", "the key `FILE` to re-encrypt under (required)")
+	mustComplete(cmd.MarkFlagRequired("new-key"))
+	mustComplete(cmd.MarkFlagFilename("new-key"))
+	return cmd
+}

@@ -1,0 +1,169 @@
+package secret
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// KeyEnv is the environment variable that names the key file when --key-file does not.
+const KeyEnv = "POOLCTL_KEY_FILE"
+
+// KeySize is the size of a key in bytes: AES-256.
+const KeySize = 32
+
+// Key is a 256-bit AES key. Its ID, the first eight bytes of the SHA-256 of the key in
+// hex, goes into every value it encrypts, so that a value names the key it needs.
+type Key struct {
+	id  string
+	raw [KeySize]byte
+}
+
+// ID returns the key's ID: 16 hex digits.
+func (k *Key) ID() string { return k.id }
+
+// newKey returns the key with the given bytes.
+func newKey(raw [KeySize]byte) *Key {
+	sum := sha256.Sum256(raw[:])
+	return &Key{id: hex.EncodeToString(sum[:8]), raw: raw}
+}
+
+// GenerateKey returns a new random key.
+func GenerateKey() (*Key, error) {
+	var raw [KeySize]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, fmt.Errorf("generate key: %w", err)
+	}
+	return newKey(raw), nil
+}
+
+// keyFileMagic starts the key line of a key file.
+const keyFileMagic = "poolctl-key-v1"
+
+// MarshalText returns the key file content of k: a comment and one line
+// "poolctl-key-v1 ID BASE64". It is the only way key material leaves a Key.
+func (k *Key) MarshalText() []byte {
+	return fmt.Appendf(nil, "# poolctl key: it decrypts the passwords poolctl encrypted. Keep it secret (mode 0600) and back it up.\n%s %s %s\n",
+		keyFileMagic, k.id, base64.StdEncoding.EncodeToString(k.raw[:]))
+}
+
+// String names the key by its ID only, so that printing a Key shows no key material.
+func (k *Key) String() string { return "key " + k.id }
+
+// GoString is String, for %#v.
+func (k *Key) GoString() string { return k.String() }
+
+// parseKeyFile reads key file content; name is for errors.
+func parseKeyFile(name string, data []byte) (*Key, error) {
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) != 3 || fields[0] != keyFileMagic {
+			return nil, fmt.Errorf("key file %s:%d: want %q followed by the key's ID and base64 bytes", name, i+1, keyFileMagic)
+		}
+		raw, err := base64.StdEncoding.DecodeString(fields[2])
+		if err != nil || len(raw) != KeySize {
+			return nil, fmt.Errorf("key file %s:%d: the key is not %d base64-encoded bytes", name, i+1, KeySize)
+		}
+		k := newKey([KeySize]byte(raw))
+		if k.id != fields[1] {
+			return nil, fmt.Errorf("key file %s:%d: the key's ID is %s, but the file says %s: the file is damaged", name, i+1, k.id, fields[1])
+		}
+		return k, nil
+	}
+	return nil, fmt.Errorf("key file %s: no key in it", name)
+}
+
+// ErrNoKeyFile is wrapped by ReadKeyFile's error when the key file does not exist.
+var ErrNoKeyFile = errors.New("no key file")
+
+// ReadKeyFile reads the key file at path. It refuses a key file that its group or
+// others may read or write, with the command that fixes it.
+func ReadKeyFile(path string) (*Key, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("key file %s: %w (create one with: poolctl key generate --out %s)", path, ErrNoKeyFile, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+		return nil, fmt.Errorf("key file %s: other users may read it (mode %04o); refusing to use it: run chmod 600 %s", path, mode, path)
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	return parseKeyFile(path, buf.Bytes())
+}
+
+// WriteKeyFile writes k to a new file at path with mode 0600, creating its directory
+// (mode 0700) when missing. It never overwrites a file: a key that is lost cannot be
+// recovered, and neither can the values it encrypted.
+func WriteKeyFile(path string, k *Key) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("key file %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("key file %s exists; refusing to overwrite a key (choose another path with --out)", path)
+	}
+	if err != nil {
+		return fmt.Errorf("key file %s: %w", path, err)
+	}
+	if _, err := f.Write(k.MarshalText()); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("key file %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("key file %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// DefaultKeyPath returns the key file used when neither --key-file nor $POOLCTL_KEY_FILE
+// names one: /etc/poolctl/key for root, else $XDG_CONFIG_HOME/poolctl/key (by default
+// ~/.config/poolctl/key).
+func DefaultKeyPath(getenv func(string) string) string {
+	if os.Geteuid() == 0 {
+		return "/etc/poolctl/key"
+	}
+	if dir := getenv("XDG_CONFIG_HOME"); dir != "" {
+		return filepath.Join(dir, "poolctl", "key")
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".config", "poolctl", "key")
+	}
+	return filepath.Join(".config", "poolctl", "key")
+}
+
+// KeyPath returns the key file to use: flag when set, else $POOLCTL_KEY_FILE, else
+// DefaultKeyPath; how says which: "--key-file", "$POOLCTL_KEY_FILE" or "default".
+func KeyPath(flag string, getenv func(string) string) (path, how string) {
+	if flag != "" {
+		return flag, "--key-file"
+	}
+	if p := getenv(KeyEnv); p != "" {
+		return p, "$" + KeyEnv
+	}
+	return DefaultKeyPath(getenv), "default"
+}

@@ -1,0 +1,97 @@
+package secret
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestKeyFileRoundTrip(t *testing.T) {
+	k, err := GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "sub", "key")
+	if err := WriteKeyFile(path, k); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode = %v, %v; want 0600", fi.Mode(), err)
+	}
+	if di, _ := os.Stat(filepath.Dir(path)); di.Mode().Perm() != 0o700 {
+		t.Errorf("directory mode = %v, want 0700", di.Mode())
+	}
+	back, err := ReadKeyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.ID() != k.ID() || back.raw != k.raw {
+		t.Error("the key read back differs")
+	}
+	if err := WriteKeyFile(path, k); err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
+		t.Errorf("second WriteKeyFile = %v, want a refusal", err)
+	}
+}
+
+func TestReadKeyFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	k := testKey(7)
+	good := string(k.MarshalText())
+	tests := []struct {
+		name, content string
+		mode          os.FileMode
+		want          string
+	}{
+		{"readable by others", good, 0o644, "other users may read it (mode 0644); refusing to use it: run chmod 600 "},
+		{"writable by group", good, 0o620, "mode 0620"},
+		{"empty", "", 0o600, "no key in it"},
+		{"comments only", "# nothing\n", 0o600, "no key in it"},
+		{"bad magic", "poolctl-key-v2 x y\n", 0o600, `:1: want "poolctl-key-v1"`},
+		{"short key", "poolctl-key-v1 " + k.ID() + " QUJD\n", 0o600, ":1: the key is not 32 base64-encoded bytes"},
+		{"wrong ID", strings.Replace(good, k.ID(), "0000000000000000", 1), 0o600, "the file is damaged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-"))
+			if err := os.WriteFile(path, []byte(tt.content), tt.mode); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(path, tt.mode); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadKeyFile(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+				t.Errorf("ReadKeyFile = %v, want an error naming the file with %q", err, tt.want)
+			}
+		})
+	}
+	_, err := ReadKeyFile(filepath.Join(dir, "missing"))
+	if !errors.Is(err, ErrNoKeyFile) || !strings.Contains(err.Error(), "poolctl key generate --out") {
+		t.Errorf("missing key file: %v", err)
+	}
+}
+
+func TestKeyPath(t *testing.T) {
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	if p, how := KeyPath("/k", getenv); p != "/k" || how != "--key-file" {
+		t.Errorf("flag: %s, %s", p, how)
+	}
+	env[KeyEnv] = "/env/key"
+	if p, how := KeyPath("", getenv); p != "/env/key" || how != "$POOLCTL_KEY_FILE" {
+		t.Errorf("env: %s, %s", p, how)
+	}
+	delete(env, KeyEnv)
+	env["XDG_CONFIG_HOME"] = "/xdg"
+	p, how := KeyPath("", getenv)
+	want := "/xdg/poolctl/key"
+	if os.Geteuid() == 0 {
+		want = "/etc/poolctl/key"
+	}
+	if p != want || how != "default" {
+		t.Errorf("default: %s, %s; want %s", p, how, want)
+	}
+}
