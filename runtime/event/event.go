@@ -1,0 +1,47 @@
+// Package event defines the runtime's events: one per state change of a pool or a
+// worker, logged as one JSON line and streamed by the admin API.
+package event
+
+import "time"
+
+// IDs of events. Where WAS logs an event for the same thing, the ID is WAS's; poolctl's
+// own IDs start at 9000.
+const (
+	RapidFailStop   = 5002 // a pool was stopped by rapid-fail protection
+	WorkerCrashed   = 5009 // a worker exited when nobody asked it to
+	PingTimeout     = 5010 // a worker did not answer a ping in time
+	ShutdownTimeout = 5013 // a worker did not stop within shutdownTimeLimit and was killed
+	RecycleTime     = 5074 // a worker was recycled after recycling.periodicRestart.time
+	IdleShutdown    = 5186 // a worker was stopped after idleTimeout
+
+	PoolStarted       = 9001
+	PoolStopped       = 9002
+	WorkerStarted     = 9003 // a worker is ready
+	WorkerStartFail   = 9004 // a worker did not start or become ready in startupTimeLimit
+	WorkerStopped     = 9005 // a worker stopped because it was asked to
+	WorkerUnhealthy   = 9006 // a worker declared itself unhealthy in a ping response
+	WorkerOrphaned    = 9007 // an unhealthy worker was released (orphanWorkerProcess)
+	IdentityFailed    = 9008 // the pool's identity cannot be taken: the pool stops
+	BindingSkipped    = 9009 // a binding the runtime does not serve (https)
+	ActionRun         = 9010 // orphanActionExe or autoShutdownExe ran
+	WorkerRecycled    = 9011 // a worker was recycled for another reason than time
+	ConfigReloaded    = 9012
+	ConfigRejected    = 9013
+	ListenFailed      = 9014
+	RuntimeStarted    = 9015
+	RuntimeStopped    = 9016
+	WorkerSuspended   = 9017
+	WorkerResumed     = 9018
+	CgroupUnavailable = 9019
+)
+
+// Event is one state change.
+type Event struct {
+	Time   time.Time `json:"time"`
+	ID     int       `json:"id"`
+	Level  string    `json:"level"` // "info", "warning" or "error"
+	Msg    string    `json:"msg"`
+	Pool   string    `json:"pool,omitempty"`
+	PID    int       `json:"pid,omitempty"`
+	Reason string    `json:"reason,omitempty"`
+}
