@@ -42,8 +42,11 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"exits":     cmdExits,
-			"validjson": cmdValidJSON,
+			"exits":       cmdExits,
+			"validjson":   cmdValidJSON,
+			"waitworkers": cmdWaitWorkers,
+			"savepids":    cmdSavePIDs,
+			"gone":        cmdGone,
 		},
 	})
 }

@@ -41,9 +41,14 @@ Exit codes:
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	opts.addFlags(root)
-	root.AddCommand(newSchemaCmd(opts), newShowCmd(opts), newLintCmd(opts, s), newDiffCmd(opts), newHistoryCmd(opts),
-		newSetCmd(opts), newAddCmd(opts), newDeleteCmd(opts), newApplyCmd(opts, s),
-		newKeyCmd(opts), newEncryptCmd(opts), newDecryptCmd(opts), newRekeyCmd(opts))
+	root.AddCommand(
+		newLintCmd(opts, s), newSchemaCmd(opts), newShowCmd(opts), newDiffCmd(opts), // read
+		newSetCmd(opts), newAddCmd(opts), newDeleteCmd(opts), newApplyCmd(opts, s), newHistoryCmd(opts), // edit
+		newKeyCmd(opts), newEncryptCmd(opts), newDecryptCmd(opts), newRekeyCmd(opts), // secrets
+		newConvertCmd(opts),                                                                                // IIS 6
+		newRunCmd(opts, s), newPoolsCmd(opts), newWorkersCmd(opts), newPoolCmd(opts), newIdentityCmd(opts), // runtime
+	)
+	root.AddCommand(newHiddenCmds()...)
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
 	finishTree(root)

@@ -31,9 +31,11 @@ func TestEveryCommandHasExample(t *testing.T) {
 func TestCommandTree(t *testing.T) {
 	var names []string
 	for _, c := range newTestRoot().Commands() {
-		names = append(names, c.Name())
+		if !c.Hidden {
+			names = append(names, c.Name())
+		}
 	}
-	want := "add apply completion decrypt delete diff encrypt help history key lint rekey schema set show"
+	want := "add apply completion convert decrypt delete diff encrypt help history identity key lint pool pools rekey run schema set show workers"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("commands = %q, want %q", got, want)
 	}

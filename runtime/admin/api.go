@@ -1,5 +1,101 @@
 // Package admin serves the runtime's admin API on a unix socket (JSON over HTTP) and is
 // its client: pools, workers and events; start, stop and recycle a pool.
+//
+// The routes are:
+//
+//	GET  /v1/pools                  {"pools": [PoolStatus...]}
+//	GET  /v1/workers                {"workers": [WorkerStatus...]}
+//	POST /v1/pools/{name}/start     {"pool": name, "action": "start"}
+//	POST /v1/pools/{name}/stop      {"pool": name, "action": "stop"}
+//	POST /v1/pools/{name}/recycle   {"pool": name, "action": "recycle"}
+//	GET  /v1/events                 one event.Event per line, until the client goes away
+//
+// An error is {"error": "message"}, with status 404 for a pool that does not exist
+// (ErrNoPool), 400 for a request the API does not know and 500 for an action the
+// runtime could not take. The socket is the API's only protection: it has mode 0600 and
+// belongs to the user the runtime runs as.
 package admin
 
-// The API below is the contract; the implementation is being written.
+import (
+	"errors"
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/event"
+)
+
+// Controller is what the admin API serves; the runtime's supervisor implements it.
+type Controller interface {
+	// Pools returns the status of every pool.
+	Pools() []PoolStatus
+	// Workers returns the status of every worker.
+	Workers() []WorkerStatus
+	// StartPool starts a pool; one already started is not an error. A pool that does
+	// not exist is an error that wraps ErrNoPool.
+	StartPool(name string) error
+	// StopPool stops a pool, as StartPool starts one.
+	StopPool(name string) error
+	// RecyclePool recycles a pool's workers, as StartPool starts one.
+	RecyclePool(name string) error
+	// Subscribe returns the events from now on, and a function that ends the
+	// subscription.
+	Subscribe() (<-chan event.Event, func())
+}
+
+// ErrNoPool is the error, wrapped, for a pool that does not exist.
+var ErrNoPool = errors.New("no such pool")
+
+// ErrNoRuntime is the error, wrapped, of a Client that finds nothing listening on its
+// socket.
+var ErrNoRuntime = errors.New("no poolctl run")
+
+// PoolStatus is one pool as `poolctl pools` shows it.
+type PoolStatus struct {
+	Name        string   `json:"name"`
+	State       string   `json:"state"`            // Starting, Started, Stopping, Stopped
+	Reason      string   `json:"reason,omitempty"` // why it is stopped: "rapid-fail protection", "administrator", "identity ..."
+	Identity    string   `json:"identity"`         // account name and uid: "IIS AppPool\\Shop (uid 61234)"
+	Workers     int      `json:"workers"`
+	MaxWorkers  int      `json:"maxWorkers"`
+	Queued      int      `json:"queued"`
+	QueueLength int      `json:"queueLength"`
+	Requests    int64    `json:"requests"`
+	Failures    int      `json:"recentFailures"`  // in the rapid-fail window
+	Notes       []string `json:"notes,omitempty"` // e.g. "cpu.limit not enforced: cgroups unavailable"
+}
+
+// WorkerStatus is one worker as `poolctl workers` shows it.
+type WorkerStatus struct {
+	Pool     string    `json:"pool"`
+	PID      int       `json:"pid"`
+	State    string    `json:"state"` // Starting, Ready, Suspended, Stopping, Orphaned
+	Started  time.Time `json:"started"`
+	Requests int64     `json:"requests"`
+	InFlight int       `json:"inFlight"`
+	UID      uint32    `json:"uid"`
+	Apps     []AppProc `json:"apps"`
+}
+
+// AppProc is one application's program in a worker: the application's path, the
+// program's process id and the loopback address it listens on.
+type AppProc struct {
+	Path string `json:"path"`
+	PID  int    `json:"pid"`
+	Addr string `json:"addr"`
+}
+
+// Wire forms of the responses, shared by Server and Client.
+type (
+	poolsResponse struct {
+		Pools []PoolStatus `json:"pools"`
+	}
+	workersResponse struct {
+		Workers []WorkerStatus `json:"workers"`
+	}
+	actionResponse struct {
+		Pool   string `json:"pool"`
+		Action string `json:"action"`
+	}
+	errorResponse struct {
+		Error string `json:"error"`
+	}
+)

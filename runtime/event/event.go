@@ -4,8 +4,13 @@ package event
 
 import "time"
 
-// IDs of events. Where WAS logs an event for the same thing, the ID is WAS's; poolctl's
-// own IDs start at 9000.
+// IDs of events. Where IIS logs an event for the same thing, the ID is IIS's; poolctl's
+// own IDs start at 9000. Sources: "Event ID 5002 — IIS Application Pool Availability"
+// (WAS_EVENT_RAPID_FAIL_PROTECTION) and the "IIS Application Pool Availability" event
+// list (5009, 2299) on learn.microsoft.com; "Troubleshooting Event ID 5010" (a process
+// failed to respond to a ping); KB 2634635 (5013, exceeded time limits during shut
+// down). 5074 and 5186 are for the next issue's recycling and idle shutdown and are
+// still to be confirmed.
 const (
 	RapidFailStop   = 5002 // a pool was stopped by rapid-fail protection
 	WorkerCrashed   = 5009 // a worker exited when nobody asked it to
@@ -13,13 +18,15 @@ const (
 	ShutdownTimeout = 5013 // a worker did not stop within shutdownTimeLimit and was killed
 	RecycleTime     = 5074 // a worker was recycled after recycling.periodicRestart.time
 	IdleShutdown    = 5186 // a worker was stopped after idleTimeout
+	// WorkerUnhealthy: a worker declared itself unhealthy and asks for a recycle (IIS's
+	// 2299, from the worker process, W3SVC-WP).
+	WorkerUnhealthy = 2299
 
 	PoolStarted       = 9001
 	PoolStopped       = 9002
 	WorkerStarted     = 9003 // a worker is ready
 	WorkerStartFail   = 9004 // a worker did not start or become ready in startupTimeLimit
 	WorkerStopped     = 9005 // a worker stopped because it was asked to
-	WorkerUnhealthy   = 9006 // a worker declared itself unhealthy in a ping response
 	WorkerOrphaned    = 9007 // an unhealthy worker was released (orphanWorkerProcess)
 	IdentityFailed    = 9008 // the pool's identity cannot be taken: the pool stops
 	BindingSkipped    = 9009 // a binding the runtime does not serve (https)

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Measures poolctl run's front end: requests per second and p50/p99 latency with wrk,
+# against the same test worker reached directly, through nginx as a reverse proxy
+# (keep-alive upstream, started here on loopback), and through poolctl run. Prints the
+# ratios. Targets: poolctl at least 0.8x nginx's throughput, p99 no worse than 1.5x
+# nginx's. Then the cold start of an OnDemand pool: the first request's time minus
+# the worker's own start time (target: under 10 ms of overhead).
+#
+#   DURATION=10s CONNECTIONS=64 THREADS=2 bash bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+need wrk wrk
+need nginx nginx
+need curl curl
+
+out=$PWD/bench/out/run
+rm -rf "$out"
+mkdir -p "$out"
+go build -o "$out/poolctl" ./cmd/poolctl
+pc=$out/poolctl
+dur=${DURATION:-10s}
+conns=${CONNECTIONS:-64}
+threads=${THREADS:-2}
+direct=18080 viaNginx=18081 viaPoolctl=18082 cold=18083
+
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT.
+wait_port() {
+	for _ in $(seq 500); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return
+		sleep 0.01
+	done
+	echo "nothing listens on port $1" >&2
+	exit 1
+}
+
+ASPNETCORE_PORT=$direct "$pc" __testworker &
+pids+=($!)
+wait_port $direct
+
+cat >"$out/nginx.conf" <<EOF
+worker_processes 1;
+error_log $out/nginx-error.log;
+pid $out/nginx.pid;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	upstream worker { server 127.0.0.1:$direct; keepalive 128; }
+	server {
+		listen 127.0.0.1:$viaNginx;
+		location / {
+			proxy_pass http://worker;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+		}
+	}
+}
+EOF
+nginx -c "$out/nginx.conf" -p "$out" -g 'daemon off;' &
+pids+=($!)
+wait_port $viaNginx
+
+cat >"$out/applicationHost.config" <<EOF
+<configuration>
+    <system.applicationHost>
+        <applicationPools>
+            <add name="Bench" startMode="AlwaysRunning" queueLength="65535">
+                <processModel identityType="LocalSystem" />
+            </add>
+            <add name="Cold">
+                <processModel identityType="LocalSystem" />
+            </add>
+        </applicationPools>
+        <sites>
+            <site name="Bench" id="1">
+                <application path="/" applicationPool="Bench"><virtualDirectory path="/" physicalPath="$out" /></application>
+                <bindings><binding protocol="http" bindingInformation="127.0.0.1:$viaPoolctl:" /></bindings>
+            </site>
+            <site name="Cold" id="2">
+                <application path="/" applicationPool="Cold"><virtualDirectory path="/" physicalPath="$out" /></application>
+                <bindings><binding protocol="http" bindingInformation="127.0.0.1:$cold:" /></bindings>
+            </site>
+        </sites>
+    </system.applicationHost>
+    <location path="">
+        <system.webServer>
+            <aspNetCore processPath="$pc" arguments="__testworker" />
+        </system.webServer>
+    </location>
+</configuration>
+EOF
+"$pc" run -c "$out/applicationHost.config" --admin "$out/admin.sock" >"$out/run.out" 2>"$out/run.log" &
+pids+=($!)
+wait_port $viaPoolctl
+curl -sf "http://127.0.0.1:$viaPoolctl/" >/dev/null # the always-running worker is ready
+
+# measure NAME PORT: prints "rps p50_ms p99_ms"
+measure_wrk() {
+	wrk -t"$threads" -c"$conns" -d"$dur" --latency "http://127.0.0.1:$2/" >"$out/wrk-$1.txt"
+	awk '
+		/Requests\/sec/ { rps = $2 }
+		$1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+		function ms(s) { if (s ~ /us$/) return s / 1000; if (s ~ /ms$/) return s + 0; if (s ~ /s$/) return s * 1000; return s }
+		END { printf "%s %.3f %.3f\n", rps, ms(p50), ms(p99) }' "$out/wrk-$1.txt"
+}
+read -r d_rps d_p50 d_p99 <<<"$(measure_wrk direct $direct)"
+read -r n_rps n_p50 n_p99 <<<"$(measure_wrk nginx $viaNginx)"
+read -r p_rps p_p50 p_p99 <<<"$(measure_wrk poolctl $viaPoolctl)"
+awk -v dr="$d_rps" -v d5="$d_p50" -v d9="$d_p99" -v nr="$n_rps" -v n5="$n_p50" -v n9="$n_p99" -v pr="$p_rps" -v p5="$p_p50" -v p9="$p_p99" -v c="$conns" -v d="$dur" 'BEGIN {
+	printf "wrk, %d connections, %s each\n", c, d
+	printf "%-8s %12s %10s %10s\n", "", "requests/s", "p50 ms", "p99 ms"
+	printf "%-8s %12.0f %10.3f %10.3f\n", "direct", dr, d5, d9
+	printf "%-8s %12.0f %10.3f %10.3f\n", "nginx", nr, n5, n9
+	printf "%-8s %12.0f %10.3f %10.3f\n", "poolctl", pr, p5, p9
+	printf "poolctl/nginx: throughput %.2fx (target >= 0.80x), p99 %.2fx (target <= 1.50x)\n", pr / nr, p9 / n9
+	printf "poolctl/direct: throughput %.2fx, p99 %.2fx\n", pr / dr, p9 / d9
+}'
+
+# Cold start: the worker's own start (poolctl __testworker until its port accepts)
+# against the first request to the OnDemand pool, which starts the same worker.
+own_start() {
+	local t0 t1
+	t0=$(date +%s%N)
+	ASPNETCORE_PORT=18090 "$pc" __testworker &
+	local p=$!
+	wait_port 18090
+	t1=$(date +%s%N)
+	kill "$p"
+	wait "$p" 2>/dev/null || true
+	echo $(((t1 - t0) / 1000))
+}
+first_request() {
+	curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$cold/" | awk '{ printf "%d\n", $1 * 1000000 }'
+}
+: >"$out/cold.txt"
+for _ in $(seq "${RUNS:-5}"); do
+	"$pc" pool stop Cold --admin "$out/admin.sock" >/dev/null
+	"$pc" pool start Cold --admin "$out/admin.sock" >/dev/null
+	echo "$(own_start) $(first_request)" >>"$out/cold.txt"
+done
+own=$(cut -d' ' -f1 "$out/cold.txt" | median)
+first=$(cut -d' ' -f2 "$out/cold.txt" | median)
+awk -v o="$own" -v f="$first" 'BEGIN {
+	printf "cold start: first request %.1f ms, the worker alone %.1f ms: overhead %.1f ms (target < 10 ms)\n", f / 1000, o / 1000, (f - o) / 1000
+}'

@@ -1,0 +1,311 @@
+package supervisor
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/admin"
+	"github.com/poolctl/poolctl/runtime/event"
+	"github.com/poolctl/poolctl/runtime/frontend"
+	"github.com/poolctl/poolctl/runtime/identity"
+	"github.com/poolctl/poolctl/runtime/spec"
+)
+
+// State is a pool's state, as IIS names them.
+type State string
+
+// The states of a pool.
+const (
+	Starting State = "Starting"
+	Started  State = "Started"
+	Stopping State = "Stopping"
+	Stopped  State = "Stopped"
+)
+
+// pool is one application pool at run time.
+type pool struct {
+	sup        *Supervisor
+	spec       *spec.Pool
+	apps       []*spec.App // the applications its workers serve, in worker order
+	account    identity.Account
+	accountErr error
+
+	mu       sync.Mutex
+	state    State
+	reason   string        // why the pool is stopped
+	changed  chan struct{} // closed and replaced when something a waiting request cares about changes
+	workers  []*slot
+	queued   int
+	failures []time.Time // in the rapid-fail window
+	requests int64
+}
+
+// newPool returns a stopped pool.
+func newPool(s *Supervisor, ps *spec.Pool, apps []*spec.App) *pool {
+	return &pool{sup: s, spec: ps, apps: apps, state: Stopped, reason: "not started", changed: make(chan struct{})}
+}
+
+// broadcast wakes every request waiting on the pool. The caller holds p.mu.
+func (p *pool) broadcast() {
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// emit reports an event of the pool.
+func (p *pool) emit(id int, level, msg string, pid int, reason string) {
+	p.sup.emit(event.Event{ID: id, Level: level, Msg: msg, Pool: p.spec.Name, PID: pid, Reason: reason})
+}
+
+// start puts the pool in Started, when its identity can be taken, and starts a worker
+// for an always-running pool.
+func (p *pool) start(why string) {
+	if err := p.checkIdentity(); err != nil {
+		p.mu.Lock()
+		p.state, p.reason = Stopped, "identity: "+err.Error()
+		p.broadcast()
+		p.mu.Unlock()
+		p.emit(event.IdentityFailed, "error", "pool stopped: its identity cannot be taken", 0, err.Error())
+		return
+	}
+	p.mu.Lock()
+	if p.state == Started || p.state == Starting {
+		p.mu.Unlock()
+		return
+	}
+	p.state, p.reason, p.failures = Started, "", nil
+	p.broadcast()
+	if p.spec.AlwaysRun {
+		p.startWorkerLocked()
+	}
+	p.mu.Unlock()
+	p.emit(event.PoolStarted, "info", "pool started", 0, why)
+	if w := p.account.Warning; w != "" {
+		p.emit(event.PoolStarted, "warning", "pool identity", 0, w)
+	}
+}
+
+// checkIdentity reports why the pool's workers cannot run as its identity.
+func (p *pool) checkIdentity() error {
+	if p.accountErr != nil {
+		return p.accountErr
+	}
+	if err := identity.CanTake(p.account); err != nil {
+		return err
+	}
+	if p.spec.Identity.Type == "SpecificUser" && p.sup.opt.Password != nil {
+		return p.sup.opt.Password(p.spec.Name)
+	}
+	return nil
+}
+
+// stop puts the pool in Stopped and stops its workers: gracefully, each within its
+// shutdownTimeLimit, unless now. Waiting and new requests get a stopped error.
+func (p *pool) stop(why string, now bool) {
+	p.mu.Lock()
+	if p.state == Stopped && len(p.workers) == 0 {
+		p.reason = why
+		p.mu.Unlock()
+		return
+	}
+	p.state, p.reason = Stopping, why
+	victims := p.takeWorkersLocked()
+	p.broadcast()
+	p.mu.Unlock()
+	p.stopSlots(victims, now)
+	p.mu.Lock()
+	p.state = Stopped
+	p.broadcast()
+	p.mu.Unlock()
+	p.emit(event.PoolStopped, "info", "pool stopped", 0, why)
+}
+
+// takeWorkersLocked marks every worker but orphans as stopping and returns them. The
+// caller holds p.mu.
+func (p *pool) takeWorkersLocked() []*slot {
+	var out []*slot
+	for _, w := range p.workers {
+		if w.state != wOrphaned && w.state != wStopping {
+			w.state = wStopping
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// stopSlots stops the given workers in parallel and waits for them.
+func (p *pool) stopSlots(slots []*slot, now bool) {
+	var wg sync.WaitGroup
+	for _, w := range slots {
+		wg.Go(func() { p.stopSlot(w, now) })
+	}
+	wg.Wait()
+}
+
+// killAll kills every worker of the pool at once (shutdown past its deadline).
+func (p *pool) killAll() {
+	p.mu.Lock()
+	slots := append([]*slot(nil), p.workers...)
+	p.mu.Unlock()
+	for _, w := range slots {
+		if w.proc != nil {
+			w.proc.Kill()
+		}
+	}
+}
+
+// acquire waits for a ready worker for app, starting one when the pool has none.
+func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, error) {
+	ai := p.appIndex(app)
+	p.mu.Lock()
+	for {
+		if p.state != Started {
+			p.mu.Unlock()
+			return nil, &frontend.StoppedError{Pool: p.spec.Name, Reset: p.spec.TCPLevel}
+		}
+		if w := p.pickLocked(); w != nil {
+			w.inFlight++
+			w.requests++
+			p.requests++
+			p.mu.Unlock()
+			return &lease{p: p, w: w, addr: w.proc.Addr(ai)}, nil
+		}
+		if p.queued >= p.spec.QueueLength {
+			p.mu.Unlock()
+			return nil, frontend.ErrQueueFull
+		}
+		if !p.hasLiveWorkerLocked() {
+			p.startWorkerLocked()
+		}
+		p.queued++
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			p.mu.Lock()
+			p.queued--
+			p.mu.Unlock()
+			return nil, ctx.Err()
+		}
+		p.mu.Lock()
+		p.queued--
+	}
+}
+
+// appIndex returns the index of app among the pool's applications.
+func (p *pool) appIndex(app *spec.App) int {
+	for i, a := range p.apps {
+		if a == app {
+			return i
+		}
+	}
+	return 0
+}
+
+// pickLocked returns the ready worker with the fewest requests in flight, or nil.
+func (p *pool) pickLocked() *slot {
+	var best *slot
+	for _, w := range p.workers {
+		if w.state == wReady && (best == nil || w.inFlight < best.inFlight) {
+			best = w
+		}
+	}
+	return best
+}
+
+// hasLiveWorkerLocked reports whether a worker is starting or ready.
+func (p *pool) hasLiveWorkerLocked() bool {
+	for _, w := range p.workers {
+		if w.state == wStarting || w.state == wReady {
+			return true
+		}
+	}
+	return false
+}
+
+// lease is a request's hold on a worker.
+type lease struct {
+	p    *pool
+	w    *slot
+	addr string
+	once sync.Once
+}
+
+// Addr returns the address of the application's process in the worker.
+func (l *lease) Addr() string { return l.addr }
+
+// Done ends the request.
+func (l *lease) Done(failed bool) {
+	l.once.Do(func() {
+		l.p.mu.Lock()
+		l.w.inFlight--
+		if l.w.inFlight == 0 && l.w.state == wStopping {
+			l.p.broadcast() // a draining worker may stop now
+		}
+		l.p.mu.Unlock()
+	})
+}
+
+// recordFailureLocked counts a failure toward rapid-fail protection and reports whether
+// it stops the pool. The caller holds p.mu.
+func (p *pool) recordFailureLocked() bool {
+	now := p.sup.opt.Now()
+	p.failures = append(p.failures, now)
+	keep := p.failures[:0]
+	for _, t := range p.failures {
+		if now.Sub(t) < p.spec.RapidFailInterval {
+			keep = append(keep, t)
+		}
+	}
+	p.failures = keep
+	return p.spec.RapidFail && p.state == Started && len(p.failures) >= p.spec.RapidFailMaxCrash
+}
+
+// failure counts a failure and stops the pool when rapid-fail protection says so.
+func (p *pool) failure() {
+	p.mu.Lock()
+	trip := p.recordFailureLocked()
+	n := len(p.failures)
+	if trip {
+		p.state, p.reason = Stopping, "rapid-fail protection"
+		p.broadcast()
+	}
+	p.mu.Unlock()
+	if !trip {
+		return
+	}
+	p.emit(event.RapidFailStop, "error", "pool stopped by rapid-fail protection", 0,
+		plural(n, "failure")+" within "+p.spec.RapidFailInterval.String())
+	p.stop("rapid-fail protection", true)
+	p.runAction(p.spec.AutoShutdownExe, p.spec.AutoShutdownParams, 0, "autoShutdownExe")
+}
+
+// status returns the pool's status for the admin API.
+func (p *pool) status() admin.PoolStatus {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	live := 0
+	for _, w := range p.workers {
+		if w.state != wOrphaned {
+			live++
+		}
+	}
+	st := admin.PoolStatus{
+		Name: p.spec.Name, State: string(p.state), Identity: p.identityText(),
+		Workers: live, MaxWorkers: p.spec.MaxProcesses, Queued: p.queued, QueueLength: p.spec.QueueLength,
+		Requests: p.requests, Failures: len(p.failures),
+	}
+	if p.state == Stopped || p.state == Stopping {
+		st.Reason = p.reason
+	}
+	return st
+}
+
+// identityText names the pool's account for the admin API.
+func (p *pool) identityText() string {
+	if p.accountErr != nil {
+		return p.spec.Identity.Type + " (unavailable)"
+	}
+	return p.account.Name + " (uid " + itoa(int(p.account.UID)) + ")"
+}

@@ -1,0 +1,190 @@
+package supervisor
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/admin"
+	"github.com/poolctl/poolctl/runtime/event"
+	"github.com/poolctl/poolctl/runtime/frontend"
+	"github.com/poolctl/poolctl/runtime/identity"
+	"github.com/poolctl/poolctl/runtime/spec"
+)
+
+// Options tune a Supervisor.
+type Options struct {
+	// Shim is the argv that runs worker.ShimMain, and ShimEnv the shim's extra
+	// environment.
+	Shim    []string
+	ShimEnv []string
+	// Log receives one structured line per event; nil discards them.
+	Log *slog.Logger
+	// Output receives the workers' output that does not go to a stdoutLogFile.
+	Output io.Writer
+	// Identity tunes how pool identities become accounts.
+	Identity identity.Options
+	// Password checks that a pool's SpecificUser password can be read (the key works);
+	// nil checks nothing. It is given the pool's name.
+	Password func(pool string) error
+	// Now returns the time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Supervisor runs the pools of a Spec.
+type Supervisor struct {
+	opt    Options
+	log    *slog.Logger
+	pools  map[string]*pool // by lower-case name
+	order  []*pool
+	events *broadcaster
+	wg     sync.WaitGroup // worker goroutines
+}
+
+// New returns a supervisor of sp's pools; nothing runs until Start.
+func New(sp *spec.Spec, opt Options) *Supervisor {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	s := &Supervisor{opt: opt, log: opt.Log, pools: map[string]*pool{}, events: newBroadcaster()}
+	accounts, errs := identity.ResolveAll(sp.Pools, opt.Identity)
+	byPool := identity.ErrorsByPool(errs)
+	for _, ps := range sp.Pools {
+		p := newPool(s, ps, sp.AppsOf(ps.Name))
+		p.account, p.accountErr = accounts[ps.Name], byPool[ps.Name]
+		s.pools[strings.ToLower(ps.Name)] = p
+		s.order = append(s.order, p)
+	}
+	return s
+}
+
+// Start starts the pools whose autoStart is true; an always-running pool starts a
+// worker at once.
+func (s *Supervisor) Start() {
+	for _, p := range s.order {
+		if p.spec.AutoStart {
+			p.start("autoStart")
+		} else {
+			p.emit(event.PoolStopped, "info", "pool is not started: autoStart is false", 0, "")
+		}
+	}
+}
+
+// Shutdown stops every pool, each worker gracefully within its shutdownTimeLimit, and
+// waits for them all; no worker process remains afterwards.
+func (s *Supervisor) Shutdown(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, p := range s.order {
+		wg.Go(func() { p.stop("the runtime is stopping", false) })
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		for _, p := range s.order {
+			p.killAll()
+		}
+		<-done
+		return ctx.Err()
+	}
+}
+
+// pool returns the pool name, compared case-insensitively.
+func (s *Supervisor) pool(name string) *pool { return s.pools[strings.ToLower(name)] }
+
+// Acquire gives the front end a worker process for a request to app.
+func (s *Supervisor) Acquire(ctx context.Context, app *spec.App) (frontend.Lease, error) {
+	p := s.pool(app.Pool)
+	if p == nil {
+		return nil, frontend.ErrNoPool
+	}
+	return p.acquire(ctx, app)
+}
+
+// Pools returns the status of every pool, for the admin API.
+func (s *Supervisor) Pools() []admin.PoolStatus {
+	out := make([]admin.PoolStatus, 0, len(s.order))
+	for _, p := range s.order {
+		out = append(out, p.status())
+	}
+	return out
+}
+
+// Workers returns the status of every worker, for the admin API.
+func (s *Supervisor) Workers() []admin.WorkerStatus {
+	var out []admin.WorkerStatus
+	for _, p := range s.order {
+		out = append(out, p.workerStatus()...)
+	}
+	return out
+}
+
+// StartPool starts a stopped pool, as `poolctl pool start` asks.
+func (s *Supervisor) StartPool(name string) error {
+	p := s.pool(name)
+	if p == nil {
+		return fmt.Errorf("%w: %q", admin.ErrNoPool, name)
+	}
+	p.start("administrator")
+	return nil
+}
+
+// StopPool stops a pool, as `poolctl pool stop` asks.
+func (s *Supervisor) StopPool(name string) error {
+	p := s.pool(name)
+	if p == nil {
+		return fmt.Errorf("%w: %q", admin.ErrNoPool, name)
+	}
+	p.stop("administrator", false)
+	return nil
+}
+
+// RecyclePool recycles a pool's workers, as `poolctl pool recycle` asks.
+func (s *Supervisor) RecyclePool(name string) error {
+	p := s.pool(name)
+	if p == nil {
+		return fmt.Errorf("%w: %q", admin.ErrNoPool, name)
+	}
+	return p.recycle("administrator")
+}
+
+// Subscribe returns the events from now on, for the admin API.
+func (s *Supervisor) Subscribe() (<-chan event.Event, func()) { return s.events.subscribe() }
+
+// emit logs an event and sends it to the subscribers.
+func (s *Supervisor) emit(e event.Event) {
+	e.Time = s.opt.Now()
+	level := slog.LevelInfo
+	switch e.Level {
+	case "warning":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	attrs := []slog.Attr{slog.Int("event", e.ID)}
+	if e.Pool != "" {
+		attrs = append(attrs, slog.String("pool", e.Pool))
+	}
+	if e.PID != 0 {
+		attrs = append(attrs, slog.Int("pid", e.PID))
+	}
+	if e.Reason != "" {
+		attrs = append(attrs, slog.String("reason", e.Reason))
+	}
+	s.log.LogAttrs(context.Background(), level, e.Msg, attrs...)
+	s.events.send(e)
+}
+
+// Emit reports an event that is not a pool's: a binding skipped, a reload.
+func (s *Supervisor) Emit(id int, level, msg, reason string) {
+	s.emit(event.Event{ID: id, Level: level, Msg: msg, Reason: reason})
+}

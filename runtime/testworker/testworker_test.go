@@ -1,0 +1,276 @@
+package testworker
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary runs Main when TW_TEST_MAIN=1.
+func TestMain(m *testing.M) {
+	if os.Getenv("TW_TEST_MAIN") == "1" {
+		Main()
+	}
+	os.Exit(m.Run())
+}
+
+// env returns a getenv over vars, "NAME=value".
+func env(vars ...string) func(string) string {
+	return func(name string) string {
+		for _, kv := range vars {
+			if v, ok := strings.CutPrefix(kv, name+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	cfg, err := parseConfig(env("PORT=81", "TW_START_DELAY=2s", "TW_CRASH_AFTER=3", "TW_ECHO_ENV=A,B", "TW_IGNORE_SIGTERM=1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.port != "81" || cfg.startDelay != 2*time.Second || cfg.crashAfter != 3 || !cfg.ignoreTerm ||
+		cfg.exitAtOnce != -1 || cfg.pingHangAfter != -1 || cfg.unhealthyAfter != 0 || len(cfg.echoEnv) != 2 {
+		t.Errorf("parseConfig = %+v", cfg)
+	}
+	if cfg, _ := parseConfig(env("ASPNETCORE_PORT=80", "PORT=81")); cfg.port != "80" {
+		t.Errorf("port = %s, want ASPNETCORE_PORT's", cfg.port)
+	}
+	for _, bad := range [][]string{
+		{},
+		{"PORT=1", "TW_START_DELAY=soon"},
+		{"PORT=1", "TW_CRASH_AFTER=-1"},
+		{"PORT=1", "TW_PING_HANG_AFTER=x"},
+	} {
+		if _, err := parseConfig(env(bad...)); err == nil {
+			t.Errorf("parseConfig(%q) succeeded", bad)
+		}
+	}
+}
+
+// testServer serves a handler for cfg; exits receives the codes it exits with.
+func testServer(t *testing.T, cfg config, environ ...string) (*httptest.Server, <-chan int) {
+	exits := make(chan int, 10)
+	h := newHandler(cfg, func() []string { return environ }, func(code int) { exits <- code })
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ConnState = h.connState
+	srv.Start()
+	t.Cleanup(func() {
+		close(h.quit)
+		srv.Close()
+	})
+	return srv, exits
+}
+
+// request sends a request, a ping when ping is set, and returns the response's body
+// and X-Poolctl-Unhealthy header.
+func request(ctx context.Context, srv *httptest.Server, path string, ping bool) (body, unhealthy string, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+path, nil)
+	if err != nil {
+		return "", "", err
+	}
+	if ping {
+		req.Header.Set("X-Poolctl-Ping", "1")
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		return "", "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), resp.Header.Get("X-Poolctl-Unhealthy"), err
+}
+
+func TestHello(t *testing.T) {
+	srv, _ := testServer(t, config{pingHangAfter: -1})
+	body, _, err := request(context.Background(), srv, "/api/values", false)
+	if want := fmt.Sprintf("hello from testworker pid %d app /api/values\n", os.Getpid()); body != want || err != nil {
+		t.Errorf("GET = %q, %v; want %q", body, err, want)
+	}
+}
+
+// TestPings checks TW_UNHEALTHY_AFTER (from the Nth ping on) and TW_PING_HANG_AFTER
+// (pings after the Nth hang, other requests do not).
+func TestPings(t *testing.T) {
+	srv, _ := testServer(t, config{unhealthyAfter: 2, pingHangAfter: 3})
+	for i, want := range []string{"", "testworker: told to", "testworker: told to"} {
+		body, unhealthy, err := request(context.Background(), srv, "/", true)
+		if body != "pong" || unhealthy != want || err != nil {
+			t.Errorf("ping %d = %q, unhealthy %q, %v; want pong, %q", i+1, body, unhealthy, err, want)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, _, err := request(ctx, srv, "/", true); err == nil {
+		t.Error("ping 4 was answered")
+	}
+	if body, _, err := request(context.Background(), srv, "/", false); !strings.HasPrefix(body, "hello") || err != nil {
+		t.Errorf("GET after a hung ping = %q, %v", body, err)
+	}
+}
+
+// TestCrashAfter checks that TW_CRASH_AFTER exits once the Nth response (pings aside)
+// has been sent, and /crash at once.
+func TestCrashAfter(t *testing.T) {
+	srv, exits := testServer(t, config{crashAfter: 2, pingHangAfter: -1})
+	for i := range 2 {
+		if _, _, err := request(context.Background(), srv, "/", true); err != nil {
+			t.Fatal(err)
+		}
+		body, _, err := request(context.Background(), srv, "/", false)
+		if !strings.HasPrefix(body, "hello") || err != nil {
+			t.Fatalf("request %d = %q, %v", i+1, body, err)
+		}
+		select {
+		case code := <-exits:
+			if i == 0 || code != exitCrash {
+				t.Fatalf("exit(%d) after request %d", code, i+1)
+			}
+		case <-time.After(map[int]time.Duration{0: 100 * time.Millisecond, 1: 10 * time.Second}[i]):
+			if i == 1 {
+				t.Fatal("no exit after request 2")
+			}
+		}
+	}
+	srv2, exits2 := testServer(t, config{pingHangAfter: -1})
+	_, _, _ = request(context.Background(), srv2, "/crash", false)
+	if code := <-exits2; code != exitCrash {
+		t.Errorf("/crash: exit(%d)", code)
+	}
+}
+
+func TestWhoamiAndSleep(t *testing.T) {
+	srv, _ := testServer(t, config{pingHangAfter: -1, echoEnv: []string{"CHOSEN"}},
+		"PORT=1", "ASPNETCORE_PORT=1", "TW_X=1", "POOLCTL_Y=2", "CHOSEN=3", "SECRET=4")
+	body, _, err := request(context.Background(), srv, "/whoami", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var me Whoami
+	if err := json.Unmarshal([]byte(body), &me); err != nil {
+		t.Fatal(err)
+	}
+	if me.PID != os.Getpid() || me.UID != os.Getuid() || len(me.Env) != 5 || me.Env["SECRET"] != "" || me.Env["CHOSEN"] != "3" {
+		t.Errorf("whoami = %+v", me)
+	}
+	begin := time.Now()
+	if body, _, err := request(context.Background(), srv, "/sleep?ms=50", false); body != "slept\n" || err != nil {
+		t.Errorf("/sleep = %q, %v", body, err)
+	}
+	if d := time.Since(begin); d < 50*time.Millisecond {
+		t.Errorf("/sleep?ms=50 took %v", d)
+	}
+	if body, _, _ := request(context.Background(), srv, "/sleep?ms=x", false); !strings.Contains(body, "milliseconds") {
+		t.Errorf("/sleep?ms=x = %q", body)
+	}
+}
+
+// startMain runs the test binary's Main with the variables env and a free port, and
+// returns the process and its address once it listens.
+func startMain(t *testing.T, env ...string) (*exec.Cmd, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), append([]string{"TW_TEST_MAIN=1", "GORACE=atexit_sleep_ms=0", "PORT=" + port}, env...)...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || !strings.Contains(line, "listening on") {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	return cmd, "127.0.0.1:" + port
+}
+
+// TestMainSIGTERM checks that SIGTERM lets a request in flight finish, then exits 0.
+func TestMainSIGTERM(t *testing.T) {
+	cmd, addr := startMain(t)
+	got := make(chan error, 1)
+	go func() {
+		resp, err := http.Get("http://" + addr + "/sleep?ms=300")
+		if err == nil {
+			_, err = io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+		got <- err
+	}()
+	time.Sleep(100 * time.Millisecond) // the request is in flight
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-got; err != nil {
+		t.Errorf("request in flight: %v", err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit after SIGTERM: %v", err)
+	}
+}
+
+// TestMainIgnoresSIGTERM checks TW_IGNORE_SIGTERM.
+func TestMainIgnoresSIGTERM(t *testing.T) {
+	cmd, addr := startMain(t, "TW_IGNORE_SIGTERM=1")
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if resp, err := http.Get("http://" + addr + "/"); err != nil {
+		t.Errorf("after SIGTERM: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+}
+
+// TestMainExitAtOnce checks TW_EXIT_AT_ONCE.
+func TestMainExitAtOnce(t *testing.T) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "TW_TEST_MAIN=1", "GORACE=atexit_sleep_ms=0", "PORT=1", "TW_EXIT_AT_ONCE=5")
+	if err := cmd.Run(); cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 5 {
+		t.Errorf("exit: %v, want code 5", err)
+	}
+}
+
+// TestMainGrandchild checks TW_FORK_GRANDCHILD, with and without TW_GRANDCHILD_SETSID.
+func TestMainGrandchild(t *testing.T) {
+	for _, setsid := range []string{"", "1"} {
+		cmd, addr := startMain(t, "TW_FORK_GRANDCHILD=1", "TW_GRANDCHILD_SETSID="+setsid)
+		resp, err := http.Get("http://" + addr + "/whoami")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var me Whoami
+		err = json.NewDecoder(resp.Body).Decode(&me)
+		resp.Body.Close()
+		if err != nil || me.Grandchild == 0 {
+			t.Fatalf("whoami = %+v, %v", me, err)
+		}
+		pgid, err := syscall.Getpgid(me.Grandchild)
+		if want := map[string]int{"": me.PGID, "1": me.Grandchild}[setsid]; pgid != want || err != nil {
+			t.Errorf("setsid=%q: grandchild's group = %d, %v; want %d", setsid, pgid, err, want)
+		}
+		_ = syscall.Kill(me.Grandchild, syscall.SIGKILL)
+		_ = cmd.Process.Kill()
+	}
+}

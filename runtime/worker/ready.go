@@ -1,0 +1,118 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Ping headers.
+const (
+	pingHeader      = "X-Poolctl-Ping"
+	unhealthyHeader = "X-Poolctl-Unhealthy"
+)
+
+// Polling intervals of WaitReady while an app does not accept connections yet.
+const (
+	firstRetry = 5 * time.Millisecond
+	maxRetry   = 100 * time.Millisecond
+)
+
+// WaitReady waits until every app's port accepts a connection and answers a first ping
+// (any HTTP response), or ctx ends (the error wraps ctx.Err()), or the worker exits (the
+// error says so, and why).
+func (w *Worker) WaitReady(ctx context.Context) error {
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-w.done:
+			cancel()
+		case <-pctx.Done():
+		}
+	}()
+	for i := range w.addrs {
+		if err := w.waitApp(pctx, i); err != nil {
+			return w.notReady(ctx, i)
+		}
+	}
+	return nil
+}
+
+// waitApp pings app i until it answers or ctx ends.
+func (w *Worker) waitApp(ctx context.Context, i int) error {
+	retry := firstRetry
+	for {
+		_, err := w.pingApp(ctx, i)
+		if err == nil {
+			return nil
+		}
+		t := time.NewTimer(retry)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		retry = min(2*retry, maxRetry)
+	}
+}
+
+// notReady says why app i did not become ready: the worker exited, or ctx ended.
+func (w *Worker) notReady(ctx context.Context, i int) error {
+	select {
+	case <-w.done:
+		if w.waitErr == nil {
+			return fmt.Errorf("pool %q: worker %d exited before it was ready, with status 0", w.pool, w.pid)
+		}
+		return fmt.Errorf("pool %q: worker %d exited before it was ready: %s: %w", w.pool, w.pid, w.why, w.waitErr)
+	default:
+	}
+	return fmt.Errorf("pool %q: worker %d: app %q not ready on %s: %w", w.pool, w.pid, w.names[i], w.addrs[i], ctx.Err())
+}
+
+// Ping sends GET PingPath with the header "X-Poolctl-Ping: 1" to every app, over the
+// worker's keep-alive connections. Any HTTP response is alive, whatever its status.
+// unhealthy is the value of the "X-Poolctl-Unhealthy" header of the first app (in
+// Config.Apps order) that declares itself unhealthy. err says which app did not
+// answer before ctx ended.
+func (w *Worker) Ping(ctx context.Context) (unhealthy string, err error) {
+	reasons := make([]string, len(w.addrs))
+	errs := make([]error, len(w.addrs))
+	var wg sync.WaitGroup
+	for i := range w.addrs {
+		wg.Go(func() { reasons[i], errs[i] = w.pingApp(ctx, i) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return "", fmt.Errorf("pool %q: worker %d: ping app %q on %s: %w", w.pool, w.pid, w.names[i], w.addrs[i], err)
+		}
+	}
+	for _, r := range reasons {
+		if r != "" {
+			return r, nil
+		}
+	}
+	return "", nil
+}
+
+// pingApp pings app i once and returns its X-Poolctl-Unhealthy header.
+func (w *Worker) pingApp(ctx context.Context, i int) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+w.addrs[i]+w.pingPaths[i], nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set(pingHeader, "1")
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	// Drained, so that the connection is kept for the next ping.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	return resp.Header.Get(unhealthyHeader), nil
+}
