@@ -16,7 +16,7 @@ FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
-.PHONY: all build test bench gobench bench-parse bench-lint bench-set lint fuzz clean
+.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run lint fuzz clean
 
 all: build test
 
@@ -26,7 +26,7 @@ build:
 test:
 	go test -race ./...
 
-bench: gobench bench-parse bench-lint bench-set
+bench: gobench bench-parse bench-lint bench-set bench-run
 
 gobench:
 	go test -run='^$$' -bench=. -benchmem ./...
@@ -44,6 +44,11 @@ bench-lint:
 # write) against poolctl lint of it.
 bench-set:
 	bash ./bench/set.sh
+
+# bench-run measures poolctl run's front end with wrk against the same worker direct
+# and behind nginx (installing wrk and nginx when absent), and an OnDemand cold start.
+bench-run:
+	bash ./bench/run.sh
 
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt -l lists files to format:"; echo "$$unformatted"; exit 1; fi

@@ -96,7 +96,7 @@ cat >"$out/applicationHost.config" <<EOF
     </location>
 </configuration>
 EOF
-"$pc" run -c "$out/applicationHost.config" --admin "$out/admin.sock" >"$out/run.out" 2>"$out/run.log" &
+${RUN_ENV:-} "$pc" run -c "$out/applicationHost.config" --admin "$out/admin.sock" >"$out/run.out" 2>"$out/run.log" &
 pids+=($!)
 wait_port $viaPoolctl
 curl -sf "http://127.0.0.1:$viaPoolctl/" >/dev/null # the always-running worker is ready
