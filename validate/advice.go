@@ -22,6 +22,7 @@ func checkAdvice(p *pass) {
 	schedule := scheduleValueAttr(p.target)
 	for _, pool := range distinctPools(p.cfg) {
 		advisePlaintextPassword(f, pool)
+		advisePoolctlEnvelope(f, pool)
 		adviseLocalSystem(f, pool)
 		adviseRapidFail(f, pool)
 		advisePinging(f, pool)
@@ -47,6 +48,21 @@ func advisePlaintextPassword(f *poolFindings, pool *parse.Pool) {
 	f.add(RulePlaintextPassword, pool, blameSetting(pool, pw),
 		"encrypt it (poolctl encrypt), or set it with appcmd or IIS Manager, which write [enc:PROVIDER:...:enc]",
 		"processModel.password is stored in clear text")
+}
+
+// advisePoolctlEnvelope reports PC313: a password that poolctl's own provider
+// encrypted, which IIS cannot decrypt.
+func advisePoolctlEnvelope(f *poolFindings, pool *parse.Pool) {
+	pw, ok := pool.Setting("processModel.password")
+	if !ok || pw.Origin == parse.FromSchema {
+		return
+	}
+	if env, ok := secret.ParseEnvelope(pw.Text); !ok || env.Provider != secret.Provider || env.IsEmpty() {
+		return
+	}
+	f.add(RulePoolctlEncrypted, pool, blameSetting(pool, pw),
+		"on IIS, set the password with appcmd or IIS Manager; for poolctl run, --disable "+RulePoolctlEncrypted,
+		"processModel.password is encrypted with poolctl's key ("+secret.Provider+"), which IIS cannot decrypt: on IIS the pool fails to start")
 }
 
 // adviseLocalSystem reports PC302: identityType LocalSystem.

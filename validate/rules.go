@@ -44,6 +44,7 @@ const (
 	RuleNonCanonical       = "PC310"
 	RuleAlwaysRunningIdle  = "PC311"
 	RuleCPULimitNoAction   = "PC312"
+	RulePoolctlEncrypted   = "PC313"
 )
 
 // Rules returns every rule, ordered by ID.
@@ -105,6 +106,8 @@ func Rules() []Rule {
 			"startMode=\"AlwaysRunning\" starts a worker as soon as the pool starts, so that the first request finds it warm. A non-zero processModel.idleTimeout (20 minutes by default) with idleTimeoutAction Terminate then stops that worker after a quiet spell, and the next request pays the cold start after all. Set idleTimeout to 00:00:00, or use idleTimeoutAction Suspend."},
 		{RuleCPULimitNoAction, "cpu-limit-without-action", Info, "a CPU limit whose action only logs",
 			"cpu.limit sets a CPU budget (in 1/1000 of a percent) per resetInterval; with action NoAction, going over it only writes an event. Choose KillW3wp, Throttle or ThrottleUnderLoad (IIS 8.0 and later) when the limit should be enforced."},
+		{RulePoolctlEncrypted, "poolctl-encrypted-password", Warning, "a password only poolctl can decrypt",
+			"poolctl encrypt, set, add and apply encrypt processModel.password with poolctl's own provider, [enc:PoolctlAesGcmProvider:...:enc], for poolctl run. IIS knows only the providers of <configProtectedData> and cannot decrypt it: on IIS the pool fails to start. For a file meant for IIS, set the password on the server with appcmd or IIS Manager, which encrypt it with IIS's provider; for poolctl run, disable the rule."},
 	}
 }
 
