@@ -164,11 +164,19 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 			return nil, &frontend.StoppedError{Pool: p.spec.Name, Reset: p.spec.TCPLevel}
 		}
 		if w := p.pickLocked(); w != nil {
+			if w.inFlight > 0 {
+				p.growLocked() // every worker is busy: a web garden adds one
+			}
 			w.inFlight++
 			w.requests++
+			w.lastActivity = p.sup.opt.Now()
 			p.requests++
 			p.mu.Unlock()
 			return &lease{p: p, w: w, addr: w.proc.Addr(ai)}, nil
+		}
+		if w := p.suspendedLocked(); w != nil {
+			p.resumeLocked(w) // the next request thaws a suspended worker
+			continue
 		}
 		if p.queued >= p.spec.QueueLength {
 			p.mu.Unlock()
@@ -203,26 +211,53 @@ func (p *pool) appIndex(app *spec.App) int {
 	return 0
 }
 
-// pickLocked returns the ready worker with the fewest requests in flight, or nil.
+// pickLocked returns the ready worker with the fewest requests in flight, or nil. A
+// worker being recycled gets requests only while its replacement is not ready.
 func (p *pool) pickLocked() *slot {
 	var best *slot
 	for _, w := range p.workers {
-		if w.state == wReady && (best == nil || w.inFlight < best.inFlight) {
+		if w.state != wReady {
+			continue
+		}
+		if best == nil || best.recycling && !w.recycling || best.recycling == w.recycling && w.inFlight < best.inFlight {
 			best = w
 		}
 	}
 	return best
 }
 
-// hasLiveWorkerLocked reports whether a worker is starting or ready.
+// hasLiveWorkerLocked reports whether a worker is starting, ready or suspended.
 func (p *pool) hasLiveWorkerLocked() bool {
+	return p.liveLocked() > 0
+}
+
+// liveLocked counts the workers that are starting, ready or suspended.
+func (p *pool) liveLocked() (n int) {
 	for _, w := range p.workers {
-		if w.state == wStarting || w.state == wReady {
-			return true
+		if w.state == wStarting || w.state == wReady || w.state == wSuspended {
+			n++
 		}
 	}
-	return false
+	return n
 }
+
+// growLocked starts one more worker of a web garden, when none is starting already and
+// fewer than maxProcesses run.
+func (p *pool) growLocked() {
+	if p.liveLocked() >= p.maxWorkers() {
+		return
+	}
+	for _, w := range p.workers {
+		if w.state == wStarting {
+			return
+		}
+	}
+	p.startWorkerLocked()
+}
+
+// maxWorkers returns how many workers the pool may run: maxProcesses, where 0 (one
+// per NUMA node) counts as 1 until the runtime places workers on nodes.
+func (p *pool) maxWorkers() int { return max(p.spec.MaxProcesses, 1) }
 
 // lease is a request's hold on a worker.
 type lease struct {
@@ -240,6 +275,7 @@ func (l *lease) Done(failed bool) {
 	l.once.Do(func() {
 		l.p.mu.Lock()
 		l.w.inFlight--
+		l.w.lastActivity = l.p.sup.opt.Now()
 		if l.w.inFlight == 0 && l.w.state == wStopping {
 			l.p.broadcast() // a draining worker may stop now
 		}

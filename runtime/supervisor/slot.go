@@ -17,24 +17,28 @@ type wState string
 const (
 	wStarting wState = "Starting"
 	wReady    wState = "Ready"
-	wStopping wState = "Stopping"
-	wOrphaned wState = "Orphaned"
+	wStopping  wState = "Stopping"
+	wOrphaned  wState = "Orphaned"
+	wSuspended wState = "Suspended"
 )
 
 // slot is one worker of a pool, from the moment it is asked for.
 type slot struct {
-	proc     *worker.Worker // nil until started
-	state    wState
-	started  time.Time
-	inFlight int
-	requests int64
-	stopped  chan struct{} // closed once the worker's processes are gone (or released)
+	proc         *worker.Worker // nil until started
+	state        wState
+	started      time.Time
+	lastActivity time.Time // the last request's start or end
+	recycling    bool      // a replacement is on its way
+	inFlight     int
+	requests     int64
+	stopped      chan struct{} // closed once the worker's processes are gone (or released)
 }
 
 // startWorkerLocked adds a starting worker and starts it in the background. The caller
 // holds p.mu.
 func (p *pool) startWorkerLocked() *slot {
-	w := &slot{state: wStarting, started: p.sup.opt.Now(), stopped: make(chan struct{})}
+	now := p.sup.opt.Now()
+	w := &slot{state: wStarting, started: now, lastActivity: now, stopped: make(chan struct{})}
 	p.workers = append(p.workers, w)
 	p.sup.wg.Go(func() { p.run(w) })
 	return w
@@ -131,6 +135,13 @@ func (p *pool) watch(w *slot) {
 		defer t.Stop()
 		tick = t.C
 	}
+	var check <-chan time.Time
+	if every := p.maintenanceInterval(); every > 0 {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		check = t.C
+	}
+	last := p.sup.opt.Now()
 	for {
 		select {
 		case <-w.proc.Done():
@@ -140,6 +151,12 @@ func (p *pool) watch(w *slot) {
 			if !p.ping(w) {
 				return
 			}
+		case <-check:
+			now := p.sup.opt.Now()
+			if !p.maintain(w, last, now) {
+				return
+			}
+			last = now
 		}
 	}
 }
@@ -160,10 +177,10 @@ func (p *pool) exited(w *slot) {
 // watching.
 func (p *pool) ping(w *slot) bool {
 	p.mu.Lock()
-	ready := w.state == wReady
+	state := w.state
 	p.mu.Unlock()
-	if !ready {
-		return w.state != wOrphaned
+	if state != wReady {
+		return state != wOrphaned // a suspended worker is not pinged
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), p.spec.PingResponseTime)
 	unhealthy, err := w.proc.Ping(ctx)
@@ -289,10 +306,22 @@ func (p *pool) recycle(why string) error {
 	return nil
 }
 
-// recycleSlot replaces the worker w: overlapped, a new worker is started and made ready
-// before w is drained and stopped, unless disallowOverlappingRotation.
+// recycleSlot logs the recycle of the worker w and replaces it.
 func (p *pool) recycleSlot(w *slot, why string) {
 	p.emit(event.WorkerRecycled, "info", "worker recycled", w.proc.PID(), why)
+	p.replace(w)
+}
+
+// replace replaces the worker w: overlapped, a new worker is started and made ready
+// before w is drained and stopped, unless disallowOverlappingRotation.
+func (p *pool) replace(w *slot) {
+	p.mu.Lock()
+	again := w.recycling
+	w.recycling = true
+	p.mu.Unlock()
+	if again {
+		return
+	}
 	if p.spec.Recycling.DisallowOverlappingRotation {
 		p.retire(w)
 		return

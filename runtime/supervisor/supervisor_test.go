@@ -355,3 +355,17 @@ func copyFile(from, to string) error {
 	}
 	return os.WriteFile(to, b, 0o755)
 }
+
+// readProc returns the state letter of process pid.
+func readProc(pid int) (string, error) {
+	b, err := os.ReadFile("/proc/" + itoa(pid) + "/stat")
+	if err != nil {
+		return "", err
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) == 0 {
+		return "", errors.New("short stat")
+	}
+	return fields[0], nil
+}

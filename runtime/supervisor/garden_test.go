@@ -1,0 +1,139 @@
+package supervisor
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/event"
+)
+
+// whoamiPID returns the pid of the worker that answered GET /whoami?...
+func (h *harness) whoamiPID(path string) int {
+	resp, err := http.Get(h.url(path))
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	var w struct{ PID int }
+	json.NewDecoder(resp.Body).Decode(&w)
+	return w.PID
+}
+
+func TestIdleTerminate(t *testing.T) {
+	// idleTimeout 1 minute is 0.6 s here.
+	h := start(t, config(poolXML("Idle", "", `idleTimeout="00:01:00"`, ""), map[string]string{"/": "Idle"}, nil))
+	first := h.whoamiPID("/whoami")
+	e := h.waitEvent(event.IdleShutdown, "Idle", 10*time.Second)
+	waitFor(t, 5*time.Second, "the idle worker gone", func() bool { return !alive(first) && len(h.workerPIDs("Idle", "")) == 0 })
+	if e.ID != event.IdleShutdown {
+		t.Fatal(e)
+	}
+	// The next request starts a new worker.
+	if second := h.whoamiPID("/whoami"); second == 0 || second == first {
+		t.Errorf("after idle shutdown, pid %d (first %d)", second, first)
+	}
+}
+
+func TestIdleSuspendAndResume(t *testing.T) {
+	h := start(t, config(poolXML("Nap", "", `idleTimeout="00:01:00" idleTimeoutAction="Suspend" pingInterval="00:00:05" pingResponseTime="00:00:30"`, ""),
+		map[string]string{"/": "Nap"}, nil))
+	first := h.whoamiPID("/whoami")
+	h.waitEvent(event.WorkerSuspended, "Nap", 10*time.Second)
+	waitFor(t, 5*time.Second, "stopped state", func() bool { return procState(first) == "T" })
+	time.Sleep(200 * time.Millisecond) // several ping intervals: a suspended worker is not pinged
+	if n := h.events.count(event.PingTimeout, "Nap"); n != 0 {
+		t.Fatalf("%d ping timeouts for a suspended worker", n)
+	}
+	if again := h.whoamiPID("/whoami"); again != first {
+		t.Errorf("the request was served by pid %d, want the thawed worker %d", again, first)
+	}
+	h.waitEvent(event.WorkerResumed, "Nap", 5*time.Second)
+}
+
+func TestWebGardenGrowsToMaxProcesses(t *testing.T) {
+	// Slow requests keep the workers busy, so the garden grows; quick ones say which
+	// worker served them. Three distinct workers serve, never a fourth.
+	h := start(t, config(poolXML("Garden", "", `maxProcesses="3"`, ""), map[string]string{"/": "Garden"}, nil))
+	var mu sync.Mutex
+	pids := map[int]bool{}
+	var wg sync.WaitGroup
+	stop := time.Now().Add(3 * time.Second)
+	for i := range 12 {
+		wg.Go(func() {
+			for time.Now().Before(stop) {
+				if i%3 != 0 {
+					h.get("/sleep?ms=50")
+					continue
+				}
+				if pid := h.whoamiPID("/whoami"); pid != 0 {
+					mu.Lock()
+					pids[pid] = true
+					mu.Unlock()
+				}
+				if n := len(h.workerPIDs("Garden", "")); n > 3 {
+					t.Errorf("%d workers, more than maxProcesses 3", n)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if len(pids) != 3 {
+		t.Errorf("requests were served by %d distinct workers %v, want maxProcesses 3", len(pids), pids)
+	}
+}
+
+func TestRecyclingKeepsServing(t *testing.T) {
+	// periodicRestart.time 1 minute is 0.6 s: steady requests across several overlapped
+	// recycles all succeed.
+	h := start(t, config(poolXML("R", `startMode="AlwaysRunning"`, "",
+		`<recycling logEventOnRecycle="Time, Requests"><periodicRestart time="00:01:00" /></recycling>`), map[string]string{"/": "R"}, nil))
+	h.waitEvent(event.WorkerStarted, "R", 10*time.Second)
+	var failed, served atomic.Int32
+	stop := time.Now().Add(3 * time.Second)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for time.Now().Before(stop) {
+				if code, _ := h.get("/"); code == 200 {
+					served.Add(1)
+				} else {
+					failed.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := h.events.count(event.RecycleTime, "R"); n < 2 {
+		t.Errorf("%d time recycles in 3 s, want several", n)
+	}
+	if failed.Load() != 0 {
+		t.Errorf("%d of %d requests failed across recycles", failed.Load(), failed.Load()+served.Load())
+	}
+}
+
+func TestRecycleAfterRequests(t *testing.T) {
+	h := start(t, config(poolXML("N", "", "", `<recycling logEventOnRecycle="Requests"><periodicRestart requests="5" /></recycling>`),
+		map[string]string{"/": "N"}, nil))
+	first := h.whoamiPID("/whoami")
+	for range 5 {
+		h.get("/")
+	}
+	h.waitEvent(event.WorkerRecycled, "N", 5*time.Second)
+	waitFor(t, 10*time.Second, "a new worker", func() bool {
+		pids := h.workerPIDs("N", "Ready")
+		return len(pids) == 1 && pids[0] != first
+	})
+}
+
+// procState returns the state letter of /proc/PID/stat.
+func procState(pid int) string {
+	b, err := readProc(pid)
+	if err != nil {
+		return ""
+	}
+	return b
+}

@@ -1,0 +1,190 @@
+package supervisor
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/event"
+)
+
+// maintenanceInterval returns how often a worker's idle time, age, request count,
+// schedule and memory are checked: a tenth of the shortest configured duration, from
+// 10 ms to 1 s; 0 when nothing needs checking.
+func (p *pool) maintenanceInterval() time.Duration {
+	r := p.spec.Recycling
+	var shortest time.Duration
+	for _, d := range []time.Duration{p.spec.IdleTimeout, r.Time} {
+		if d > 0 && (shortest == 0 || d < shortest) {
+			shortest = d
+		}
+	}
+	if shortest == 0 && r.Requests == 0 && len(r.Schedule) == 0 && r.MemoryKB == 0 && r.PrivateMemoryKB == 0 {
+		return 0
+	}
+	if shortest == 0 {
+		return time.Second
+	}
+	return min(max(shortest/10, 10*time.Millisecond), time.Second)
+}
+
+// maintain checks a worker between last and now: it suspends or stops an idle worker,
+// and recycles one whose age, requests, schedule or memory says so. It reports whether
+// to go on watching.
+func (p *pool) maintain(w *slot, last, now time.Time) bool {
+	p.mu.Lock()
+	state, idle, age, requests := w.state, now.Sub(w.lastActivity), now.Sub(w.started), w.requests
+	busy, recycling := w.inFlight > 0, w.recycling
+	p.mu.Unlock()
+	if state != wReady {
+		return state == wSuspended
+	}
+	if recycling {
+		return true
+	}
+	if t := p.spec.IdleTimeout; t > 0 && !busy && idle >= t {
+		return p.idle(w)
+	}
+	if reason, flag := p.recycleReason(w, age, requests, last, now); reason != "" {
+		p.recycleFor(w, reason, flag)
+		return true
+	}
+	return true
+}
+
+// recycleReason returns why w must be recycled, and the logEventOnRecycle flag of the
+// reason, or "".
+func (p *pool) recycleReason(w *slot, age time.Duration, requests int64, last, now time.Time) (string, string) {
+	r := p.spec.Recycling
+	switch {
+	case r.Time > 0 && age >= r.Time:
+		return fmt.Sprintf("the worker is older than recycling.periodicRestart.time %s", r.Time), "Time"
+	case r.Requests > 0 && requests >= r.Requests:
+		return fmt.Sprintf("the worker served %d requests (periodicRestart.requests)", requests), "Requests"
+	case scheduleCrossed(r.Schedule, last, now):
+		return "a periodicRestart.schedule time was reached", "Schedule"
+	}
+	if r.MemoryKB > 0 || r.PrivateMemoryKB > 0 {
+		virtual, private := memoryKB(w.proc.AppPIDs())
+		if r.MemoryKB > 0 && virtual > r.MemoryKB {
+			return fmt.Sprintf("virtual memory %d KB is above periodicRestart.memory %d KB", virtual, r.MemoryKB), "Memory"
+		}
+		if r.PrivateMemoryKB > 0 && private > r.PrivateMemoryKB {
+			return fmt.Sprintf("private memory %d KB is above periodicRestart.privateMemory %d KB", private, r.PrivateMemoryKB), "PrivateMemory"
+		}
+	}
+	return "", ""
+}
+
+// recycleFor recycles w, logging the event only when logEventOnRecycle names flag.
+func (p *pool) recycleFor(w *slot, reason, flag string) {
+	if slices.Contains(p.spec.Recycling.LogEventOnRecycle, flag) {
+		id := event.WorkerRecycled
+		if flag == "Time" {
+			id = event.RecycleTime
+		}
+		p.emit(id, "info", "worker recycled", w.proc.PID(), reason)
+	}
+	p.replace(w)
+}
+
+// idle stops or suspends a worker that had no request for idleTimeout. It reports
+// whether to go on watching.
+func (p *pool) idle(w *slot) bool {
+	pid := w.proc.PID()
+	if p.spec.IdleAction == "Suspend" {
+		p.mu.Lock()
+		if w.state != wReady || w.inFlight > 0 {
+			p.mu.Unlock()
+			return true
+		}
+		w.state = wSuspended
+		p.mu.Unlock()
+		// Without the runtime's cgroups (not wired yet), a suspended worker is stopped
+		// with SIGSTOP to its process group.
+		if err := syscall.Kill(-pid, syscall.SIGSTOP); err != nil {
+			p.emit(event.WorkerSuspended, "warning", "worker not suspended", pid, err.Error())
+			return true
+		}
+		p.emit(event.WorkerSuspended, "info", "worker suspended after idleTimeout", pid, "SIGSTOP to the process group")
+		return true
+	}
+	p.emit(event.IdleShutdown, "info", "worker shut down after being idle", pid,
+		fmt.Sprintf("no request for idleTimeout %s", p.spec.IdleTimeout))
+	p.retire(w)
+	return false
+}
+
+// suspendedLocked returns a suspended worker of the pool, or nil.
+func (p *pool) suspendedLocked() *slot {
+	for _, w := range p.workers {
+		if w.state == wSuspended {
+			return w
+		}
+	}
+	return nil
+}
+
+// resumeLocked thaws a suspended worker and makes it ready again. The caller holds p.mu.
+func (p *pool) resumeLocked(w *slot) {
+	pid := w.proc.PID()
+	if err := syscall.Kill(-pid, syscall.SIGCONT); err != nil {
+		w.state = wStopping // it is gone: watch handles its exit
+		return
+	}
+	w.state, w.lastActivity = wReady, p.sup.opt.Now()
+	p.broadcast()
+	p.sup.wg.Go(func() { p.emit(event.WorkerResumed, "info", "worker resumed for a request", pid, "") })
+}
+
+// scheduleCrossed reports whether a time of day of schedule lies in (last, now].
+func scheduleCrossed(schedule []time.Duration, last, now time.Time) bool {
+	if len(schedule) == 0 || !now.After(last) {
+		return false
+	}
+	for _, at := range schedule {
+		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+		for _, t := range []time.Time{day.Add(at), day.Add(at - 24*time.Hour)} {
+			if t.After(last) && !t.After(now) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// memoryKB returns the virtual (VmSize) and private (Private_Clean + Private_Dirty)
+// memory of the processes, in KB, from /proc.
+func memoryKB(pids []int) (virtual, private int64) {
+	for _, pid := range pids {
+		virtual += procField("/proc/"+strconv.Itoa(pid)+"/status", "VmSize:")
+		rollup := "/proc/" + strconv.Itoa(pid) + "/smaps_rollup"
+		private += procField(rollup, "Private_Clean:") + procField(rollup, "Private_Dirty:")
+	}
+	return virtual, private
+}
+
+// procField returns the number of kB after name in a /proc file, or 0.
+func procField(path, name string) int64 {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), name); ok {
+			fields := strings.Fields(rest)
+			if len(fields) > 0 {
+				n, _ := strconv.ParseInt(fields[0], 10, 64)
+				return n
+			}
+		}
+	}
+	return 0
+}
