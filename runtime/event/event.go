@@ -9,14 +9,19 @@ import "time"
 // (WAS_EVENT_RAPID_FAIL_PROTECTION) and the "IIS Application Pool Availability" event
 // list (5009, 2299) on learn.microsoft.com; "Troubleshooting Event ID 5010" (a process
 // failed to respond to a ping); KB 2634635 (5013, exceeded time limits during shut
-// down). 5074 and 5186 are for the next issue's recycling and idle shutdown and are
-// still to be confirmed.
+// down); "IIS Application Pool Recycling" (5074 to 5077: recycles for the time, request,
+// schedule and virtual memory limits) and "Event ID 5186" (WAS_EVENT_SHUTDOWN_WP_INACTIVE).
+// 5078, the private memory limit, follows 5077 in that list; its text was not seen.
 const (
 	RapidFailStop   = 5002 // a pool was stopped by rapid-fail protection
 	WorkerCrashed   = 5009 // a worker exited when nobody asked it to
 	PingTimeout     = 5010 // a worker did not answer a ping in time
 	ShutdownTimeout = 5013 // a worker did not stop within shutdownTimeLimit and was killed
 	RecycleTime     = 5074 // a worker was recycled after recycling.periodicRestart.time
+	RecycleRequests = 5075 // ... after periodicRestart.requests
+	RecycleSchedule = 5076 // ... at a periodicRestart.schedule time
+	RecycleMemory   = 5077 // ... above periodicRestart.memory (virtual)
+	RecyclePrivate  = 5078 // ... above periodicRestart.privateMemory
 	IdleShutdown    = 5186 // a worker was stopped after idleTimeout
 	// WorkerUnhealthy: a worker declared itself unhealthy and asks for a recycle (IIS's
 	// 2299, from the worker process, W3SVC-WP).

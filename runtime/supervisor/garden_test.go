@@ -122,7 +122,7 @@ func TestRecycleAfterRequests(t *testing.T) {
 	for range 5 {
 		h.get("/")
 	}
-	h.waitEvent(event.WorkerRecycled, "N", 5*time.Second)
+	h.waitEvent(event.RecycleRequests, "N", 5*time.Second)
 	waitFor(t, 10*time.Second, "a new worker", func() bool {
 		pids := h.workerPIDs("N", "Ready")
 		return len(pids) == 1 && pids[0] != first

@@ -84,10 +84,8 @@ func (p *pool) recycleReason(w *slot, age time.Duration, requests int64, last, n
 // recycleFor recycles w, logging the event only when logEventOnRecycle names flag.
 func (p *pool) recycleFor(w *slot, reason, flag string) {
 	if slices.Contains(p.spec.Recycling.LogEventOnRecycle, flag) {
-		id := event.WorkerRecycled
-		if flag == "Time" {
-			id = event.RecycleTime
-		}
+		id := map[string]int{"Time": event.RecycleTime, "Requests": event.RecycleRequests, "Schedule": event.RecycleSchedule,
+			"Memory": event.RecycleMemory, "PrivateMemory": event.RecyclePrivate}[flag]
 		p.emit(id, "info", "worker recycled", w.proc.PID(), reason)
 	}
 	p.replace(w)

@@ -15,8 +15,8 @@ type wState string
 
 // The states of a worker.
 const (
-	wStarting wState = "Starting"
-	wReady    wState = "Ready"
+	wStarting  wState = "Starting"
+	wReady     wState = "Ready"
 	wStopping  wState = "Stopping"
 	wOrphaned  wState = "Orphaned"
 	wSuspended wState = "Suspended"
