@@ -27,8 +27,9 @@
 // if its parent is no longer the runtime that started it, and starts each program in
 // its own process group (programs inherit the group; the shim does not call setpgid for
 // them) with Config.Credential and a parent-death signal of SIGKILL (set by the child
-// after it has taken the credential, so the change of identity does not clear it). It
-// reaps every child itself (wait4(-1)): as a subreaper, it inherits the orphaned
+// after it has taken the credential, so the change of identity does not clear it).
+// With Config.Affinity, it first sets that CPU affinity and memory policy on the thread
+// that starts the programs, which inherit both; the shim's other threads keep their own. It reaps every child itself (wait4(-1)): as a subreaper, it inherits the orphaned
 // descendants of its programs.
 //
 // On SIGTERM (Stop, or the parent-death signal: the runtime died) or SIGHUP (the group
@@ -94,6 +95,11 @@ type Config struct {
 	// Credential is the identity the programs run as; nil = the runtime's own. The shim
 	// itself keeps the runtime's identity.
 	Credential *syscall.Credential
+	// Affinity restricts the CPUs the programs run on and sets their memory policy;
+	// nil = inherit the runtime's. The shim sets it on the thread that starts the
+	// programs, before it starts them, and a failure to set it is a Start error; the
+	// shim itself keeps the runtime's.
+	Affinity *Affinity
 	// Output is where the programs' output goes when not to a file (the shim's stdout
 	// and stderr are wired to it); nil = discard.
 	Output io.Writer

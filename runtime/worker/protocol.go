@@ -34,6 +34,7 @@ type instructions struct {
 	Parent     int                 `json:"parent"`
 	GraceKill  time.Duration       `json:"graceKill"`
 	Credential *syscall.Credential `json:"credential,omitempty"`
+	Affinity   *Affinity           `json:"affinity,omitempty"` // applied to the thread that starts the programs
 	Programs   []program           `json:"programs"`
 }
 
@@ -69,7 +70,7 @@ func newInstructions(cfg Config, ports []int) instructions {
 	if grace <= 0 {
 		grace = defaultGraceKill
 	}
-	in := instructions{Parent: os.Getpid(), GraceKill: grace, Credential: cfg.Credential}
+	in := instructions{Parent: os.Getpid(), GraceKill: grace, Credential: cfg.Credential, Affinity: cfg.Affinity}
 	base := os.Environ()
 	for i, app := range cfg.Apps {
 		port := strconv.Itoa(ports[i])

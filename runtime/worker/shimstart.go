@@ -10,22 +10,27 @@ import (
 )
 
 // startAll starts every program, in order, and stops at the first that cannot start.
+// With an Affinity, it starts them from a thread that has it, so that they inherit it
+// (see withAffinity); it must run on a goroutine that lives as long as the shim, its main
+// goroutine.
 func (sh *shim) startAll() error {
 	devnull, err := os.Open(os.DevNull)
 	if err != nil {
 		return fmt.Errorf("shim: %w", err)
 	}
 	defer devnull.Close()
-	for _, p := range sh.in.Programs {
-		pid, err := startProgram(p, sh.in.Credential, devnull)
-		if err != nil {
-			return err
+	return withAffinity(sh.in.Affinity, func() error {
+		for _, p := range sh.in.Programs {
+			pid, err := startProgram(p, sh.in.Credential, devnull)
+			if err != nil {
+				return err
+			}
+			sh.pids = append(sh.pids, pid)
+			sh.running = append(sh.running, true)
+			sh.live++
 		}
-		sh.pids = append(sh.pids, pid)
-		sh.running = append(sh.running, true)
-		sh.live++
-	}
-	return nil
+		return nil
+	})
 }
 
 // startProgram starts p in the shim's process group, as cred, with stdin from devnull

@@ -1,0 +1,256 @@
+// Package cgroup creates and controls the cgroups of poolctl's workers: freezing a
+// worker for idle Suspend, capping its CPU (quota for Throttle, weight for
+// ThrottleUnderLoad) and reading its CPU usage. It also holds the fallbacks for
+// machines where no cgroup can be created (StopGroup and ContinueGroup: SIGSTOP and
+// SIGCONT to the worker's process group) and PageOut (process_madvise MADV_PAGEOUT).
+//
+// # Layout
+//
+// New probes /proc/self/cgroup and /proc/mounts and picks, best first:
+//
+//   - cgroup v2, when its hierarchy offers the cpu controller: <mount>/poolctl/<name>,
+//     with "+cpu" written to the subtree_control of <mount> and <mount>/poolctl;
+//   - cgroup v1, when a freezer or cpu controller is mounted: <mount>/poolctl/<name> in
+//     each of the freezer, cpu and cpuacct hierarchies (co-mounted ones share one
+//     directory), whichever exist;
+//   - cgroup v2 without the cpu controller (a hybrid system whose cpu controller is
+//     elsewhere, or not delegated): <mount>/poolctl/<name>, freeze and usage only.
+//
+// A plan counts only once its <mount>/poolctl directory could be created (or already
+// exists) and is on a cgroup filesystem; otherwise the next is tried, and when none
+// works the Manager is not Available and says why. Groups are created in the poolctl
+// directory under the hierarchy's mount point, not under the runtime's own cgroup: on
+// v2 a cgroup that holds processes cannot pass controllers on to children, and the
+// root of the hierarchy is exempt from that rule.
+//
+// Children a process forks after it was moved are born in its group; a caller that
+// moves a worker after its shim started programs must move every process (Add).
+//
+// A Manager does not change after New and may be shared by goroutines; a Group's
+// methods only read and write its control files, and the caller orders Freeze and
+// Thaw of one group.
+package cgroup
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrNotSupported is returned by operations this machine cannot perform: no usable
+// cgroup, a controller that is missing, or a kernel without process_madvise.
+var ErrNotSupported = errors.New("not supported")
+
+// Manager creates and controls the cgroups of poolctl's workers.
+type Manager struct {
+	root string // "/" or a test tree
+	plan plan
+	ok   bool
+	why  string
+}
+
+// New probes the machine below root ("" = "/") and returns a Manager; one whose
+// Available is false when no cgroup can be created. It fails only when root's
+// /proc/self/cgroup or /proc/mounts cannot be read or parsed.
+func New(root string) (*Manager, error) {
+	if root == "" {
+		root = "/"
+	}
+	ps, why, err := probe(root)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manager{root: root}
+	var failed []string
+	for _, p := range ps {
+		if err := m.prepare(p); err != nil {
+			failed = append(failed, err.Error())
+			continue
+		}
+		m.plan, m.ok, m.why = p, true, m.describe(p, failed)
+		return m, nil
+	}
+	if len(failed) > 0 {
+		why = strings.Join(failed, "; ")
+	}
+	m.why = "no writable cgroup: " + why
+	return m, nil
+}
+
+// Available tells whether the Manager can create groups, and describes where or why not.
+func (m *Manager) Available() (ok bool, why string) { return m.ok, m.why }
+
+// Version is the cgroup version the Manager uses: 1, 2, or 0 when it is not Available.
+func (m *Manager) Version() int {
+	if !m.ok {
+		return 0
+	}
+	return m.plan.version
+}
+
+// CanFreeze tells whether the Manager's groups can be frozen.
+func (m *Manager) CanFreeze() bool { return m.ok && m.plan.freezer != "" }
+
+// CanLimitCPU tells whether the Manager's groups take a CPU quota and weight.
+func (m *Manager) CanLimitCPU() bool { return m.ok && m.plan.cpu != "" }
+
+// Create makes the cgroup name (e.g. "pool-Shop-1234") and moves pids into it; an
+// existing group of that name is reused.
+func (m *Manager) Create(name string, pids ...int) (*Group, error) {
+	if !m.ok {
+		return nil, fmt.Errorf("cgroup: create %s: %w: %s", name, ErrNotSupported, m.why)
+	}
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00\n") {
+		return nil, fmt.Errorf("cgroup: create %q: bad name", name)
+	}
+	if err := m.prepare(m.plan); err != nil {
+		return nil, fmt.Errorf("cgroup: create %s: %w", name, err)
+	}
+	g := m.group(name)
+	for _, d := range g.dirs {
+		if err := os.Mkdir(d, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			_ = g.Remove()
+			return nil, fmt.Errorf("cgroup: create %s: %w", name, err)
+		}
+	}
+	for _, pid := range pids {
+		if err := g.Add(pid); err != nil {
+			_ = g.Remove()
+			return nil, fmt.Errorf("cgroup: create %s: %w", name, err)
+		}
+	}
+	return g, nil
+}
+
+// Close removes the poolctl directories New created, when no group is left in them.
+func (m *Manager) Close() error {
+	if !m.ok {
+		return nil
+	}
+	var errs []error
+	for _, d := range m.parents(m.plan) {
+		err := unix.Rmdir(d)
+		if err != nil && err != unix.ENOENT && err != unix.EBUSY && err != unix.ENOTEMPTY {
+			errs = append(errs, fmt.Errorf("cgroup: close: rmdir %s: %w", d, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// group describes the group name under the Manager's plan.
+func (m *Manager) group(name string) *Group {
+	g := &Group{name: name, version: m.plan.version}
+	dir := func(mount string) string {
+		if mount == "" {
+			return ""
+		}
+		d := filepath.Join(m.root, mount, parentName, name)
+		if !slices.Contains(g.dirs, d) {
+			g.dirs = append(g.dirs, d)
+		}
+		return d
+	}
+	g.freezer, g.cpu, g.cpuacct = dir(m.plan.freezer), dir(m.plan.cpu), dir(m.plan.cpuacct)
+	return g
+}
+
+// parents lists the distinct <mount>/poolctl directories of plan p.
+func (m *Manager) parents(p plan) []string {
+	var ds []string
+	for _, mount := range []string{p.freezer, p.cpu, p.cpuacct} {
+		d := filepath.Join(m.root, mount, parentName)
+		if mount != "" && !slices.Contains(ds, d) {
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
+// prepare makes plan p's poolctl directories, checks that they are cgroups and, on
+// v2 with cpu, passes the cpu controller down to them. It may run more than once.
+func (m *Manager) prepare(p plan) error {
+	for _, d := range m.parents(p) {
+		if err := makeParent(d, p.version == 2 && p.cpu != ""); err != nil {
+			return fmt.Errorf("cgroup v%d: %w", p.version, err)
+		}
+	}
+	return nil
+}
+
+// makeParent creates the poolctl directory d, checks its filesystem, and enables
+// the cpu controller for its children when delegateCPU (v2).
+func makeParent(d string, delegateCPU bool) error {
+	if delegateCPU {
+		if err := enableController(filepath.Dir(d), ctlCPU); err != nil {
+			return err
+		}
+	}
+	created := true
+	if err := os.Mkdir(d, 0o755); errors.Is(err, os.ErrExist) {
+		created = false
+	} else if err != nil {
+		return err
+	}
+	err := checkCgroupFS(d)
+	if err == nil && delegateCPU {
+		err = enableController(d, ctlCPU)
+	}
+	if err != nil && created {
+		_ = unix.Rmdir(d)
+	}
+	return err
+}
+
+// enableController writes "+c" to dir's cgroup.subtree_control unless c is enabled.
+func enableController(dir, c string) error {
+	file := filepath.Join(dir, "cgroup.subtree_control")
+	cur, err := readFile(file)
+	if err != nil {
+		return err
+	}
+	if hasWord(cur, c) {
+		return nil
+	}
+	return writeFile(file, "+"+c)
+}
+
+// checkCgroupFS fails unless d is on a cgroup or cgroup2 filesystem.
+func checkCgroupFS(d string) error {
+	var st unix.Statfs_t
+	if err := unix.Statfs(d, &st); err != nil {
+		return &os.PathError{Op: "statfs", Path: d, Err: err}
+	}
+	if st.Type != unix.CGROUP_SUPER_MAGIC && st.Type != unix.CGROUP2_SUPER_MAGIC {
+		return fmt.Errorf("%s is not on a cgroup filesystem (type %#x)", d, st.Type)
+	}
+	return nil
+}
+
+// describe says where plan p puts the groups, what it lacks, and which better plans
+// failed.
+func (m *Manager) describe(p plan, failed []string) string {
+	var s string
+	if p.version == 2 {
+		s = "cgroup v2 at " + filepath.Join(m.root, p.freezer, parentName)
+	} else {
+		var parts []string
+		for _, c := range [][2]string{{ctlFreezer, p.freezer}, {ctlCPU, p.cpu}, {ctlCPUAcct, p.cpuacct}} {
+			if c[1] != "" {
+				parts = append(parts, c[0]+" at "+filepath.Join(m.root, c[1], parentName))
+			}
+		}
+		s = "cgroup v1: " + strings.Join(parts, ", ")
+	}
+	if p.note != "" {
+		s += " (" + p.note + ")"
+	}
+	for _, f := range failed {
+		s += "; not used: " + f
+	}
+	return s
+}

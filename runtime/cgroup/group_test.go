@@ -1,0 +1,205 @@
+package cgroup
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// usage reads g's CPU usage or fails the test.
+func usage(t *testing.T, g *Group) time.Duration {
+	t.Helper()
+	u, err := g.CPUUsage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// share is the fraction of one CPU g used over d.
+func share(t *testing.T, g *Group, d time.Duration) float64 {
+	t.Helper()
+	u0, t0 := usage(t, g), time.Now()
+	time.Sleep(d)
+	u1, t1 := usage(t, g), time.Now()
+	return float64(u1-u0) / float64(t1.Sub(t0))
+}
+
+func TestFreezeThaw(t *testing.T) {
+	testFreezeThaw(t, realManager(t))
+}
+
+// TestFreezeThawV2 runs the same test on the cgroup v2 hierarchy, freeze and usage
+// only, where the machine is hybrid (its cpu controller is on v1).
+func TestFreezeThawV2(t *testing.T) {
+	m := realManager(t)
+	if m.Version() == 2 {
+		t.Skip("the manager already uses cgroup v2 (TestFreezeThaw)")
+	}
+	ps, _, err := probe("/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2dir, _ := pickMounts(mustSelf(t), mustMounts(t))
+	if v2dir == "" {
+		t.Skipf("no cgroup v2 hierarchy (plans %+v)", ps)
+	}
+	m2 := &Manager{root: "/", plan: plan{version: 2, freezer: v2dir, cpuacct: v2dir}, ok: true}
+	if err := m2.prepare(m2.plan); err != nil {
+		t.Skipf("cannot use cgroup v2 at %s: %v", v2dir, err)
+	}
+	t.Cleanup(func() { _ = m2.Close() })
+	t.Run("freeze", func(t *testing.T) { testFreezeThaw(t, m2) })
+	g := newGroup(t, m2)
+	if err := g.SetCPUMax(10*time.Millisecond, 0); !errors.Is(err, ErrNotSupported) {
+		t.Errorf("SetCPUMax without a cpu controller: %v, want ErrNotSupported", err)
+	}
+	if err := g.SetCPUWeight(100); !errors.Is(err, ErrNotSupported) {
+		t.Errorf("SetCPUWeight without a cpu controller: %v, want ErrNotSupported", err)
+	}
+}
+
+func testFreezeThaw(t *testing.T, m *Manager) {
+	if !m.CanFreeze() {
+		t.Skip("no freezer")
+	}
+	spin := startRole(t, "spin")
+	pid := spin.Process.Pid
+	g := newGroup(t, m, pid)
+	if pids, err := g.Pids(); err != nil || len(pids) != 1 || pids[0] != pid {
+		t.Fatalf("Pids() = %v, %v; want [%d]", pids, err, pid)
+	}
+	start := time.Now()
+	if err := g.Freeze(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("frozen in %v; state %q; /proc/%d/status State: %s", time.Since(start), freezerState(t, g), pid, procStatus(t, pid, "State"))
+	u0 := usage(t, g)
+	time.Sleep(300 * time.Millisecond)
+	if du := usage(t, g) - u0; du > time.Millisecond {
+		t.Errorf("frozen group used %v of CPU in 300ms", du)
+	}
+	start = time.Now()
+	if err := g.Thaw(); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	s := share(t, g, 300*time.Millisecond)
+	t.Logf("thawed in %v; state %q; State: %s; CPU share after thaw %.0f%%", took, freezerState(t, g), procStatus(t, pid, "State"), 100*s)
+	if s < 0.2 {
+		t.Errorf("thawed spinner used %.0f%% of a CPU, want it running", 100*s)
+	}
+}
+
+// freezerState reads the freezer's state file.
+func freezerState(t *testing.T, g *Group) string {
+	t.Helper()
+	file := filepath.Join(g.freezer, "freezer.state")
+	if g.version == 2 {
+		file = filepath.Join(g.freezer, "cgroup.events")
+	}
+	s, err := readFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(s, "\n", "; ")
+}
+
+func TestCPUMax(t *testing.T) {
+	m := realManager(t)
+	if !m.CanLimitCPU() {
+		t.Skip("no cpu controller")
+	}
+	spin := startRole(t, "spin")
+	g := newGroup(t, m, spin.Process.Pid)
+	free := share(t, g, 500*time.Millisecond)
+	if err := g.SetCPUMax(10*time.Millisecond, 100*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("cpu max files: %s", cpuMaxFiles(t, g))
+	time.Sleep(200 * time.Millisecond)
+	capped := share(t, g, time.Second)
+	t.Logf("CPU share of a spinner: %.1f%% free, %.1f%% under 10ms/100ms", 100*free, 100*capped)
+	if capped > 0.30 || capped <= 0 {
+		t.Errorf("capped share %.1f%%, want about 10%% (0..30%%)", 100*capped)
+	}
+	if err := g.SetCPUMax(0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if files := cpuMaxFiles(t, g); !strings.Contains(files, "max") && !strings.Contains(files, "-1") {
+		t.Errorf("after SetCPUMax(0, 0): %s, want no limit", files)
+	}
+	for _, bad := range [][2]time.Duration{{-1, 0}, {time.Microsecond, 0}, {time.Millisecond, 2 * time.Second}} {
+		if err := g.SetCPUMax(bad[0], bad[1]); err == nil {
+			t.Errorf("SetCPUMax(%v, %v) accepted", bad[0], bad[1])
+		}
+	}
+}
+
+// cpuMaxFiles shows the quota files of g.
+func cpuMaxFiles(t *testing.T, g *Group) string {
+	t.Helper()
+	names := []string{"cpu.max"}
+	if g.version == 1 {
+		names = []string{"cpu.cfs_quota_us", "cpu.cfs_period_us"}
+	}
+	var parts []string
+	for _, n := range names {
+		s, err := readFile(filepath.Join(g.cpu, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, n+"="+s)
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestCPUWeight(t *testing.T) {
+	m := realManager(t)
+	if !m.CanLimitCPU() {
+		t.Skip("no cpu controller")
+	}
+	g := newGroup(t, m)
+	for _, w := range []int{50, 100, 10000, 1} {
+		if err := g.SetCPUWeight(w); err != nil {
+			t.Fatal(err)
+		}
+		got, err := g.CPUWeight()
+		file := map[int]string{1: "cpu.shares", 2: "cpu.weight"}[g.version]
+		raw, _ := readFile(filepath.Join(g.cpu, file))
+		t.Logf("SetCPUWeight(%d): %s=%s, CPUWeight() = %d", w, file, raw, got)
+		if err != nil || got != w {
+			t.Errorf("CPUWeight() = %d, %v; want %d", got, err, w)
+		}
+	}
+	for _, bad := range []int{0, -1, 10001} {
+		if err := g.SetCPUWeight(bad); err == nil {
+			t.Errorf("SetCPUWeight(%d) accepted", bad)
+		}
+	}
+}
+
+func TestRemoveWithProcesses(t *testing.T) {
+	m := realManager(t)
+	child := startRole(t, "sleep")
+	g := newGroup(t, m, child.Process.Pid)
+	err := g.Remove()
+	if err == nil || !strings.Contains(err.Error(), "processes remain") {
+		t.Fatalf("Remove with a process in the group: %v", err)
+	}
+	t.Logf("Remove: %v", err)
+	if err := g.Add(child.Process.Pid); err != nil {
+		t.Errorf("the group is gone after a failed Remove: %v", err)
+	}
+}
+
+func TestCreateBadName(t *testing.T) {
+	m := realManager(t)
+	for _, name := range []string{"", ".", "..", "a/b"} {
+		if _, err := m.Create(name); err == nil {
+			t.Errorf("Create(%q) accepted", name)
+		}
+	}
+}
