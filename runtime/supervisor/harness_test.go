@@ -76,6 +76,12 @@ func config(pools string, apps map[string]string, env map[string]string) string 
 // start runs the configuration src.
 func start(t *testing.T, src string) *harness {
 	t.Helper()
+	return startWith(t, src, nil)
+}
+
+// startWith runs the configuration src with options that tweak changes.
+func startWith(t *testing.T, src string, tweak func(*Options)) *harness {
+	t.Helper()
 	dir := t.TempDir()
 	exe, err := os.Executable()
 	if err != nil {
@@ -95,8 +101,12 @@ func start(t *testing.T, src string) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, dir: dir, sp: sp, events: &eventLog{}}
-	h.sup = New(sp, Options{Shim: []string{exe}, ShimEnv: []string{roleEnv + "=shim", raceQuick}, Output: io.Discard,
-		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	opt := Options{Shim: []string{exe}, ShimEnv: []string{roleEnv + "=shim", raceQuick}, Output: io.Discard,
+		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	if tweak != nil {
+		tweak(&opt)
+	}
+	h.sup = New(sp, opt)
 	ch, cancel := h.sup.Subscribe()
 	go h.events.collect(ch)
 	h.fe = frontend.New(sp.Sites, h.sup, slog.New(slog.DiscardHandler))

@@ -255,9 +255,14 @@ func (p *pool) growLocked() {
 	p.startWorkerLocked()
 }
 
-// maxWorkers returns how many workers the pool may run: maxProcesses, where 0 (one
-// per NUMA node) counts as 1 until the runtime places workers on nodes.
-func (p *pool) maxWorkers() int { return max(p.spec.MaxProcesses, 1) }
+// maxWorkers returns how many workers the pool may run: maxProcesses, where 0 means
+// one per NUMA node.
+func (p *pool) maxWorkers() int {
+	if p.spec.MaxProcesses == 0 {
+		return max(len(p.sup.nodes), 1)
+	}
+	return p.spec.MaxProcesses
+}
 
 // lease is a request's hold on a worker.
 type lease struct {

@@ -29,6 +29,7 @@ type slot struct {
 	started      time.Time
 	lastActivity time.Time // the last request's start or end
 	recycling    bool      // a replacement is on its way
+	node         int       // the NUMA node it is placed on, or noNode
 	inFlight     int
 	requests     int64
 	stopped      chan struct{} // closed once the worker's processes are gone (or released)
@@ -38,7 +39,7 @@ type slot struct {
 // holds p.mu.
 func (p *pool) startWorkerLocked() *slot {
 	now := p.sup.opt.Now()
-	w := &slot{state: wStarting, started: now, lastActivity: now, stopped: make(chan struct{})}
+	w := &slot{state: wStarting, started: now, lastActivity: now, node: p.placeLocked(), stopped: make(chan struct{})}
 	p.workers = append(p.workers, w)
 	p.sup.wg.Go(func() { p.run(w) })
 	return w
@@ -47,7 +48,9 @@ func (p *pool) startWorkerLocked() *slot {
 // run starts the worker w, waits for it to be ready, then watches it until it ends.
 func (p *pool) run(w *slot) {
 	defer close(w.stopped)
-	proc, err := worker.Start(p.workerConfig())
+	cfg := p.workerConfig()
+	cfg.Affinity = p.affinity(w.node)
+	proc, err := worker.Start(cfg)
 	if err != nil {
 		p.startFailed(w, nil, "the worker did not start: "+err.Error())
 		return

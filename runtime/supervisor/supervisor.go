@@ -13,6 +13,7 @@ import (
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/frontend"
 	"github.com/poolctl/poolctl/runtime/identity"
+	"github.com/poolctl/poolctl/runtime/numa"
 	"github.com/poolctl/poolctl/runtime/spec"
 )
 
@@ -33,11 +34,15 @@ type Options struct {
 	Password func(pool string) error
 	// Now returns the time; nil means time.Now.
 	Now func() time.Time
+	// TopologyRoot is where the NUMA topology is read (numa.Read); "" is "/". Tests
+	// point it at a fake sysfs tree.
+	TopologyRoot string
 }
 
 // Supervisor runs the pools of a Spec.
 type Supervisor struct {
 	opt    Options
+	nodes  []numa.Node // the machine's NUMA nodes, for maxProcesses="0"
 	log    *slog.Logger
 	pools  map[string]*pool // by lower-case name
 	order  []*pool
@@ -54,6 +59,11 @@ func New(sp *spec.Spec, opt Options) *Supervisor {
 		opt.Now = time.Now
 	}
 	s := &Supervisor{opt: opt, log: opt.Log, pools: map[string]*pool{}, events: newBroadcaster()}
+	if nodes, err := numa.Read(opt.TopologyRoot); err == nil {
+		s.nodes = nodes
+	} else {
+		s.Emit(event.TopologyUnavailable, "warning", "NUMA topology unreadable: maxProcesses=\"0\" runs one worker", err.Error())
+	}
 	accounts, errs := identity.ResolveAll(sp.Pools, opt.Identity)
 	byPool := identity.ErrorsByPool(errs)
 	for _, ps := range sp.Pools {
