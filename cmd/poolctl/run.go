@@ -20,6 +20,7 @@ import (
 
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/runtime/admin"
+	"github.com/poolctl/poolctl/runtime/cgroup"
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/frontend"
 	"github.com/poolctl/poolctl/runtime/spec"
@@ -99,10 +100,17 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	if err != nil {
 		return err
 	}
+	cg, cgErr := cgroup.New("")
+	if cgErr == nil {
+		defer cg.Close()
+	}
 	sup := supervisor.New(sp, supervisor.Options{
-		Shim: []string{exe, "__shim"}, Log: log, Output: s.err,
+		Shim: []string{exe, "__shim"}, Log: log, Output: s.err, Cgroups: cg,
 		Password: func(name string) error { _, err := secret.PoolPassword(cfg.Pool(name), key); return err },
 	})
+	if ok, why := cgroupState(cg, cgErr); !ok {
+		sup.Emit(event.CgroupUnavailable, "warning", "cgroups unavailable: suspended workers get SIGSTOP", why)
+	}
 	for _, w := range warnings {
 		sup.Emit(event.BindingSkipped, "warning", w.Msg, w.Pos.String())
 	}
@@ -125,6 +133,14 @@ func selfCommand() (string, error) {
 		return filepath.Abs(arg0)
 	}
 	return exec.LookPath(arg0)
+}
+
+// cgroupState says whether the runtime can use cgroups, and why not.
+func cgroupState(m *cgroup.Manager, err error) (bool, string) {
+	if err != nil {
+		return false, err.Error()
+	}
+	return m.Available()
 }
 
 // runConfigPath returns the configuration to run: the one -c, $POOLCTL_CONFIG or

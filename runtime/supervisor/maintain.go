@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/poolctl/poolctl/runtime/cgroup"
 	"github.com/poolctl/poolctl/runtime/event"
 )
 
@@ -95,27 +96,70 @@ func (p *pool) recycleFor(w *slot, reason, flag string) {
 // whether to go on watching.
 func (p *pool) idle(w *slot) bool {
 	pid := w.proc.PID()
-	if p.spec.IdleAction == "Suspend" {
-		p.mu.Lock()
-		if w.state != wReady || w.inFlight > 0 {
-			p.mu.Unlock()
-			return true
-		}
-		w.state = wSuspended
+	if p.spec.IdleAction != "Suspend" {
+		p.emit(event.IdleShutdown, "info", "worker shut down after being idle", pid,
+			fmt.Sprintf("no request for idleTimeout %s", p.spec.IdleTimeout))
+		p.retire(w)
+		return false
+	}
+	p.mu.Lock()
+	if w.state != wReady || w.inFlight > 0 {
 		p.mu.Unlock()
-		// Without the runtime's cgroups (not wired yet), a suspended worker is stopped
-		// with SIGSTOP to its process group.
-		if err := syscall.Kill(-pid, syscall.SIGSTOP); err != nil {
-			p.emit(event.WorkerSuspended, "warning", "worker not suspended", pid, err.Error())
-			return true
-		}
-		p.emit(event.WorkerSuspended, "info", "worker suspended after idleTimeout", pid, "SIGSTOP to the process group")
 		return true
 	}
-	p.emit(event.IdleShutdown, "info", "worker shut down after being idle", pid,
-		fmt.Sprintf("no request for idleTimeout %s", p.spec.IdleTimeout))
-	p.retire(w)
-	return false
+	w.state = wSuspended
+	p.mu.Unlock()
+	how, err := p.suspend(w)
+	if err != nil {
+		p.mu.Lock()
+		w.state = wReady
+		p.mu.Unlock()
+		p.emit(event.WorkerSuspended, "warning", "worker not suspended", pid, err.Error())
+		return true
+	}
+	p.emit(event.WorkerSuspended, "info", "worker suspended after idleTimeout", pid, how)
+	return true
+}
+
+// suspend freezes the worker's programs and their descendants, but not its shim, which
+// must stay able to kill them should the runtime die: in a cgroup v2 of their own where
+// the runtime can make one (v2 lets a fatal signal through to a frozen process; v1's
+// freezer holds it until the thaw), else with SIGSTOP to each of them. Then it asks the
+// kernel to page their memory out. It says how.
+func (p *pool) suspend(w *slot) (string, error) {
+	shim := w.proc.PID()
+	pids := slices.DeleteFunc(groupPIDs(shim), func(pid int) bool { return pid == shim })
+	how := "SIGSTOP to its programs"
+	if m := p.sup.opt.Cgroups; m != nil && m.CanFreeze() && m.Version() == 2 {
+		g, err := m.Create(fmt.Sprintf("%s-%d", cgroupName(p.spec.Name), shim), pids...)
+		if err == nil {
+			err = g.Freeze()
+		}
+		if err != nil {
+			return "", err
+		}
+		w.cgroup = g
+		how = "frozen in cgroup " + g.Name()
+	} else if err := signalAll(pids, syscall.SIGSTOP); err != nil {
+		return "", err
+	}
+	w.frozen = pids
+	for _, app := range w.proc.AppPIDs() {
+		if err := cgroup.PageOut(app); err != nil {
+			return how + "; memory not paged out: " + err.Error(), nil
+		}
+	}
+	return how + "; memory paged out", nil
+}
+
+// signalAll sends sig to each process.
+func signalAll(pids []int, sig syscall.Signal) error {
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, sig); err != nil && err != syscall.ESRCH {
+			return fmt.Errorf("signal %d: %w", pid, err)
+		}
+	}
+	return nil
 }
 
 // suspendedLocked returns a suspended worker of the pool, or nil.
@@ -131,13 +175,53 @@ func (p *pool) suspendedLocked() *slot {
 // resumeLocked thaws a suspended worker and makes it ready again. The caller holds p.mu.
 func (p *pool) resumeLocked(w *slot) {
 	pid := w.proc.PID()
-	if err := syscall.Kill(-pid, syscall.SIGCONT); err != nil {
+	if err := thaw(w); err != nil {
 		w.state = wStopping // it is gone: watch handles its exit
 		return
 	}
-	w.state, w.lastActivity = wReady, p.sup.opt.Now()
+	w.state, w.lastActivity, w.frozen = wReady, p.sup.opt.Now(), nil
 	p.broadcast()
 	p.sup.wg.Go(func() { p.emit(event.WorkerResumed, "info", "worker resumed for a request", pid, "") })
+}
+
+// thaw undoes suspend.
+func thaw(w *slot) error {
+	if w.cgroup != nil {
+		return w.cgroup.Thaw()
+	}
+	return signalAll(w.frozen, syscall.SIGCONT)
+}
+
+// cgroupName turns a pool name into a cgroup name: letters, digits, '.', '_' and '-'.
+func cgroupName(pool string) string {
+	return "pool-" + strings.Map(func(r rune) rune {
+		if r < 0x80 && (r == '.' || r == '_' || r == '-' || r >= '0' && r <= '9' || r|0x20 >= 'a' && r|0x20 <= 'z') {
+			return r
+		}
+		return '_'
+	}, pool)
+}
+
+// groupPIDs returns the processes of process group pgid.
+func groupPIDs(pgid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(fields) > 2 && fields[2] == strconv.Itoa(pgid) {
+			out = append(out, pid)
+		}
+	}
+	return out
 }
 
 // scheduleCrossed reports whether a time of day of schedule lies in (last, now].

@@ -149,6 +149,7 @@ func (p *pool) killAll() {
 	p.mu.Unlock()
 	for _, w := range slots {
 		if w.proc != nil {
+			thaw(w)
 			w.proc.Kill()
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/poolctl/poolctl/runtime/admin"
+	"github.com/poolctl/poolctl/runtime/cgroup"
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/worker"
 )
@@ -27,9 +28,11 @@ type slot struct {
 	proc         *worker.Worker // nil until started
 	state        wState
 	started      time.Time
-	lastActivity time.Time // the last request's start or end
-	recycling    bool      // a replacement is on its way
-	node         int       // the NUMA node it is placed on, or noNode
+	lastActivity time.Time     // the last request's start or end
+	recycling    bool          // a replacement is on its way
+	node         int           // the NUMA node it is placed on, or noNode
+	cgroup       *cgroup.Group // the cgroup that froze it, while suspended or after
+	frozen       []int         // the processes suspend stopped
 	inFlight     int
 	requests     int64
 	stopped      chan struct{} // closed once the worker's processes are gone (or released)
@@ -246,6 +249,7 @@ func (p *pool) stopSlot(w *slot, now bool) {
 		p.dropStopped(w)
 		return
 	}
+	thaw(w) // a frozen or stopped process cannot act on SIGTERM
 	if now {
 		proc.Kill()
 	} else if killed := proc.Stop(max(time.Until(deadline), 0)); killed {
@@ -276,8 +280,11 @@ func (p *pool) drain(w *slot, deadline time.Time) {
 	}
 }
 
-// dropStopped removes a stopped worker.
+// dropStopped removes a stopped worker, and its cgroup.
 func (p *pool) dropStopped(w *slot) {
+	if w.cgroup != nil {
+		w.cgroup.Remove()
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for i, x := range p.workers {

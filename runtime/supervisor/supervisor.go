@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/poolctl/poolctl/runtime/admin"
+	"github.com/poolctl/poolctl/runtime/cgroup"
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/frontend"
 	"github.com/poolctl/poolctl/runtime/identity"
@@ -34,6 +35,9 @@ type Options struct {
 	Password func(pool string) error
 	// Now returns the time; nil means time.Now.
 	Now func() time.Time
+	// Cgroups freezes suspended workers (and, later, caps their CPU); nil, or one
+	// that is not available, suspends with SIGSTOP.
+	Cgroups *cgroup.Manager
 	// TopologyRoot is where the NUMA topology is read (numa.Read); "" is "/". Tests
 	// point it at a fake sysfs tree.
 	TopologyRoot string
