@@ -16,7 +16,7 @@ FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
-.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run lint fuzz clean
+.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend lint fuzz clean
 
 all: build test
 
@@ -26,7 +26,7 @@ build:
 test:
 	go test -race ./...
 
-bench: gobench bench-parse bench-lint bench-set bench-run
+bench: gobench bench-parse bench-lint bench-set bench-run bench-suspend
 
 gobench:
 	go test -run='^$$' -bench=. -benchmem ./...
@@ -49,6 +49,11 @@ bench-set:
 # and behind nginx (installing wrk and nginx when absent), and an OnDemand cold start.
 bench-run:
 	bash ./bench/run.sh
+
+# bench-suspend times a request to a suspended worker against a cold start, and the
+# worker's resident memory before and after it is suspended.
+bench-suspend:
+	bash ./bench/suspend.sh
 
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt -l lists files to format:"; echo "$$unformatted"; exit 1; fi
