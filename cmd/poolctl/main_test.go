@@ -47,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"waitworkers": cmdWaitWorkers,
 			"savepids":    cmdSavePIDs,
 			"gone":        cmdGone,
+			"sleep":       cmdSleep,
 		},
 	})
 }

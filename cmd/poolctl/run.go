@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -100,13 +101,15 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	if err != nil {
 		return err
 	}
+	var current atomic.Pointer[parse.Config] // the configuration running, replaced by reloads
+	current.Store(cfg)
 	cg, cgErr := cgroup.New("")
 	if cgErr == nil {
 		defer cg.Close()
 	}
 	sup := supervisor.New(sp, supervisor.Options{
 		Shim: []string{exe, "__shim"}, Log: log, Output: s.err, Cgroups: cg,
-		Password: func(name string) error { _, err := secret.PoolPassword(cfg.Pool(name), key); return err },
+		Password: func(name string) error { _, err := secret.PoolPassword(current.Load().Pool(name), key); return err },
 	})
 	if ok, why := cgroupState(cg, cgErr); !ok {
 		sup.Emit(event.CgroupUnavailable, "warning", "cgroups unavailable: suspended workers get SIGSTOP", why)
@@ -114,7 +117,18 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	for _, w := range warnings {
 		sup.Emit(event.BindingSkipped, "warning", w.Msg, w.Pos.String())
 	}
-	return serve(cmd.Context(), sup, sp, log, opts.admin.socket(g), s.out, demo)
+	reload := func() (*spec.Spec, error) {
+		cfg, sp, warnings, err := loadRuntimeConfig(g, path, opts.timeScale)
+		if err != nil {
+			return nil, err
+		}
+		current.Store(cfg)
+		for _, w := range warnings {
+			sup.Emit(event.BindingSkipped, "warning", w.Msg, w.Pos.String())
+		}
+		return sp, nil
+	}
+	return serve(cmd.Context(), sup, sp, log, opts.admin.socket(g), s.out, demo, watcher{path: path, load: reload})
 }
 
 // selfCommand returns the path that runs this program again, for the workers' shims:
@@ -185,7 +199,7 @@ func loadRuntimeConfig(g *globalOptions, path string, scale float64) (*parse.Con
 
 // serve runs the front end, the admin API and the pools until SIGINT or SIGTERM, then
 // stops them all.
-func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, log *slog.Logger, sock string, out io.Writer, demo bool) error {
+func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, log *slog.Logger, sock string, out io.Writer, demo bool, w watcher) error {
 	ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	// The runtime's live heap is small (connections, buffers, pool state) and every
@@ -209,6 +223,10 @@ func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, lo
 	sup.Start()
 	sup.Emit(event.RuntimeStarted, "info", "poolctl run started", "")
 	printListening(out, fe, sock, demo)
+	go w.run(ctx, func(next *spec.Spec) error {
+		sup.Reload(next)
+		return fe.Update(next.Sites)
+	}, sup)
 	<-ctx.Done()
 	stop()
 	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownLimit)

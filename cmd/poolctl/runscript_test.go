@@ -19,6 +19,7 @@ import (
 //	savepids SOCK VAR    set $VAR to the pids of every worker's shim and programs, and
 //	                     of every other process in a worker's process group
 //	gone PID...          wait (up to 15 s) until none of the processes exists
+//	sleep DURATION       wait, for a watcher that polls
 
 func cmdWaitWorkers(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
@@ -112,4 +113,15 @@ func groupMembers(pgid int) []string {
 		}
 	}
 	return out
+}
+
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	if err != nil {
+		ts.Fatalf("sleep: %v", err)
+	}
+	time.Sleep(d)
 }

@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -202,10 +203,11 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 	}
 }
 
-// appIndex returns the index of app among the pool's applications.
+// appIndex returns the index of app among the pool's applications, by site and path:
+// after a reload the front end's applications are new values of the same ones.
 func (p *pool) appIndex(app *spec.App) int {
 	for i, a := range p.apps {
-		if a == app {
+		if a == app || strings.EqualFold(a.Site, app.Site) && strings.EqualFold(a.Path, app.Path) {
 			return i
 		}
 	}

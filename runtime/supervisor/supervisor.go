@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +49,7 @@ type Supervisor struct {
 	opt    Options
 	nodes  []numa.Node // the machine's NUMA nodes, for maxProcesses="0"
 	log    *slog.Logger
+	mu     sync.RWMutex     // guards pools and order, which Reload replaces
 	pools  map[string]*pool // by lower-case name
 	order  []*pool
 	events *broadcaster
@@ -68,21 +70,37 @@ func New(sp *spec.Spec, opt Options) *Supervisor {
 	} else {
 		s.Emit(event.TopologyUnavailable, "warning", "NUMA topology unreadable: maxProcesses=\"0\" runs one worker", err.Error())
 	}
-	accounts, errs := identity.ResolveAll(sp.Pools, opt.Identity)
-	byPool := identity.ErrorsByPool(errs)
-	for _, ps := range sp.Pools {
-		p := newPool(s, ps, sp.AppsOf(ps.Name))
-		p.account, p.accountErr = accounts[ps.Name], byPool[ps.Name]
-		s.pools[strings.ToLower(ps.Name)] = p
+	for _, p := range s.newPools(sp) {
+		s.pools[strings.ToLower(p.spec.Name)] = p
 		s.order = append(s.order, p)
 	}
 	return s
 }
 
+// newPools returns stopped pools for every pool of sp, with their accounts.
+func (s *Supervisor) newPools(sp *spec.Spec) []*pool {
+	accounts, errs := identity.ResolveAll(sp.Pools, s.opt.Identity)
+	byPool := identity.ErrorsByPool(errs)
+	out := make([]*pool, 0, len(sp.Pools))
+	for _, ps := range sp.Pools {
+		p := newPool(s, ps, sp.AppsOf(ps.Name))
+		p.account, p.accountErr = accounts[ps.Name], byPool[ps.Name]
+		out = append(out, p)
+	}
+	return out
+}
+
+// all returns the pools, in order.
+func (s *Supervisor) all() []*pool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.order)
+}
+
 // Start starts the pools whose autoStart is true; an always-running pool starts a
 // worker at once.
 func (s *Supervisor) Start() {
-	for _, p := range s.order {
+	for _, p := range s.all() {
 		if p.spec.AutoStart {
 			p.start("autoStart")
 		} else {
@@ -95,7 +113,7 @@ func (s *Supervisor) Start() {
 // waits for them all; no worker process remains afterwards.
 func (s *Supervisor) Shutdown(ctx context.Context) error {
 	var wg sync.WaitGroup
-	for _, p := range s.order {
+	for _, p := range s.all() {
 		wg.Go(func() { p.stop("the runtime is stopping", false) })
 	}
 	done := make(chan struct{})
@@ -104,7 +122,7 @@ func (s *Supervisor) Shutdown(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		for _, p := range s.order {
+		for _, p := range s.all() {
 			p.killAll()
 		}
 		<-done
@@ -113,7 +131,11 @@ func (s *Supervisor) Shutdown(ctx context.Context) error {
 }
 
 // pool returns the pool name, compared case-insensitively.
-func (s *Supervisor) pool(name string) *pool { return s.pools[strings.ToLower(name)] }
+func (s *Supervisor) pool(name string) *pool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.pools[strings.ToLower(name)]
+}
 
 // Acquire gives the front end a worker process for a request to app.
 func (s *Supervisor) Acquire(ctx context.Context, app *spec.App) (frontend.Lease, error) {
@@ -126,8 +148,8 @@ func (s *Supervisor) Acquire(ctx context.Context, app *spec.App) (frontend.Lease
 
 // Pools returns the status of every pool, for the admin API.
 func (s *Supervisor) Pools() []admin.PoolStatus {
-	out := make([]admin.PoolStatus, 0, len(s.order))
-	for _, p := range s.order {
+	var out []admin.PoolStatus
+	for _, p := range s.all() {
 		out = append(out, p.status())
 	}
 	return out
@@ -136,7 +158,7 @@ func (s *Supervisor) Pools() []admin.PoolStatus {
 // Workers returns the status of every worker, for the admin API.
 func (s *Supervisor) Workers() []admin.WorkerStatus {
 	var out []admin.WorkerStatus
-	for _, p := range s.order {
+	for _, p := range s.all() {
 		out = append(out, p.workerStatus()...)
 	}
 	return out

@@ -1,0 +1,85 @@
+package supervisor
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/runtime/event"
+	"github.com/poolctl/poolctl/runtime/spec"
+)
+
+// Reload applies a new configuration, as WAS does when applicationHost.config changes:
+// pools that were added start (when autoStart), pools that were removed stop, and
+// pools whose settings or applications changed are replaced (a new pool with the new
+// settings takes the requests, the old one drains and stops), unless
+// disallowRotationOnConfigChange, which keeps the running workers. Pools that did not
+// change keep their workers.
+func (s *Supervisor) Reload(sp *spec.Spec) {
+	next := s.newPools(sp)
+	s.mu.Lock()
+	old := s.pools
+	var keep, added, removed, retired []*pool
+	pools, order := map[string]*pool{}, make([]*pool, 0, len(next))
+	for _, np := range next {
+		key := strings.ToLower(np.spec.Name)
+		op := old[key]
+		switch {
+		case op == nil:
+			added = append(added, np)
+		case samePool(op, np):
+			keep = append(keep, op)
+			np = op
+		case op.spec.Recycling.DisallowRotationOnConfigChange:
+			keep = append(keep, op)
+			s.emit(event.Event{ID: event.ConfigReloaded, Level: "info", Pool: op.spec.Name,
+				Msg: "pool configuration changed; workers not recycled (disallowRotationOnConfigChange)"})
+			np = op
+		default:
+			retired = append(retired, op)
+			added = append(added, np)
+		}
+		pools[key], order = np, append(order, np)
+	}
+	for key, op := range old {
+		if pools[key] == nil {
+			removed = append(removed, op)
+		}
+	}
+	s.pools, s.order = pools, order
+	s.mu.Unlock()
+	for _, p := range added {
+		if p.spec.AutoStart {
+			p.start("configuration change")
+		}
+	}
+	for _, p := range slices.Concat(retired, removed) {
+		why := "removed from the configuration"
+		if slices.Contains(retired, p) {
+			why = "its configuration changed"
+		}
+		s.wg.Go(func() { p.stop(why, false) })
+	}
+	s.Emit(event.ConfigReloaded, "info", "configuration reloaded",
+		plural(len(added)-len(retired), "pool")+" added, "+plural(len(retired), "pool")+" recycled, "+
+			plural(len(removed), "pool")+" removed, "+plural(len(keep), "pool")+" untouched")
+}
+
+// samePool reports whether a new pool has the same settings and applications as a
+// running one.
+func samePool(running, next *pool) bool {
+	a, b := *running.spec, *next.spec
+	a.Pos, b.Pos = parse.Pos{}, parse.Pos{}
+	if !reflect.DeepEqual(a, b) || len(running.apps) != len(next.apps) {
+		return false
+	}
+	for i := range running.apps {
+		x, y := *running.apps[i], *next.apps[i]
+		x.Pos, y.Pos = parse.Pos{}, parse.Pos{}
+		if !reflect.DeepEqual(x, y) {
+			return false
+		}
+	}
+	return true
+}
