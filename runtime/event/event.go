@@ -45,6 +45,8 @@ const (
 	WorkerSuspended   = 9017
 	WorkerResumed     = 9018
 	CgroupUnavailable = 9019
+	// CPULimitExceeded: a pool used more than cpu.limit over cpu.resetInterval.
+	CPULimitExceeded = 9021
 	// TopologyUnavailable: the NUMA topology could not be read; NUMA gardens run one worker.
 	TopologyUnavailable = 9020
 )

@@ -40,6 +40,8 @@ type pool struct {
 	queued   int
 	failures []time.Time // in the rapid-fail window
 	requests int64
+	cpu      cpuLimit
+	cpuOnce  sync.Once // sets up the CPU limit at the first start
 }
 
 // newPool returns a stopped pool.
@@ -69,6 +71,7 @@ func (p *pool) start(why string) {
 		p.emit(event.IdentityFailed, "error", "pool stopped: its identity cannot be taken", 0, err.Error())
 		return
 	}
+	p.cpuOnce.Do(p.setupCPULimit) // before any worker starts, so that each joins its cgroup
 	p.mu.Lock()
 	if p.state == Started || p.state == Starting {
 		p.mu.Unlock()
@@ -183,6 +186,10 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 		if p.queued >= p.spec.QueueLength {
 			p.mu.Unlock()
 			return nil, frontend.ErrQueueFull
+		}
+		if p.cpuBlockedLocked() {
+			p.mu.Unlock()
+			return nil, &frontend.StoppedError{Pool: p.spec.Name, Reset: p.spec.TCPLevel}
 		}
 		if !p.hasLiveWorkerLocked() {
 			p.startWorkerLocked()
@@ -342,6 +349,12 @@ func (p *pool) status() admin.PoolStatus {
 	}
 	if p.state == Stopped || p.state == Stopping {
 		st.Reason = p.reason
+	}
+	if p.cpu.note != "" {
+		st.Notes = append(st.Notes, p.cpu.note)
+	}
+	if p.cpuBlockedLocked() {
+		st.Notes = append(st.Notes, "cpu.limit exceeded (KillW3wp): no worker until "+p.cpu.until.Format(time.RFC3339))
 	}
 	return st
 }

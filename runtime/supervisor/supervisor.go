@@ -46,14 +46,16 @@ type Options struct {
 
 // Supervisor runs the pools of a Spec.
 type Supervisor struct {
-	opt    Options
-	nodes  []numa.Node // the machine's NUMA nodes, for maxProcesses="0"
-	log    *slog.Logger
-	mu     sync.RWMutex     // guards pools and order, which Reload replaces
-	pools  map[string]*pool // by lower-case name
-	order  []*pool
-	events *broadcaster
-	wg     sync.WaitGroup // worker goroutines
+	opt       Options
+	nodes     []numa.Node // the machine's NUMA nodes, for maxProcesses="0"
+	log       *slog.Logger
+	mu        sync.RWMutex     // guards pools and order, which Reload replaces
+	pools     map[string]*pool // by lower-case name
+	order     []*pool
+	events    *broadcaster
+	wg        sync.WaitGroup // worker goroutines
+	done      chan struct{}  // closed when Shutdown begins
+	closeOnce sync.Once
 }
 
 // New returns a supervisor of sp's pools; nothing runs until Start.
@@ -64,7 +66,7 @@ func New(sp *spec.Spec, opt Options) *Supervisor {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	s := &Supervisor{opt: opt, log: opt.Log, pools: map[string]*pool{}, events: newBroadcaster()}
+	s := &Supervisor{opt: opt, log: opt.Log, pools: map[string]*pool{}, events: newBroadcaster(), done: make(chan struct{})}
 	if nodes, err := numa.Read(opt.TopologyRoot); err == nil {
 		s.nodes = nodes
 	} else {
@@ -112,6 +114,8 @@ func (s *Supervisor) Start() {
 // Shutdown stops every pool, each worker gracefully within its shutdownTimeLimit, and
 // waits for them all; no worker process remains afterwards.
 func (s *Supervisor) Shutdown(ctx context.Context) error {
+	s.closeOnce.Do(func() { close(s.done) })
+	defer s.removeCgroups()
 	var wg sync.WaitGroup
 	for _, p := range s.all() {
 		wg.Go(func() { p.stop("the runtime is stopping", false) })
@@ -127,6 +131,18 @@ func (s *Supervisor) Shutdown(ctx context.Context) error {
 		}
 		<-done
 		return ctx.Err()
+	}
+}
+
+// removeCgroups removes the pools' CPU cgroups, once their workers are gone.
+func (s *Supervisor) removeCgroups() {
+	for _, p := range s.all() {
+		p.mu.Lock()
+		g := p.cpu.group
+		p.mu.Unlock()
+		if g != nil {
+			g.Remove()
+		}
 	}
 }
 

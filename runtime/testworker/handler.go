@@ -85,6 +85,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.whoami(w)
 	case "/sleep":
 		h.sleep(w, r)
+	case "/burn":
+		h.burn(w, r)
 	case "/crash":
 		h.exit(exitCrash)
 	default:
@@ -138,6 +140,24 @@ func (h *handler) echoEnv() map[string]string {
 		}
 	}
 	return env
+}
+
+// burn answers /burn?ms=N after spending N milliseconds of wall time on the CPU, for
+// the runtime's CPU limit tests.
+func (h *handler) burn(w http.ResponseWriter, r *http.Request) {
+	ms, err := strconv.Atoi(r.URL.Query().Get("ms"))
+	if err != nil || ms < 0 {
+		http.Error(w, "ms: want a number of milliseconds", http.StatusBadRequest)
+		return
+	}
+	x := uint64(1)
+	for end := time.Now().Add(time.Duration(ms) * time.Millisecond); time.Now().Before(end) && r.Context().Err() == nil; {
+		for range 10000 {
+			x = x*6364136223846793005 + 1442695040888963407
+		}
+	}
+	w.Header()["Content-Type"] = h.textPlain
+	_, _ = io.WriteString(w, "burnt "+strconv.FormatUint(x%10, 10)+"\n")
 }
 
 // sleep answers /sleep?ms=N after N milliseconds, or earlier when the client leaves.

@@ -31,6 +31,7 @@
 //	/whoami       200, JSON (Whoami): pid, ppid, pgid, uid, gid, port, working
 //	              directory, grandchild pid, and the variables ASPNETCORE_PORT, PORT,
 //	              TW_*, POOLCTL_* and those TW_ECHO_ENV names
+//	/burn?ms=N    200 "burnt" after N milliseconds spent on the CPU
 //	/sleep?ms=N   200 after N milliseconds
 //	/crash        exit 3 at once, without a response
 //	anything else 200 "hello from testworker pid PID app PATH\n", PATH being the

@@ -1,0 +1,93 @@
+package supervisor
+
+import (
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/cgroup"
+	"github.com/poolctl/poolctl/runtime/event"
+)
+
+// cgroups returns the machine's cgroup manager, skipping the test when the runtime
+// cannot cap CPUs here.
+func cgroups(t *testing.T) *cgroup.Manager {
+	t.Helper()
+	m, err := cgroup.New("")
+	if err != nil {
+		t.Skip(err)
+	}
+	if !m.CanLimitCPU() {
+		_, why := m.Available()
+		t.Skip("no cgroup cpu controller: " + why)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+func TestCPULimitWithoutCgroupsSaysSo(t *testing.T) {
+	h := start(t, config(poolXML("C", "", "", `<cpu limit="10000" action="Throttle" />`), map[string]string{"/": "C"}, nil))
+	h.waitEvent(event.CgroupUnavailable, "C", 5*time.Second)
+	st := h.sup.Pools()[0]
+	if len(st.Notes) == 0 || !strings.Contains(st.Notes[0], "cpu.limit not enforced") {
+		t.Errorf("notes %q, want one saying the limit is not enforced", st.Notes)
+	}
+}
+
+func TestCPULimitKillW3wp(t *testing.T) {
+	m := cgroups(t)
+	// 10% of the CPUs over resetInterval 1 minute, which is 0.6 s here.
+	cpu := `<cpu limit="10000" action="KillW3wp" resetInterval="00:01:00" />`
+	h := startWith(t, config(poolXML("Hog", "", "", cpu), map[string]string{"/": "Hog"}, nil), func(o *Options) { o.Cgroups = m })
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() { h.get("/burn?ms=1500") })
+	}
+	e := h.waitEvent(event.CPULimitExceeded, "Hog", 10*time.Second)
+	if !strings.Contains(e.Reason, "cpu.limit is 10%") {
+		t.Errorf("reason %q", e.Reason)
+	}
+	if code, _ := h.get("/"); code != http.StatusServiceUnavailable {
+		t.Errorf("GET while the pool is held back = %d, want 503", code)
+	}
+	wg.Wait()
+	waitFor(t, 5*time.Second, "the interval's end", func() bool { code, _ := h.get("/"); return code == 200 })
+}
+
+func TestCPULimitThrottle(t *testing.T) {
+	m := cgroups(t)
+	// 10% of all CPUs: a worker burning for a second gets about that.
+	cpu := `<cpu limit="10000" action="Throttle" />`
+	h := startWith(t, config(poolXML("T", "", "", cpu), map[string]string{"/": "T"}, nil), func(o *Options) { o.Cgroups = m })
+	pid := h.whoamiPID("/whoami")
+	before := cpuTime(pid)
+	start := time.Now()
+	h.get("/burn?ms=1000")
+	used, wall := cpuTime(pid)-before, time.Since(start)
+	share := float64(used) / float64(wall) / float64(len(cpusOnline()))
+	if share > 0.3 {
+		t.Errorf("the worker used %.0f%% of the CPUs under a 10%% Throttle cap", share*100)
+	}
+}
+
+// cpuTime returns the user and system CPU time of process pid.
+func cpuTime(pid int) time.Duration {
+	b, _ := os.ReadFile("/proc/" + itoa(pid) + "/stat")
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ is 100 on Linux
+}
+
+// cpusOnline returns one entry per online CPU.
+func cpusOnline() []struct{} {
+	return make([]struct{}, max(1, numCPU()))
+}
