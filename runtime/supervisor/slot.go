@@ -335,6 +335,11 @@ func (p *pool) replace(w *slot) {
 	}
 	if p.spec.Recycling.DisallowOverlappingRotation {
 		p.retire(w)
+		p.mu.Lock()
+		if p.state == Started && p.spec.AlwaysRun && !p.hasLiveWorkerLocked() {
+			p.startWorkerLocked() // an on-demand pool starts one with the next request
+		}
+		p.mu.Unlock()
 		return
 	}
 	p.mu.Lock()
