@@ -91,3 +91,36 @@ func cpuTime(pid int) time.Duration {
 func cpusOnline() []struct{} {
 	return make([]struct{}, max(1, numCPU()))
 }
+
+func TestCPULimitThrottleUnderLoadSetsAWeight(t *testing.T) {
+	m := cgroups(t)
+	cpu := `<cpu limit="25000" action="ThrottleUnderLoad" />`
+	h := startWith(t, config(poolXML("W", "", "", cpu), map[string]string{"/": "W"}, nil), func(o *Options) { o.Cgroups = m })
+	h.get("/")
+	p := h.sup.pool("W")
+	p.mu.Lock()
+	g := p.cpu.group
+	p.mu.Unlock()
+	if g == nil {
+		t.Fatal("no cgroup")
+	}
+	if w, err := g.CPUWeight(); err != nil || w != 25 {
+		t.Errorf("cpu weight %d (%v), want 25 for a 25%% limit", w, err)
+	}
+}
+
+func TestCPULimitNoActionOnlyLogs(t *testing.T) {
+	m := cgroups(t)
+	// 0.001% of the CPUs: any work passes it.
+	cpu := `<cpu limit="1" action="NoAction" resetInterval="00:01:00" />`
+	h := startWith(t, config(poolXML("L", "", "", cpu), map[string]string{"/": "L"}, nil), func(o *Options) { o.Cgroups = m })
+	pid := h.whoamiPID("/whoami")
+	h.get("/burn?ms=300")
+	e := h.waitEvent(event.CPULimitExceeded, "L", 5*time.Second)
+	if !strings.Contains(e.Reason, "(action NoAction)") {
+		t.Errorf("reason %q", e.Reason)
+	}
+	if again := h.whoamiPID("/whoami"); again != pid {
+		t.Errorf("the worker changed (%d, was %d): NoAction must only log", again, pid)
+	}
+}

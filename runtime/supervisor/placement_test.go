@@ -114,3 +114,10 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+func TestMaskCPUs(t *testing.T) {
+	got := maskCPUs(0b1011, 0b1)
+	if want := []int{0, 1, 3, 32}; !equalInts(got, want) {
+		t.Errorf("maskCPUs = %v, want %v (smpProcessorAffinityMask2 bit 0 is CPU 32)", got, want)
+	}
+}

@@ -64,3 +64,16 @@ func TestReload(t *testing.T) {
 		t.Error("the removed pool is still there")
 	}
 }
+
+func TestReloadKeepsWorkersWhenRotationIsDisallowed(t *testing.T) {
+	always := `startMode="AlwaysRunning"`
+	keep := `<recycling disallowRotationOnConfigChange="true" />`
+	h := start(t, config(poolXML("K", always, "", keep+env("V", "1")), map[string]string{"/": "K"}, nil))
+	first := h.waitEvent(event.WorkerStarted, "K", 10*time.Second)
+	h.reload(config(poolXML("K", always, "", keep+env("V", "2")), map[string]string{"/": "K"}, nil))
+	h.waitEvent(event.ConfigReloaded, "K", 5*time.Second)
+	time.Sleep(100 * time.Millisecond)
+	if !alive(first.PID) || len(h.workerPIDs("K", "Ready")) != 1 {
+		t.Errorf("the worker was recycled despite disallowRotationOnConfigChange")
+	}
+}
