@@ -3,6 +3,7 @@ package supervisor
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -136,4 +137,21 @@ func procState(pid int) string {
 		return ""
 	}
 	return b
+}
+
+func TestIdleSuspendInACgroup(t *testing.T) {
+	m := cgroups(t)
+	if !m.CanFreeze() {
+		t.Skip("no cgroup freezer")
+	}
+	h := startWith(t, config(poolXML("Cold", "", `idleTimeout="00:01:00" idleTimeoutAction="Suspend"`, ""),
+		map[string]string{"/": "Cold"}, nil), func(o *Options) { o.Cgroups = m })
+	first := h.whoamiPID("/whoami")
+	e := h.waitEvent(event.WorkerSuspended, "Cold", 10*time.Second)
+	if !strings.Contains(e.Reason, "frozen in cgroup") {
+		t.Fatalf("suspended: %q, want a cgroup freezer", e.Reason)
+	}
+	if again := h.whoamiPID("/whoami"); again != first {
+		t.Errorf("served by %d, want the thawed worker %d", again, first)
+	}
 }

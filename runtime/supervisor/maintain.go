@@ -122,15 +122,15 @@ func (p *pool) idle(w *slot) bool {
 }
 
 // suspend freezes the worker's programs and their descendants, but not its shim, which
-// must stay able to kill them should the runtime die: in a cgroup v2 of their own where
-// the runtime can make one (v2 lets a fatal signal through to a frozen process; v1's
-// freezer holds it until the thaw), else with SIGSTOP to each of them. Then it asks the
-// kernel to page their memory out. It says how.
+// must stay able to kill them should the runtime die (it thaws a cgroup v1 freezer
+// first: v1 holds even SIGKILL until the thaw): in a cgroup of their own where the
+// runtime can make one, else with SIGSTOP to each of them. Then it asks the kernel to
+// page their memory out. It says how.
 func (p *pool) suspend(w *slot) (string, error) {
 	shim := w.proc.PID()
 	pids := slices.DeleteFunc(groupPIDs(shim), func(pid int) bool { return pid == shim })
 	how := "SIGSTOP to its programs"
-	if m := p.sup.opt.Cgroups; m != nil && m.CanFreeze() && m.Version() == 2 {
+	if m := p.sup.opt.Cgroups; m != nil && m.CanFreeze() {
 		g, err := m.Create(fmt.Sprintf("%s-%d", cgroupName(p.spec.Name), shim), pids...)
 		if err == nil {
 			err = g.Freeze()

@@ -129,6 +129,7 @@ func (sh *shim) handle(sig os.Signal) {
 func (sh *shim) stop(cause string) {
 	sh.stopping = true
 	sh.exit.Cause = cause
+	thawDescendants(os.Getpid()) // a frozen program cannot act on SIGTERM
 	for i, pid := range sh.pids {
 		if sh.running[i] {
 			_ = unix.Kill(pid, unix.SIGTERM)
@@ -182,6 +183,7 @@ func (sh *shim) killAll() {
 	deadline := time.Now().Add(killWait)
 	self := os.Getpid()
 	for {
+		thawDescendants(self) // cgroup v1 holds a frozen task's SIGKILL until it thaws
 		signalDescendants(self, unix.SIGKILL)
 		sh.reap()
 		if sh.childless || time.Now().After(deadline) {
