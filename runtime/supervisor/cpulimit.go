@@ -7,6 +7,7 @@ import (
 
 	"github.com/poolctl/poolctl/runtime/cgroup"
 	"github.com/poolctl/poolctl/runtime/event"
+	"github.com/poolctl/poolctl/runtime/worker"
 )
 
 // cpuPeriod is the cgroup period of a Throttle quota.
@@ -75,17 +76,18 @@ func (p *pool) capCPU(g *cgroup.Group) error {
 	return nil
 }
 
-// joinCPUGroup moves a new worker's processes into the pool's cgroup.
-func (p *pool) joinCPUGroup(shim int) {
+// joinCPUGroup moves a new worker's processes into the pool's cgroup: its shim and
+// everything the shim started.
+func (p *pool) joinCPUGroup(proc *worker.Worker) {
 	p.mu.Lock()
 	g := p.cpu.group
 	p.mu.Unlock()
 	if g == nil {
 		return
 	}
-	for _, pid := range groupPIDs(shim) {
+	for _, pid := range append([]int{proc.PID()}, proc.Descendants()...) {
 		if err := g.Add(pid); err != nil {
-			p.emit(event.CgroupUnavailable, "warning", "worker not in the pool's cgroup", shim, err.Error())
+			p.emit(event.CgroupUnavailable, "warning", "worker not in the pool's cgroup", proc.PID(), err.Error())
 			return
 		}
 	}

@@ -56,13 +56,21 @@ func TestIdleSuspendAndResume(t *testing.T) {
 }
 
 func TestWebGardenGrowsToMaxProcesses(t *testing.T) {
-	// Slow requests keep the workers busy, so the garden grows; quick ones say which
-	// worker served them. Three distinct workers serve, never a fourth.
 	h := start(t, config(poolXML("Garden", "", `maxProcesses="3"`, ""), map[string]string{"/": "Garden"}, nil))
+	pids := h.servingWorkers("Garden", 3, 3*time.Second)
+	if len(pids) != 3 {
+		t.Errorf("requests were served by %d distinct workers %v, want maxProcesses 3", len(pids), pids)
+	}
+}
+
+// servingWorkers keeps the pool busy for d, with slow requests that make a garden grow
+// and quick ones that say which worker served them, and returns the workers that did.
+// It fails the test if the pool ever runs more than max workers.
+func (h *harness) servingWorkers(pool string, max int, d time.Duration) map[int]bool {
 	var mu sync.Mutex
 	pids := map[int]bool{}
 	var wg sync.WaitGroup
-	stop := time.Now().Add(3 * time.Second)
+	stop := time.Now().Add(d)
 	for i := range 12 {
 		wg.Go(func() {
 			for time.Now().Before(stop) {
@@ -75,16 +83,14 @@ func TestWebGardenGrowsToMaxProcesses(t *testing.T) {
 					pids[pid] = true
 					mu.Unlock()
 				}
-				if n := len(h.workerPIDs("Garden", "")); n > 3 {
-					t.Errorf("%d workers, more than maxProcesses 3", n)
+				if n := len(h.workerPIDs(pool, "")); n > max {
+					h.t.Errorf("%d workers, more than %d", n, max)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	if len(pids) != 3 {
-		t.Errorf("requests were served by %d distinct workers %v, want maxProcesses 3", len(pids), pids)
-	}
+	return pids
 }
 
 func TestRecyclingKeepsServing(t *testing.T) {

@@ -128,7 +128,7 @@ func (p *pool) idle(w *slot) bool {
 // page their memory out. It says how.
 func (p *pool) suspend(w *slot) (string, error) {
 	shim := w.proc.PID()
-	pids := slices.DeleteFunc(groupPIDs(shim), func(pid int) bool { return pid == shim })
+	pids := w.proc.Descendants()
 	how := "SIGSTOP to its programs"
 	if m := p.sup.opt.Cgroups; m != nil && m.CanFreeze() {
 		g, err := m.Create(fmt.Sprintf("%s-%d", cgroupName(p.spec.Name), shim), pids...)
@@ -200,28 +200,6 @@ func cgroupName(pool string) string {
 		}
 		return '_'
 	}, pool)
-}
-
-// groupPIDs returns the processes of process group pgid.
-func groupPIDs(pgid int) []int {
-	entries, _ := os.ReadDir("/proc")
-	var out []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(fields) > 2 && fields[2] == strconv.Itoa(pgid) {
-			out = append(out, pid)
-		}
-	}
-	return out
 }
 
 // scheduleCrossed reports whether a time of day of schedule lies in (last, now].

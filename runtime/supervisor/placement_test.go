@@ -3,7 +3,6 @@ package supervisor
 import (
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,26 +19,7 @@ func TestNUMAGardenRunsOneWorkerPerNode(t *testing.T) {
 	cpu := `<cpu numaNodeAssignment="WindowsScheduling" />`
 	h := startWith(t, config(poolXML("Numa", "", `maxProcesses="0"`, cpu), map[string]string{"/": "Numa"}, nil),
 		func(o *Options) { o.TopologyRoot = fourNodes })
-	pids := map[int]bool{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	stop := time.Now().Add(3 * time.Second)
-	for i := range 12 {
-		wg.Go(func() {
-			for time.Now().Before(stop) {
-				if i%4 != 0 {
-					h.get("/sleep?ms=50")
-					continue
-				}
-				if pid := h.whoamiPID("/whoami"); pid != 0 {
-					mu.Lock()
-					pids[pid] = true
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	wg.Wait()
+	pids := h.servingWorkers("Numa", 4, 2*time.Second)
 	if len(pids) != 4 {
 		t.Errorf("%d distinct workers served, want one per node: 4", len(pids))
 	}

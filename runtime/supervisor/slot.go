@@ -58,7 +58,7 @@ func (p *pool) run(w *slot) {
 		p.startFailed(w, nil, "the worker did not start: "+err.Error())
 		return
 	}
-	p.joinCPUGroup(proc.PID())
+	p.joinCPUGroup(proc)
 	p.mu.Lock()
 	w.proc = proc
 	stopping := w.state == wStopping

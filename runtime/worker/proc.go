@@ -98,3 +98,12 @@ func signalDescendants(root int, sig syscall.Signal) int {
 	}
 	return len(live)
 }
+
+// Descendants returns the live processes the worker's shim has started, and theirs, at
+// the moment of the call: its programs and whatever they run, those that left the
+// process group included. The runtime freezes them to suspend a worker, and moves
+// them into a pool's cgroup.
+func (w *Worker) Descendants() []int {
+	live, _ := tree(w.PID())
+	return live
+}
