@@ -25,7 +25,7 @@ type cpuLimit struct {
 // Throttle (cpu quota) and ThrottleUnderLoad (cpu weight). Where the runtime cannot use
 // cgroups it says so, in an event and in the pool's notes, and runs without the cap.
 func (p *pool) setupCPULimit() {
-	c := p.spec.CPU
+	c := p.spec().CPU
 	if c.Limit <= 0 {
 		return
 	}
@@ -39,7 +39,7 @@ func (p *pool) setupCPULimit() {
 		p.emit(event.CgroupUnavailable, "warning", "cpu.limit not enforced: cgroups unavailable", 0, why)
 		return
 	}
-	g, err := m.Create(cgroupName(p.spec.Name))
+	g, err := m.Create(cgroupName(p.spec().Name))
 	if err == nil {
 		err = p.capCPU(g)
 	}
@@ -63,8 +63,8 @@ func (p *pool) setCPUNote(note string) {
 
 // capCPU sets the cap of Throttle and ThrottleUnderLoad on g.
 func (p *pool) capCPU(g *cgroup.Group) error {
-	share := float64(p.spec.CPU.Limit) / 100000 // of all CPUs
-	switch p.spec.CPU.Action {
+	share := float64(p.spec().CPU.Limit) / 100000 // of all CPUs
+	switch p.spec().CPU.Action {
 	case "Throttle":
 		quota := time.Duration(share * float64(runtime.NumCPU()) * float64(cpuPeriod))
 		return g.SetCPUMax(max(quota, time.Millisecond), cpuPeriod)
@@ -98,7 +98,7 @@ func (p *pool) joinCPUGroup(proc *worker.Worker) {
 // interval ends. Throttle and ThrottleUnderLoad are the kernel's to enforce; passing the
 // limit is logged too.
 func (p *pool) watchCPU(g *cgroup.Group) {
-	every := p.spec.CPU.ResetInterval
+	every := p.spec().CPU.ResetInterval
 	if every <= 0 {
 		return
 	}
@@ -117,7 +117,7 @@ func (p *pool) watchCPU(g *cgroup.Group) {
 		}
 		share := float64(used-last) / float64(every) / float64(runtime.NumCPU()) * 100000
 		last = used
-		if int64(share) > p.spec.CPU.Limit {
+		if int64(share) > p.spec().CPU.Limit {
 			p.overCPU(int64(share), every)
 		}
 	}
@@ -126,9 +126,9 @@ func (p *pool) watchCPU(g *cgroup.Group) {
 // overCPU acts on a pool that used share (1/1000 %) of the CPUs over the interval.
 func (p *pool) overCPU(share int64, every time.Duration) {
 	msg := fmt.Sprintf("used %s%% of the CPUs over resetInterval %s; cpu.limit is %s%%",
-		percent(share), every, percent(p.spec.CPU.Limit))
-	if p.spec.CPU.Action != "KillW3wp" {
-		p.emit(event.CPULimitExceeded, "warning", "pool exceeded its CPU limit", 0, msg+" (action "+p.spec.CPU.Action+")")
+		percent(share), every, percent(p.spec().CPU.Limit))
+	if p.spec().CPU.Action != "KillW3wp" {
+		p.emit(event.CPULimitExceeded, "warning", "pool exceeded its CPU limit", 0, msg+" (action "+p.spec().CPU.Action+")")
 		return
 	}
 	p.emit(event.CPULimitExceeded, "error", "pool exceeded its CPU limit: its workers are stopped until the interval ends", 0, msg)

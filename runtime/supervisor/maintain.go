@@ -18,9 +18,9 @@ import (
 // schedule and memory are checked: a tenth of the shortest configured duration, from
 // 10 ms to 1 s; 0 when nothing needs checking.
 func (p *pool) maintenanceInterval() time.Duration {
-	r := p.spec.Recycling
+	r := p.spec().Recycling
 	var shortest time.Duration
-	for _, d := range []time.Duration{p.spec.IdleTimeout, r.Time} {
+	for _, d := range []time.Duration{p.spec().IdleTimeout, r.Time} {
 		if d > 0 && (shortest == 0 || d < shortest) {
 			shortest = d
 		}
@@ -48,7 +48,7 @@ func (p *pool) maintain(w *slot, last, now time.Time) bool {
 	if recycling {
 		return true
 	}
-	if t := p.spec.IdleTimeout; t > 0 && !busy && idle >= t {
+	if t := p.spec().IdleTimeout; t > 0 && !busy && idle >= t {
 		return p.idle(w)
 	}
 	if reason, flag := p.recycleReason(w, age, requests, last, now); reason != "" {
@@ -61,7 +61,7 @@ func (p *pool) maintain(w *slot, last, now time.Time) bool {
 // recycleReason returns why w must be recycled, and the logEventOnRecycle flag of the
 // reason, or "".
 func (p *pool) recycleReason(w *slot, age time.Duration, requests int64, last, now time.Time) (string, string) {
-	r := p.spec.Recycling
+	r := p.spec().Recycling
 	switch {
 	case r.Time > 0 && age >= r.Time:
 		return fmt.Sprintf("the worker is older than recycling.periodicRestart.time %s", r.Time), "Time"
@@ -84,7 +84,7 @@ func (p *pool) recycleReason(w *slot, age time.Duration, requests int64, last, n
 
 // recycleFor recycles w, logging the event only when logEventOnRecycle names flag.
 func (p *pool) recycleFor(w *slot, reason, flag string) {
-	if slices.Contains(p.spec.Recycling.LogEventOnRecycle, flag) {
+	if slices.Contains(p.spec().Recycling.LogEventOnRecycle, flag) {
 		id := map[string]int{"Time": event.RecycleTime, "Requests": event.RecycleRequests, "Schedule": event.RecycleSchedule,
 			"Memory": event.RecycleMemory, "PrivateMemory": event.RecyclePrivate}[flag]
 		p.emit(id, "info", "worker recycled", w.proc.PID(), reason)
@@ -96,9 +96,9 @@ func (p *pool) recycleFor(w *slot, reason, flag string) {
 // whether to go on watching.
 func (p *pool) idle(w *slot) bool {
 	pid := w.proc.PID()
-	if p.spec.IdleAction != "Suspend" {
+	if p.spec().IdleAction != "Suspend" {
 		p.emit(event.IdleShutdown, "info", "worker shut down after being idle", pid,
-			fmt.Sprintf("no request for idleTimeout %s", p.spec.IdleTimeout))
+			fmt.Sprintf("no request for idleTimeout %s", p.spec().IdleTimeout))
 		p.retire(w)
 		return false
 	}
@@ -131,7 +131,7 @@ func (p *pool) suspend(w *slot) (string, error) {
 	pids := w.proc.Descendants()
 	how := "SIGSTOP to its programs"
 	if m := p.sup.opt.Cgroups; m != nil && m.CanFreeze() {
-		g, err := m.Create(fmt.Sprintf("%s-%d", cgroupName(p.spec.Name), shim), pids...)
+		g, err := m.Create(fmt.Sprintf("%s-%d", cgroupName(p.spec().Name), shim), pids...)
 		if err == nil {
 			err = g.Freeze()
 		}

@@ -15,7 +15,7 @@ const noNode = -1
 // that has no worker yet, or noNode when placement is left to the kernel. The caller
 // holds p.mu.
 func (p *pool) placeLocked() int {
-	if p.spec.MaxProcesses != 0 || len(p.sup.nodes) == 0 {
+	if p.spec().MaxProcesses != 0 || len(p.sup.nodes) == 0 {
 		return noNode
 	}
 	taken := map[int]bool{}
@@ -24,7 +24,7 @@ func (p *pool) placeLocked() int {
 			taken[w.node] = true
 		}
 	}
-	node, ok := numa.Place(p.sup.nodes, taken, p.spec.CPU.NUMANodeAssignment)
+	node, ok := numa.Place(p.sup.nodes, taken, p.spec().CPU.NUMANodeAssignment)
 	if !ok {
 		return noNode
 	}
@@ -41,11 +41,11 @@ func (p *pool) affinity(node int) *worker.Affinity {
 		a.CPUs = p.sup.nodes[i].CPUs
 		a.MemNodes = []int{node}
 		a.MemPolicy = worker.MemPreferred
-		if p.spec.CPU.NUMANodeAffinityMode == "Hard" {
+		if p.spec().CPU.NUMANodeAffinityMode == "Hard" {
 			a.MemPolicy = worker.MemBind
 		}
 	}
-	if c := p.spec.CPU; c.SMPAffinitized {
+	if c := p.spec().CPU; c.SMPAffinitized {
 		mask := maskCPUs(c.SMPMask, c.SMPMask2)
 		if a.CPUs == nil {
 			a.CPUs = mask

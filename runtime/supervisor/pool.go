@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/poolctl/poolctl/runtime/admin"
@@ -27,7 +28,7 @@ const (
 // pool is one application pool at run time.
 type pool struct {
 	sup        *Supervisor
-	spec       *spec.Pool
+	settings   atomic.Pointer[spec.Pool] // replaced by a reload that keeps the workers
 	apps       []*spec.App // the applications its workers serve, in worker order
 	account    identity.Account
 	accountErr error
@@ -46,8 +47,14 @@ type pool struct {
 
 // newPool returns a stopped pool.
 func newPool(s *Supervisor, ps *spec.Pool, apps []*spec.App) *pool {
-	return &pool{sup: s, spec: ps, apps: apps, state: Stopped, reason: "not started", changed: make(chan struct{})}
+	p := &pool{sup: s, apps: apps, state: Stopped, reason: "not started", changed: make(chan struct{})}
+	p.settings.Store(ps)
+	return p
 }
+
+// spec returns the pool's settings: those of the configuration that started it, or of
+// a later one that changed only settings the running workers need not restart for.
+func (p *pool) spec() *spec.Pool { return p.settings.Load() }
 
 // broadcast wakes every request waiting on the pool. The caller holds p.mu.
 func (p *pool) broadcast() {
@@ -57,7 +64,7 @@ func (p *pool) broadcast() {
 
 // emit reports an event of the pool.
 func (p *pool) emit(id int, level, msg string, pid int, reason string) {
-	p.sup.emit(event.Event{ID: id, Level: level, Msg: msg, Pool: p.spec.Name, PID: pid, Reason: reason})
+	p.sup.emit(event.Event{ID: id, Level: level, Msg: msg, Pool: p.spec().Name, PID: pid, Reason: reason})
 }
 
 // start puts the pool in Started, when its identity can be taken, and starts a worker
@@ -79,7 +86,7 @@ func (p *pool) start(why string) {
 	}
 	p.state, p.reason, p.failures = Started, "", nil
 	p.broadcast()
-	if p.spec.AlwaysRun {
+	if p.spec().AlwaysRun {
 		p.startWorkerLocked()
 	}
 	p.mu.Unlock()
@@ -97,8 +104,8 @@ func (p *pool) checkIdentity() error {
 	if err := identity.CanTake(p.account); err != nil {
 		return err
 	}
-	if p.spec.Identity.Type == "SpecificUser" && p.sup.opt.Password != nil {
-		return p.sup.opt.Password(p.spec.Name)
+	if p.spec().Identity.Type == "SpecificUser" && p.sup.opt.Password != nil {
+		return p.sup.opt.Password(p.spec().Name)
 	}
 	return nil
 }
@@ -166,7 +173,7 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 	for {
 		if p.state != Started {
 			p.mu.Unlock()
-			return nil, &frontend.StoppedError{Pool: p.spec.Name, Reset: p.spec.TCPLevel}
+			return nil, &frontend.StoppedError{Pool: p.spec().Name, Reset: p.spec().TCPLevel}
 		}
 		if w := p.pickLocked(); w != nil {
 			if w.inFlight > 0 {
@@ -183,13 +190,13 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 			p.resumeLocked(w) // the next request thaws a suspended worker
 			continue
 		}
-		if p.queued >= p.spec.QueueLength {
+		if p.queued >= p.spec().QueueLength {
 			p.mu.Unlock()
 			return nil, frontend.ErrQueueFull
 		}
 		if p.cpuBlockedLocked() {
 			p.mu.Unlock()
-			return nil, &frontend.StoppedError{Pool: p.spec.Name, Reset: p.spec.TCPLevel}
+			return nil, &frontend.StoppedError{Pool: p.spec().Name, Reset: p.spec().TCPLevel}
 		}
 		if !p.hasLiveWorkerLocked() {
 			p.startWorkerLocked()
@@ -268,10 +275,10 @@ func (p *pool) growLocked() {
 // maxWorkers returns how many workers the pool may run: maxProcesses, where 0 means
 // one per NUMA node.
 func (p *pool) maxWorkers() int {
-	if p.spec.MaxProcesses == 0 {
+	if p.spec().MaxProcesses == 0 {
 		return max(len(p.sup.nodes), 1)
 	}
-	return p.spec.MaxProcesses
+	return p.spec().MaxProcesses
 }
 
 // lease is a request's hold on a worker.
@@ -305,12 +312,12 @@ func (p *pool) recordFailureLocked() bool {
 	p.failures = append(p.failures, now)
 	keep := p.failures[:0]
 	for _, t := range p.failures {
-		if now.Sub(t) < p.spec.RapidFailInterval {
+		if now.Sub(t) < p.spec().RapidFailInterval {
 			keep = append(keep, t)
 		}
 	}
 	p.failures = keep
-	return p.spec.RapidFail && p.state == Started && len(p.failures) >= p.spec.RapidFailMaxCrash
+	return p.spec().RapidFail && p.state == Started && len(p.failures) >= p.spec().RapidFailMaxCrash
 }
 
 // failure counts a failure and stops the pool when rapid-fail protection says so.
@@ -327,9 +334,9 @@ func (p *pool) failure() {
 		return
 	}
 	p.emit(event.RapidFailStop, "error", "pool stopped by rapid-fail protection", 0,
-		plural(n, "failure")+" within "+p.spec.RapidFailInterval.String())
+		plural(n, "failure")+" within "+p.spec().RapidFailInterval.String())
 	p.stop("rapid-fail protection", true)
-	p.runAction(p.spec.AutoShutdownExe, p.spec.AutoShutdownParams, 0, "autoShutdownExe")
+	p.runAction(p.spec().AutoShutdownExe, p.spec().AutoShutdownParams, 0, "autoShutdownExe")
 }
 
 // status returns the pool's status for the admin API.
@@ -343,8 +350,8 @@ func (p *pool) status() admin.PoolStatus {
 		}
 	}
 	st := admin.PoolStatus{
-		Name: p.spec.Name, State: string(p.state), Identity: p.identityText(),
-		Workers: live, MaxWorkers: p.spec.MaxProcesses, Queued: p.queued, QueueLength: p.spec.QueueLength,
+		Name: p.spec().Name, State: string(p.state), Identity: p.identityText(),
+		Workers: live, MaxWorkers: p.spec().MaxProcesses, Queued: p.queued, QueueLength: p.spec().QueueLength,
 		Requests: p.requests, Failures: len(p.failures),
 	}
 	if p.state == Stopped || p.state == Stopping {
@@ -362,7 +369,7 @@ func (p *pool) status() admin.PoolStatus {
 // identityText names the pool's account for the admin API.
 func (p *pool) identityText() string {
 	if p.accountErr != nil {
-		return p.spec.Identity.Type + " (unavailable)"
+		return p.spec().Identity.Type + " (unavailable)"
 	}
 	return p.account.Name + " (uid " + itoa(int(p.account.UID)) + ")"
 }

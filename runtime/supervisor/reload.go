@@ -23,7 +23,7 @@ func (s *Supervisor) Reload(sp *spec.Spec) {
 	var keep, added, removed, retired []*pool
 	pools, order := map[string]*pool{}, make([]*pool, 0, len(next))
 	for _, np := range next {
-		key := strings.ToLower(np.spec.Name)
+		key := strings.ToLower(np.spec().Name)
 		op := old[key]
 		switch {
 		case op == nil:
@@ -31,9 +31,12 @@ func (s *Supervisor) Reload(sp *spec.Spec) {
 		case samePool(op, np):
 			keep = append(keep, op)
 			np = op
-		case op.spec.Recycling.DisallowRotationOnConfigChange:
+		case np.spec().Recycling.DisallowRotationOnConfigChange && sameWorkers(op, np):
+			// The settings apply from now on, to this pool and its next workers; the
+			// running workers stay.
+			op.settings.Store(np.spec())
 			keep = append(keep, op)
-			s.emit(event.Event{ID: event.ConfigReloaded, Level: "info", Pool: op.spec.Name,
+			s.emit(event.Event{ID: event.ConfigReloaded, Level: "info", Pool: op.spec().Name,
 				Msg: "pool configuration changed; workers not recycled (disallowRotationOnConfigChange)"})
 			np = op
 		default:
@@ -50,7 +53,7 @@ func (s *Supervisor) Reload(sp *spec.Spec) {
 	s.pools, s.order = pools, order
 	s.mu.Unlock()
 	for _, p := range added {
-		if p.spec.AutoStart {
+		if p.spec().AutoStart {
 			p.start("configuration change")
 		}
 	}
@@ -66,12 +69,17 @@ func (s *Supervisor) Reload(sp *spec.Spec) {
 			plural(len(removed), "pool")+" removed, "+plural(len(keep), "pool")+" untouched")
 }
 
-// samePool reports whether a new pool has the same settings and applications as a
-// running one.
-func samePool(running, next *pool) bool {
-	a, b := *running.spec, *next.spec
-	a.Pos, b.Pos = parse.Pos{}, parse.Pos{}
-	if !reflect.DeepEqual(a, b) || len(running.apps) != len(next.apps) {
+// sameWorkers reports whether the running pool's workers can serve the new pool: the
+// same applications and programs, as the same identity. Other settings (environment
+// variables included) can change under running workers and reach the next ones; these
+// cannot.
+func sameWorkers(running, next *pool) bool {
+	return running.spec().Identity == next.spec().Identity && sameApps(running, next)
+}
+
+// sameApps reports whether two pools serve the same applications with the same programs.
+func sameApps(running, next *pool) bool {
+	if len(running.apps) != len(next.apps) {
 		return false
 	}
 	for i := range running.apps {
@@ -82,4 +90,12 @@ func samePool(running, next *pool) bool {
 		}
 	}
 	return true
+}
+
+// samePool reports whether a new pool has the same settings and applications as a
+// running one.
+func samePool(running, next *pool) bool {
+	a, b := *running.spec(), *next.spec()
+	a.Pos, b.Pos = parse.Pos{}, parse.Pos{}
+	return reflect.DeepEqual(a, b) && sameApps(running, next)
 }

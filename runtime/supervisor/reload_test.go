@@ -68,12 +68,23 @@ func TestReload(t *testing.T) {
 func TestReloadKeepsWorkersWhenRotationIsDisallowed(t *testing.T) {
 	always := `startMode="AlwaysRunning"`
 	keep := `<recycling disallowRotationOnConfigChange="true" />`
-	h := start(t, config(poolXML("K", always, "", keep+env("V", "1")), map[string]string{"/": "K"}, nil))
+	h := start(t, config(poolXML("K", always, "", keep+env("V", "1", "TW_ECHO_ENV", "V")), map[string]string{"/": "K"}, nil))
 	first := h.waitEvent(event.WorkerStarted, "K", 10*time.Second)
-	h.reload(config(poolXML("K", always, "", keep+env("V", "2")), map[string]string{"/": "K"}, nil))
+	h.reload(config(poolXML("K", always, "", keep+env("V", "2", "TW_ECHO_ENV", "V")), map[string]string{"/": "K"}, nil))
 	h.waitEvent(event.ConfigReloaded, "K", 5*time.Second)
 	time.Sleep(100 * time.Millisecond)
 	if !alive(first.PID) || len(h.workerPIDs("K", "Ready")) != 1 {
-		t.Errorf("the worker was recycled despite disallowRotationOnConfigChange")
+		t.Fatalf("the worker was recycled despite disallowRotationOnConfigChange")
 	}
+	if _, body := h.get("/whoami"); !strings.Contains(body, `"V":"1"`) {
+		t.Errorf("the running worker's environment changed: %s", body)
+	}
+	// The new settings reach the next worker.
+	if err := h.sup.RecyclePool("K"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "the next worker with the new settings", func() bool {
+		_, body := h.get("/whoami")
+		return strings.Contains(body, `"V":"2"`)
+	})
 }

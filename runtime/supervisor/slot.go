@@ -94,7 +94,7 @@ func (p *pool) run(w *slot) {
 // waitReady waits for the worker within the pool's startupTimeLimit, and within each
 // application's own when that is set and shorter.
 func (p *pool) waitReady(proc *worker.Worker) error {
-	limit := p.spec.StartupTimeLimit
+	limit := p.spec().StartupTimeLimit
 	for _, a := range p.apps {
 		if t := a.Program.StartupTimeLimit; t > 0 && t < limit {
 			limit = t
@@ -127,7 +127,7 @@ func (p *pool) lost(w *slot) {
 	p.failure()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.state == Started && p.spec.AlwaysRun && !p.hasLiveWorkerLocked() {
+	if p.state == Started && p.spec().AlwaysRun && !p.hasLiveWorkerLocked() {
 		p.startWorkerLocked()
 	}
 	p.broadcast()
@@ -137,8 +137,8 @@ func (p *pool) lost(w *slot) {
 // pings find hung workers and workers that declare themselves unhealthy.
 func (p *pool) watch(w *slot) {
 	var tick <-chan time.Time
-	if p.spec.PingingEnabled && p.spec.PingInterval > 0 {
-		t := time.NewTicker(p.spec.PingInterval)
+	if p.spec().PingingEnabled && p.spec().PingInterval > 0 {
+		t := time.NewTicker(p.spec().PingInterval)
 		defer t.Stop()
 		tick = t.C
 	}
@@ -189,13 +189,13 @@ func (p *pool) ping(w *slot) bool {
 	if state != wReady {
 		return state != wOrphaned // a suspended worker is not pinged
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), p.spec.PingResponseTime)
+	ctx, cancel := context.WithTimeout(context.Background(), p.spec().PingResponseTime)
 	unhealthy, err := w.proc.Ping(ctx)
 	cancel()
 	switch {
 	case err != nil:
 		p.emit(event.PingTimeout, "error", "worker did not respond to a ping in time", w.proc.PID(),
-			fmt.Sprintf("no response within pingResponseTime %s", p.spec.PingResponseTime))
+			fmt.Sprintf("no response within pingResponseTime %s", p.spec().PingResponseTime))
 		return p.unhealthy(w)
 	case unhealthy != "":
 		p.emit(event.WorkerUnhealthy, "warning", "worker declared itself unhealthy", w.proc.PID(), unhealthy)
@@ -209,16 +209,16 @@ func (p *pool) ping(w *slot) bool {
 // orphanWorkerProcess is on; either way it counts as a failure. It reports whether to
 // go on watching.
 func (p *pool) unhealthy(w *slot) bool {
-	if p.spec.Orphan {
+	if p.spec().Orphan {
 		p.mu.Lock()
 		w.state = wOrphaned
 		p.broadcast()
 		p.mu.Unlock()
 		w.proc.Release()
 		p.emit(event.WorkerOrphaned, "warning", "unhealthy worker orphaned (orphanWorkerProcess)", w.proc.PID(), "")
-		p.runAction(p.spec.OrphanActionExe, p.spec.OrphanActionParams, w.proc.PID(), "orphanActionExe")
+		p.runAction(p.spec().OrphanActionExe, p.spec().OrphanActionParams, w.proc.PID(), "orphanActionExe")
 		p.mu.Lock()
-		if p.spec.AlwaysRun && p.state == Started && !p.hasLiveWorkerLocked() {
+		if p.spec().AlwaysRun && p.state == Started && !p.hasLiveWorkerLocked() {
 			p.startWorkerLocked()
 		}
 		p.mu.Unlock()
@@ -238,7 +238,7 @@ func (p *pool) unhealthy(w *slot) bool {
 // requests in flight, then stops the processes (SIGTERM, then SIGKILL after the rest of
 // the limit), and removes the worker.
 func (p *pool) stopSlot(w *slot, now bool) {
-	deadline := time.Now().Add(p.spec.ShutdownTimeLimit)
+	deadline := time.Now().Add(p.spec().ShutdownTimeLimit)
 	if !now {
 		p.drain(w, deadline)
 	}
@@ -255,7 +255,7 @@ func (p *pool) stopSlot(w *slot, now bool) {
 		proc.Kill()
 	} else if killed := proc.Stop(max(time.Until(deadline), 0)); killed {
 		p.emit(event.ShutdownTimeout, "warning", "worker exceeded the shutdown time limit and was killed", proc.PID(),
-			fmt.Sprintf("shutdownTimeLimit %s", p.spec.ShutdownTimeLimit))
+			fmt.Sprintf("shutdownTimeLimit %s", p.spec().ShutdownTimeLimit))
 	}
 	p.emit(event.WorkerStopped, "info", "worker stopped", proc.PID(), "")
 	p.dropStopped(w)
@@ -302,7 +302,7 @@ func (p *pool) recycle(why string) error {
 	p.mu.Lock()
 	if p.state != Started {
 		p.mu.Unlock()
-		return fmt.Errorf("pool %q is %s: start it first", p.spec.Name, p.state)
+		return fmt.Errorf("pool %q is %s: start it first", p.spec().Name, p.state)
 	}
 	var ready []*slot
 	for _, w := range p.workers {
@@ -333,10 +333,10 @@ func (p *pool) replace(w *slot) {
 	if again {
 		return
 	}
-	if p.spec.Recycling.DisallowOverlappingRotation {
+	if p.spec().Recycling.DisallowOverlappingRotation {
 		p.retire(w)
 		p.mu.Lock()
-		if p.state == Started && p.spec.AlwaysRun && !p.hasLiveWorkerLocked() {
+		if p.state == Started && p.spec().AlwaysRun && !p.hasLiveWorkerLocked() {
 			p.startWorkerLocked() // an on-demand pool starts one with the next request
 		}
 		p.mu.Unlock()
@@ -385,8 +385,8 @@ func (p *pool) retire(w *slot) {
 // workerConfig returns the configuration of a new worker of the pool.
 func (p *pool) workerConfig() worker.Config {
 	cfg := worker.Config{
-		Pool: p.spec.Name, Shim: p.sup.opt.Shim, ShimEnv: p.sup.opt.ShimEnv, Env: p.spec.Env,
-		Output: p.sup.opt.Output, GraceKill: p.spec.ShutdownTimeLimit,
+		Pool: p.spec().Name, Shim: p.sup.opt.Shim, ShimEnv: p.sup.opt.ShimEnv, Env: p.spec().Env,
+		Output: p.sup.opt.Output, GraceKill: p.spec().ShutdownTimeLimit,
 	}
 	if p.accountErr == nil {
 		cfg.Credential = p.account.Credential()
@@ -408,7 +408,7 @@ func (p *pool) workerStatus() []admin.WorkerStatus {
 	defer p.mu.Unlock()
 	var out []admin.WorkerStatus
 	for _, w := range p.workers {
-		st := admin.WorkerStatus{Pool: p.spec.Name, State: string(w.state), Started: w.started,
+		st := admin.WorkerStatus{Pool: p.spec().Name, State: string(w.state), Started: w.started,
 			Requests: w.requests, InFlight: w.inFlight, UID: p.account.UID}
 		if w.proc != nil {
 			st.PID = w.proc.PID()

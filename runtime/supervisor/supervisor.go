@@ -73,7 +73,7 @@ func New(sp *spec.Spec, opt Options) *Supervisor {
 		s.Emit(event.TopologyUnavailable, "warning", "NUMA topology unreadable: maxProcesses=\"0\" runs one worker", err.Error())
 	}
 	for _, p := range s.newPools(sp) {
-		s.pools[strings.ToLower(p.spec.Name)] = p
+		s.pools[strings.ToLower(p.spec().Name)] = p
 		s.order = append(s.order, p)
 	}
 	return s
@@ -103,7 +103,7 @@ func (s *Supervisor) all() []*pool {
 // worker at once.
 func (s *Supervisor) Start() {
 	for _, p := range s.all() {
-		if p.spec.AutoStart {
+		if p.spec().AutoStart {
 			p.start("autoStart")
 		} else {
 			p.emit(event.PoolStopped, "info", "pool is not started: autoStart is false", 0, "")
