@@ -29,7 +29,7 @@ const (
 type pool struct {
 	sup        *Supervisor
 	settings   atomic.Pointer[spec.Pool] // replaced by a reload that keeps the workers
-	apps       []*spec.App // the applications its workers serve, in worker order
+	apps       []*spec.App               // the applications its workers serve, in worker order
 	account    identity.Account
 	accountErr error
 
