@@ -2,7 +2,6 @@ package apply
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -125,14 +124,12 @@ func (e *ConfigSourceError) Error() string {
 }
 
 // Path returns the file that holds the section: Source, relative to File's directory.
-// As IIS requires, it must be a relative path to the directory or below.
 func (e *ConfigSourceError) Path() (string, error) {
-	name := filepath.FromSlash(strings.ReplaceAll(e.Source, `\`, "/"))
-	clean := filepath.Clean(name)
-	if name == "" || filepath.IsAbs(name) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-		return "", fmt.Errorf("%s: configSource %q must be a relative path to the file's directory or below", e.File, e.Source)
+	path, err := parse.ConfigSourcePath(e.File, e.Source)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", e.File, err)
 	}
-	return filepath.Join(filepath.Dir(e.File), clean), nil
+	return path, nil
 }
 
 // NewEditor returns an editor of the applicationPools section of doc for the target
@@ -158,14 +155,14 @@ func findSection(doc *parse.Document) (*etree.Element, error) {
 		return nil, fmt.Errorf("%s: root element is <%s>, want <configuration> or <applicationPools>", doc.Name, root.FullTag())
 	}
 	for _, group := range serverGroups(root) {
-		if sec := childTagged(group, "applicationPools"); sec != nil {
+		if sec := parse.Child(group, "applicationPools"); sec != nil {
 			if src, ok := parse.Attr(sec, "configSource"); ok {
 				return nil, &ConfigSourceError{File: doc.Name, Source: src}
 			}
 			return sec, nil
 		}
 	}
-	group := childTagged(root, "system.applicationHost")
+	group := parse.Child(root, "system.applicationHost")
 	if group == nil {
 		group = etree.NewElement("system.applicationHost")
 		appendChild(root, group)
@@ -185,23 +182,13 @@ func serverGroups(root *etree.Element) []*etree.Element {
 			out = append(out, c)
 		case "location":
 			if p, _ := parse.Attr(c, "path"); p == "" || p == "." {
-				if g := childTagged(c, "system.applicationHost"); g != nil {
+				if g := parse.Child(c, "system.applicationHost"); g != nil {
 					out = append(out, g)
 				}
 			}
 		}
 	}
 	return out
-}
-
-// childTagged returns e's first child element with exactly the tag, or nil.
-func childTagged(e *etree.Element, tag string) *etree.Element {
-	for c := range e.ChildElementsSeq() {
-		if c.Space == "" && c.Tag == tag {
-			return c
-		}
-	}
-	return nil
 }
 
 // Pool returns the <add> element of the pool name (compared case-insensitively, as IIS
@@ -363,7 +350,7 @@ func descend(e *etree.Element, path string, create bool) *etree.Element {
 		return e
 	}
 	for seg := range strings.SplitSeq(path, ".") {
-		c := childTagged(e, seg)
+		c := parse.Child(e, seg)
 		if c == nil {
 			if !create {
 				return nil

@@ -17,7 +17,7 @@ type locationSection struct {
 }
 
 func (c *Config) addWebServer(group *etree.Element, path string) {
-	for e := range childrenNamed(group, "aspNetCore") {
+	for e := range Children(group, "aspNetCore") {
 		c.webSrv = append(c.webSrv, &locationSection{path: strings.Trim(path, "/"), elem: e, doc: c.Doc})
 	}
 }

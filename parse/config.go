@@ -121,13 +121,13 @@ func (c *Config) findSections(ro Options) error {
 		case "location":
 			path := attrOr(child, "path", "")
 			if isServerLevel(path) {
-				for g := range childrenNamed(child, "system.applicationHost") {
+				for g := range Children(child, "system.applicationHost") {
 					if err := c.addAppHost(g, path, true, ro); err != nil {
 						return err
 					}
 				}
 			}
-			for g := range childrenNamed(child, "system.webServer") {
+			for g := range Children(child, "system.webServer") {
 				c.addWebServer(g, path)
 			}
 		}
@@ -158,6 +158,22 @@ func (c *Config) addAppHost(group *etree.Element, loc string, inLoc bool, ro Opt
 	return nil
 }
 
+// ConfigSourcePath returns the file a configSource attribute of the configuration
+// file names: source, with backslashes as path separators, relative to file's
+// directory. As IIS requires, source must be a relative path to that directory or
+// below.
+func ConfigSourcePath(file, source string) (string, error) {
+	name := strings.ReplaceAll(source, `\`, string(filepath.Separator))
+	if name == "" || filepath.IsAbs(name) || filepath.VolumeName(source) != "" {
+		return "", fmt.Errorf("configSource %q must be a relative path", source)
+	}
+	clean := filepath.Clean(name)
+	if clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("configSource %q must name a file in the config's directory or below", source)
+	}
+	return filepath.Join(filepath.Dir(file), clean), nil
+}
+
 // follow resolves configSource: the section's content is the root element of another
 // file, named relative to the config's directory.
 func (c *Config) follow(sec *etree.Element, ro Options) (*SectionRef, error) {
@@ -170,14 +186,10 @@ func (c *Config) follow(sec *etree.Element, ro Options) (*SectionRef, error) {
 	if len(sec.Attr) > 1 || hasChildElement(sec) {
 		return nil, &Error{Pos: c.Doc.Pos(sec), Msg: fmt.Sprintf("<%s configSource=%q> must have no other attributes and no child elements", sec.FullTag(), src), Kind: ErrConfigSource}
 	}
-	name := strings.ReplaceAll(src, `\`, string(filepath.Separator))
-	if name == "" || filepath.IsAbs(name) || filepath.VolumeName(src) != "" {
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must be a relative path", src), Kind: ErrConfigSource}
+	path, err := ConfigSourcePath(c.Doc.Name, src)
+	if err != nil {
+		return nil, &Error{Pos: pos, Msg: err.Error(), Kind: ErrConfigSource}
 	}
-	if clean := filepath.Clean(name); clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q must name a file in the config's directory or below", src), Kind: ErrConfigSource}
-	}
-	path := filepath.Join(filepath.Dir(c.Doc.Name), name)
 	if _, err := os.Stat(path); err != nil {
 		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q: %v", src, err), Kind: ErrConfigSource}
 	}

@@ -29,8 +29,9 @@ func attrOr(e *etree.Element, name, def string) string {
 	return def
 }
 
-// childNamed returns e's first child element whose tag is exactly tag, or nil.
-func childNamed(e *etree.Element, tag string) *etree.Element {
+// Child returns e's first child element whose tag is exactly tag, without a namespace
+// prefix, or nil.
+func Child(e *etree.Element, tag string) *etree.Element {
 	for _, t := range e.Child {
 		if c, ok := t.(*etree.Element); ok && c.Space == "" && c.Tag == tag {
 			return c
@@ -39,8 +40,9 @@ func childNamed(e *etree.Element, tag string) *etree.Element {
 	return nil
 }
 
-// childrenNamed yields e's child elements whose tag is exactly tag.
-func childrenNamed(e *etree.Element, tag string) iter.Seq[*etree.Element] {
+// Children yields e's child elements whose tag is exactly tag, without a namespace
+// prefix.
+func Children(e *etree.Element, tag string) iter.Seq[*etree.Element] {
 	return func(yield func(*etree.Element) bool) {
 		for c := range e.ChildElementsSeq() {
 			if c.Space == "" && c.Tag == tag && !yield(c) {

@@ -18,17 +18,17 @@ func TestExactNames(t *testing.T) {
 			t.Errorf("Attr(%q) = %q, %v; want %q, %v", tt.name, got, ok, tt.want, tt.ok)
 		}
 	}
-	if b := childNamed(root, "b"); b == nil || attrOr(b, "id", "") != "2" {
-		t.Errorf("childNamed(b) = %v, want the unprefixed <b id=\"2\">", b)
+	if b := Child(root, "b"); b == nil || attrOr(b, "id", "") != "2" {
+		t.Errorf("Child(b) = %v, want the unprefixed <b id=\"2\">", b)
 	}
 	var ids []string
-	for b := range childrenNamed(root, "b") {
+	for b := range Children(root, "b") {
 		ids = append(ids, attrOr(b, "id", "?"))
 	}
 	if len(ids) != 2 || ids[0] != "2" || ids[1] != "3" {
-		t.Errorf("childrenNamed(b) ids = %q, want [2 3]", ids)
+		t.Errorf("Children(b) ids = %q, want [2 3]", ids)
 	}
-	if childNamed(root, "c") != nil || !hasChildElement(root) || hasChildElement(childNamed(root, "b")) {
-		t.Error("childNamed or hasChildElement is wrong")
+	if Child(root, "c") != nil || !hasChildElement(root) || hasChildElement(Child(root, "b")) {
+		t.Error("Child or hasChildElement is wrong")
 	}
 }

@@ -142,7 +142,7 @@ func cutPath(path string) (seg, rest string) {
 // settingIn returns the attribute a of the element at elemPath beneath e, when set.
 func settingIn(e *etree.Element, doc *Document, o Origin, elemPath string, a *schema.Attribute, path string) (Setting, bool) {
 	for seg, rest := cutPath(elemPath); seg != "" && e != nil; seg, rest = cutPath(rest) {
-		e = childNamed(e, seg)
+		e = Child(e, seg)
 	}
 	if e == nil {
 		return Setting{}, false
@@ -178,7 +178,7 @@ func descend(ls []layer, path []string) []layer {
 	for _, seg := range path {
 		for i := range out {
 			if out[i].elem != nil {
-				out[i].elem = childNamed(out[i].elem, seg)
+				out[i].elem = Child(out[i].elem, seg)
 			}
 		}
 	}

@@ -202,7 +202,7 @@ func (s *Site) newApplication(e, siteDefaults, sitesDefaults *etree.Element) *Ap
 		app.poolElem = src.elem
 		break
 	}
-	for v := range childrenNamed(e, "virtualDirectory") {
+	for v := range Children(e, "virtualDirectory") {
 		app.VirtualDirectories = append(app.VirtualDirectories, VirtualDirectory{
 			Path:         attrOr(v, "path", ""),
 			PhysicalPath: attrOr(v, "physicalPath", ""),

@@ -606,11 +606,7 @@ func descendAll(e *etree.Element, path []string) []*etree.Element {
 	for _, name := range path {
 		var next []*etree.Element
 		for _, c := range cur {
-			for x := range c.ChildElementsSeq() {
-				if x.Space == "" && x.Tag == name {
-					next = append(next, x)
-				}
-			}
+			next = slices.AppendSeq(next, parse.Children(c, name))
 		}
 		cur = next
 	}
