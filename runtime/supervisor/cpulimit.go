@@ -149,6 +149,3 @@ func (p *pool) cpuBlockedLocked() bool {
 func percent(v int64) string {
 	return fmt.Sprintf("%g", float64(v)/1000)
 }
-
-// numCPU returns the number of CPUs the limits are shares of.
-func numCPU() int { return runtime.NumCPU() }

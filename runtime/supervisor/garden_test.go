@@ -136,15 +136,6 @@ func TestRecycleAfterRequests(t *testing.T) {
 	})
 }
 
-// procState returns the state letter of /proc/PID/stat.
-func procState(pid int) string {
-	b, err := readProc(pid)
-	if err != nil {
-		return ""
-	}
-	return b
-}
-
 func TestIdleSuspendInACgroup(t *testing.T) {
 	m := cgroups(t)
 	if !m.CanFreeze() {

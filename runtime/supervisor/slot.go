@@ -263,11 +263,17 @@ func (p *pool) stopSlot(w *slot, now bool) {
 
 // drain waits until w has no request in flight, or until deadline.
 func (p *pool) drain(w *slot, deadline time.Time) {
-	timer := time.NewTimer(time.Until(deadline))
-	defer timer.Stop()
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	p.waitUntil(func() bool { return w.inFlight == 0 }, ctx.Done())
+}
+
+// waitUntil waits until cond, checked under p.mu each time the pool broadcasts a
+// change, holds or stop is closed.
+func (p *pool) waitUntil(cond func() bool, stop <-chan struct{}) {
 	for {
 		p.mu.Lock()
-		if w.inFlight == 0 {
+		if cond() {
 			p.mu.Unlock()
 			return
 		}
@@ -275,7 +281,7 @@ func (p *pool) drain(w *slot, deadline time.Time) {
 		p.mu.Unlock()
 		select {
 		case <-ch:
-		case <-timer.C:
+		case <-stop:
 			return
 		}
 	}
@@ -353,20 +359,7 @@ func (p *pool) replace(w *slot) {
 
 // waitStarted waits until the worker w is ready or gone.
 func (p *pool) waitStarted(w *slot) {
-	for {
-		p.mu.Lock()
-		if w.state != wStarting {
-			p.mu.Unlock()
-			return
-		}
-		ch := p.changed
-		p.mu.Unlock()
-		select {
-		case <-ch:
-		case <-w.stopped:
-			return
-		}
-	}
+	p.waitUntil(func() bool { return w.state != wStarting }, w.stopped)
 }
 
 // retire marks w as stopping and stops it gracefully.

@@ -57,12 +57,8 @@ func (h *harness) workerPIDs(poolName, state string) []int {
 
 // alive reports whether process pid exists (and is not a zombie).
 func alive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	fields := strings.Fields(string(b))
-	return len(fields) > 2 && fields[2] != "Z"
+	state := procState(pid)
+	return state != "" && state != "Z"
 }
 
 // waitFor polls cond until it holds or within passes.
@@ -356,16 +352,21 @@ func copyFile(from, to string) error {
 	return os.WriteFile(to, b, 0o755)
 }
 
-// readProc returns the state letter of process pid.
-func readProc(pid int) (string, error) {
+// statFields returns the fields of /proc/PID/stat after the command name (which may
+// hold spaces): the state is the first; nil when the process is gone.
+func statFields(pid int) []string {
 	b, err := os.ReadFile("/proc/" + itoa(pid) + "/stat")
 	if err != nil {
-		return "", err
+		return nil
 	}
 	s := string(b)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) == 0 {
-		return "", errors.New("short stat")
+	return strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+}
+
+// procState returns the state letter of process pid, or "" when it is gone.
+func procState(pid int) string {
+	if f := statFields(pid); len(f) > 0 {
+		return f[0]
 	}
-	return fields[0], nil
+	return ""
 }
