@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -121,12 +120,11 @@ func readDesired(name string, stdin io.Reader, target *schema.Schema) (*etree.El
 // is written. Lint errors that the changes would bring are an error, as in apply.
 func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Schema, f editFunc) (bool, error) {
 	path, how := g.configPath()
-	ed, err := editorFor(path, target)
-	if cse, ok := errors.AsType[*apply.ConfigSourceError](err); ok {
-		if path, err = cse.Path(); err == nil {
-			ed, err = editorFor(path, target)
-		}
-	}
+	var ed *apply.Editor
+	path, err := inSectionFile(path, func(path string) (err error) {
+		ed, err = editorFor(path, target)
+		return err
+	})
 	if err != nil {
 		return false, fileError(path, how, err)
 	}

@@ -63,13 +63,11 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 		changes, notes = ed.Changes, ed.Notes
 		return nil
 	}
-	res, err := apply.Update(cmd.Context(), path, o.write.updateOptions(), change)
-	if cse, ok := errors.AsType[*apply.ConfigSourceError](err); ok {
-		if path, err = cse.Path(); err != nil {
-			return false, err
-		}
+	var res apply.UpdateResult
+	path, err = inSectionFile(path, func(path string) (err error) {
 		res, err = apply.Update(cmd.Context(), path, o.write.updateOptions(), change)
-	}
+		return err
+	})
 	if err != nil {
 		return false, editError(fileError(path, how, err))
 	}
@@ -77,6 +75,21 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 		fmt.Fprintf(cmd.ErrOrStderr(), "poolctl: note: %s\n", n)
 	}
 	return res.Changed, reportEdit(cmd.OutOrStdout(), path, changes, res)
+}
+
+// inSectionFile runs f on the configuration file path and, when the applicationPools
+// section is in a configSource file, once more on that file. It returns the file f ran
+// on last.
+func inSectionFile(path string, f func(path string) error) (string, error) {
+	err := f(path)
+	cse, ok := errors.AsType[*apply.ConfigSourceError](err)
+	if !ok {
+		return path, err
+	}
+	if path, err = cse.Path(); err != nil {
+		return path, err
+	}
+	return path, f(path)
 }
 
 // editError turns a refused edit into poolctl's message and exit code 1: the edit was
