@@ -1,7 +1,6 @@
 package secret
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/poolctl/poolctl/parse"
@@ -63,10 +62,3 @@ func (e *PasswordError) Error() string {
 
 // Unwrap returns the reason, a *DecryptError.
 func (e *PasswordError) Unwrap() error { return e.Err }
-
-// IsDecryptError reports whether err comes from a value that cannot be decrypted, as
-// opposed to a missing or unreadable key file.
-func IsDecryptError(err error) bool {
-	_, ok := errors.AsType[*DecryptError](err)
-	return ok
-}
