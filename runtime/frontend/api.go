@@ -30,8 +30,31 @@
 // segments and repeated slashes are removed from the path (as HTTP.sys canonicalizes
 // URLs; the cleaned path is what the worker gets).
 //
+// # Client connections
+//
+// The front end serves clients with its own HTTP/1.1 server, not net/http's: package
+// h1 reads each request head strictly (RFC 9112) and refuses, among others, every
+// request whose framing two servers could read differently (the request-smuggling
+// shapes: Content-Length with Transfer-Encoding, differing lengths, obfuscated or
+// unsupported transfer codings, folded or malformed fields); the request then goes to
+// the worker written anew, never as the client's bytes. A connection stays open
+// between requests (up to 120 s idle, HTTP.sys's IdleConnectionTimeout default; a head
+// must be complete 30 s after its first byte), pipelined requests are answered in
+// order, and HTTP/1.0 clients keep their connection only when they ask. A request that
+// runs longer than 20 ms has its client's connection watched: a client that closes it
+// while the request waits for a place in its pool's queue or for the worker's answer
+// ends the wait, and the worker connection with it (as net/http's server does for
+// every request, with a goroutine each; the front end spends that only on slow ones).
+// Responses the worker sends without a length go to HTTP/1.1 clients chunked, so their
+// connection stays open. Shutdown closes idle connections at once and lets requests in
+// flight finish (their responses say Connection: close).
+//
 // # Answers of the front end itself
 //
+//   - 400, 417, 501 or 505 and the connection closed: a request h1 refuses to read (its
+//     documentation lists why), such as a malformed head, a head over 16 KiB
+//     (HTTP.sys's MaxRequestBytes default), an Expect other than 100-continue, a
+//     transfer coding other than chunked, an HTTP version other than 1.x.
 //   - 400 "Bad Request - Invalid Hostname": no binding matches.
 //   - 400: the client's request body broke off before the worker had it all.
 //   - 404: the site has no application for the path (a site without a root application).
@@ -50,14 +73,14 @@
 // keeps per worker address (up to 1024 idle ones each, closed after 90 s idle, checked
 // before reuse after 100 ms idle, so that one the worker closed is not used; a GET,
 // HEAD, OPTIONS or TRACE without a body that meets a closed connection anyway is sent
-// again on a new one).
-// The forwarding is the front end's own, not net/http/httputil's ReverseProxy: it
-// writes the request and reads the response on the request's own goroutine, parses
-// the response head straight into the client's header, and lends copy buffers from a
-// pool: it spends about 40% less CPU per request than ReverseProxy over http.Transport
-// did (bench/run.sh's target is 0.8x nginx's throughput). It streams bodies both ways (flushing responses without a
-// Content-Length as they come), passes on 1xx responses (103 Early Hints), response
-// trailers and protocol upgrades (101 Switching Protocols: WebSocket), and drops
+// again on a new one). The forwarding is the front end's own, not
+// net/http/httputil's ReverseProxy: it writes the request and reads the response on
+// the request's own goroutine, writes the response head from the worker's fields
+// straight into the client's buffer, and lends copy buffers from a pool. It streams
+// bodies both ways (flushing responses without a Content-Length as they come), answers
+// Expect: 100-continue itself when the body is about to be read (as nginx does),
+// passes on 1xx responses (103 Early Hints), response trailers and protocol upgrades
+// (101 Switching Protocols: WebSocket), adds a Date when the worker sent none, and drops
 // hop-by-hop headers and request trailers.
 //
 // The worker sees the client's Host header and request target (with the cleaned path),

@@ -11,34 +11,37 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/frontend/h1"
 )
 
-// errBodyClosed is what a request body read after its handler ended returns.
-var errBodyClosed = errors.New("frontend: read of a request body after its handler returned")
+// errBodyClosed is what a request body read after its exchange ended returns.
+var errBodyClosed = errors.New("frontend: read of a request body after its exchange ended")
 
 // exchange is one request forwarded to a worker over one of its connections.
 type exchange struct {
 	h     *handler
-	w     http.ResponseWriter
-	r     *http.Request
+	c     *clientConn
+	r     *h1.Request
+	uri   string // the request target to send
 	bc    *backendConn
-	stop  func() bool // stops the interrupt that the request's context would trigger
-	body  *reqBody    // the request body, when there is one
-	wrote chan error  // the request body writer's result
+	body  *reqBody   // the request body, when there is one
+	wrote chan error // the request body writer's result
 }
 
-// forward sends the request to the worker at addr and its response to the client. It
-// reports whether the worker failed (could not be reached, broke off) and whether the
-// client's response must be aborted.
-func (h *handler) forward(w http.ResponseWriter, r *http.Request, addr string) (failed, abort bool) {
-	x := &exchange{h: h, w: w, r: r}
+// forward sends c's request to the worker at addr, with uri as its target, and the
+// response to the client. It reports whether the worker failed (could not be
+// reached, broke off) and whether the client's response must be cut short.
+func (h *handler) forward(c *clientConn, uri, addr string) (failed, abort bool) {
+	x := &exchange{h: h, c: c, r: &c.req, uri: uri}
 	defer x.end()
 	head, err := x.roundTrip(addr)
 	if err != nil {
 		return x.fail(err), false
 	}
 	if head.status == http.StatusSwitchingProtocols {
-		return x.upgrade(), false
+		return x.upgrade(head), false
 	}
 	return x.copyResponse(head)
 }
@@ -55,26 +58,26 @@ func (x *exchange) end() {
 // without a body that fails on a reused connection (the worker closed it meanwhile) is
 // sent once more on a new one, as net/http's Transport does.
 func (x *exchange) roundTrip(addr string) (respHead, error) {
-	ctx := x.r.Context()
 	for attempt := 0; ; attempt++ {
-		bc, reused, err := x.h.conns.get(ctx, addr)
+		bc, reused, err := x.h.conns.get(x.c.ctx, addr)
 		if err != nil {
 			return respHead{}, err
 		}
-		x.bc, x.stop = bc, context.AfterFunc(ctx, bc.abort)
+		x.bc = bc
+		x.c.setBack(bc)
 		head, err := x.send()
 		if err == nil {
 			return head, nil
 		}
 		x.release(false)
-		if !reused || attempt > 0 || !replayable(x.r) || ctx.Err() != nil || errors.Is(err, errMalformed) {
+		if !reused || attempt > 0 || !replayable(x.r) || x.c.ctx.Err() != nil || errors.Is(err, errMalformed) {
 			return head, err
 		}
 	}
 }
 
 // replayable reports whether a request may be sent twice: idempotent, without a body.
-func replayable(r *http.Request) bool {
+func replayable(r *h1.Request) bool {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
 		return !hasBody(r)
@@ -82,14 +85,14 @@ func replayable(r *http.Request) bool {
 	return false
 }
 
-// release gives the connection back to the pool when reuse is true and nothing
-// interrupted it, else closes it.
+// release gives the connection back to the pool when reuse is true and the client's
+// going away did not interrupt it, else closes it.
 func (x *exchange) release(reuse bool) {
 	if x.bc == nil {
 		return
 	}
-	if !x.stop() {
-		reuse = false // the interrupt ran: the connection has a deadline in the past
+	if x.c.clearBack() {
+		reuse = false // interrupted: the connection has a deadline in the past
 	}
 	if reuse {
 		x.h.conns.put(x.bc)
@@ -100,24 +103,33 @@ func (x *exchange) release(reuse bool) {
 }
 
 // send writes the request (its body from another goroutine, so that a worker that
-// answers before reading it all is heard) and reads the response's head.
+// answers before reading it all is heard) and reads the response's head. A client
+// that expects 100 Continue gets it when its body is about to be read, as nginx does.
 func (x *exchange) send() (respHead, error) {
 	bw := x.bc.bw
-	writeHead(bw, x.r)
+	writeHead(bw, x.r, x.uri, x.c.client)
 	if err := bw.Flush(); err != nil {
 		return respHead{}, err
 	}
 	if !hasBody(x.r) {
 		return x.readHead()
 	}
-	x.body = &reqBody{rc: x.r.Body}
+	if x.r.Continue && x.r.Minor > 0 {
+		x.c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
+		x.c.bw.Flush()
+	}
+	x.body = &reqBody{rc: h1.Body(x.c.br, x.r), watch: &x.c.watch}
+	x.c.body = x.body
 	x.wrote = make(chan error, 1)
-	go x.writeBody(bw, x.r.ContentLength < 0)
+	go x.writeBody(x.bc, x.r.Chunked)
 	return x.readHead()
 }
 
-// writeBody sends the request body, chunked when its length is unknown.
-func (x *exchange) writeBody(bw *bufio.Writer, chunked bool) {
+// writeBody sends the request body to bc, chunked when the client sent it so. When
+// the client's body breaks off, the worker will never have it all: bc is interrupted,
+// so that the wait for its answer ends.
+func (x *exchange) writeBody(bc *backendConn, chunked bool) {
+	bw := bc.bw
 	buf := x.h.bufs.Get()
 	defer x.h.bufs.Put(buf)
 	var err error
@@ -138,6 +150,9 @@ func (x *exchange) writeBody(bw *bufio.Writer, chunked bool) {
 	}
 	if err == nil {
 		err = bw.Flush()
+	}
+	if x.body.broken.Load() {
+		bc.interrupt()
 	}
 	x.wrote <- err
 }
@@ -170,53 +185,49 @@ func (x *exchange) bodySent() bool {
 	}
 }
 
-// readHead reads the response's head into the client's header, passing 1xx responses
-// (103 Early Hints) on to the client; 100 Continue is the front end's own business
-// with the client.
+// readHead reads the response's head, passing 1xx responses (103 Early Hints) on to
+// the client; 100 Continue is the front end's own business with the client.
 func (x *exchange) readHead() (respHead, error) {
-	h := x.w.Header()
 	for {
-		head, err := readResponseHead(x.bc.br, h, x.r.Method)
+		head, fields, err := readResponseHead(x.bc.br, x.c.fields[:0], x.r.Method)
+		x.c.fields = fields
 		if err != nil || head.status >= 200 || head.status == http.StatusSwitchingProtocols {
 			return head, err
 		}
 		if head.status != http.StatusContinue {
-			x.w.WriteHeader(head.status)
+			x.c.interim(head.status, head.reason, fields)
 		}
-		clear(h)
 	}
 }
 
 // fail answers a request the worker did not answer, and reports whether that is the
-// worker's failure: 400 when the client's body broke off, nothing useful when the
-// client went away, else 502.
+// worker's failure: 400 when the client's body broke off, nothing when the client went
+// away, else 502.
 func (x *exchange) fail(err error) bool {
-	clear(x.w.Header()) // what a malformed head left
 	switch {
 	case x.body != nil && x.body.broken.Load():
-		writeText(x.w, http.StatusBadRequest, badBody)
+		x.c.text(http.StatusBadRequest, badBody)
 		return false
-	case x.r.Context().Err() != nil:
-		x.w.WriteHeader(http.StatusBadGateway)
+	case x.c.ctx.Err() != nil:
 		return false
 	}
 	msg := badGateway
 	if errors.Is(err, errMalformed) || errors.Is(err, errHeadTooLarge) {
 		msg = badResponse
 	}
-	writeText(x.w, http.StatusBadGateway, msg)
+	x.c.text(http.StatusBadGateway, msg)
 	return true
 }
 
 // copyResponse sends the response to the client; see forward.
 func (x *exchange) copyResponse(head respHead) (failed, abort bool) {
-	x.w.WriteHeader(head.status)
+	x.c.respond(head.status, head.reason, x.c.fields, head.body != bodyNone, head.length)
 	rerr, werr := x.copyBody(head)
 	switch {
 	case werr != nil: // the client went away
 		return false, true
 	case rerr != nil:
-		return x.r.Context().Err() == nil, true
+		return x.c.ctx.Err() == nil, true
 	}
 	x.release(!head.close && x.bodySent())
 	return false, false
@@ -225,45 +236,67 @@ func (x *exchange) copyResponse(head respHead) (failed, abort bool) {
 // copyBody copies the response body to the client, flushing at once when it streams
 // (no Content-Length). It returns the error of reading, or of writing.
 func (x *exchange) copyBody(head respHead) (rerr, werr error) {
-	var src io.Reader
 	switch head.body {
 	case bodyNone:
 		return nil, nil
 	case bodyFixed:
-		src = io.LimitReader(x.bc.br, head.length)
+		return x.copyFixed(head.length)
 	case bodyChunked:
-		src = httputil.NewChunkedReader(x.bc.br)
-	default:
-		src = x.bc.br
+		if rerr, werr = x.pump(httputil.NewChunkedReader(x.bc.br)); rerr != nil || werr != nil {
+			return rerr, werr
+		}
+		var trailer []h1.Field
+		if trailer, rerr = readTrailer(x.bc.br, x.c.fields[:0]); rerr != nil {
+			return rerr, nil
+		}
+		return nil, x.c.endBody(trailer)
 	}
-	rerr, werr = x.pump(src, head.body != bodyFixed)
-	switch {
-	case rerr != nil || werr != nil:
+	if rerr, werr = x.pump(x.bc.br); rerr != nil || werr != nil {
 		return rerr, werr
-	case head.body == bodyFixed && src.(*io.LimitedReader).N > 0:
-		return io.ErrUnexpectedEOF, nil
-	case head.body == bodyChunked:
-		return readTrailer(x.bc.br, x.w.Header()), nil
+	}
+	return nil, x.c.endBody(nil)
+}
+
+// copyFixed copies n bytes of the worker's response to the client straight from the
+// worker connection's buffer. Before it waits for more, what it has goes out.
+func (x *exchange) copyFixed(n int64) (rerr, werr error) {
+	br, bw := x.bc.br, x.c.bw
+	for n > 0 {
+		if br.Buffered() == 0 {
+			if bw.Buffered() > 0 {
+				if err := bw.Flush(); err != nil {
+					return nil, err
+				}
+			}
+			if _, err := br.Peek(1); err != nil {
+				if err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return err, nil
+			}
+		}
+		p, _ := br.Peek(int(min(int64(br.Buffered()), n)))
+		if _, err := bw.Write(p); err != nil {
+			return nil, err
+		}
+		br.Discard(len(p))
+		n -= int64(len(p))
 	}
 	return nil, nil
 }
 
-// pump copies src to the client until io.EOF.
-func (x *exchange) pump(src io.Reader, flush bool) (rerr, werr error) {
+// pump copies src to the client until io.EOF, sending each piece at once.
+func (x *exchange) pump(src io.Reader) (rerr, werr error) {
 	buf := x.h.bufs.Get()
 	defer x.h.bufs.Put(buf)
-	flusher, _ := x.w.(http.Flusher)
-	if !flush {
-		flusher = nil
-	}
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
-			if _, werr = x.w.Write(buf[:n]); werr != nil {
-				return nil, werr
+			if werr = x.c.writeBody(buf[:n]); werr == nil {
+				werr = x.c.bw.Flush()
 			}
-			if flusher != nil {
-				flusher.Flush()
+			if werr != nil {
+				return nil, werr
 			}
 		}
 		if err == io.EOF {
@@ -278,35 +311,33 @@ func (x *exchange) pump(src io.Reader, flush bool) (rerr, werr error) {
 // upgrade connects the client and the worker after a 101 Switching Protocols
 // (WebSocket) until either side ends or the front end shuts down. It reports whether
 // the worker failed: it switched to a protocol the client did not ask for.
-func (x *exchange) upgrade() bool {
-	h := x.w.Header()
-	want, got := upgradeType(x.r.Header), upgradeType(h)
-	if want == "" || !strings.EqualFold(want, got) {
-		clear(h)
-		writeText(x.w, http.StatusBadGateway, badGateway)
+func (x *exchange) upgrade(head respHead) bool {
+	want := upgradeType(x.r)
+	if want == "" || !strings.EqualFold(want, head.upgrade) {
+		x.c.text(http.StatusBadGateway, badGateway)
 		return true
 	}
-	conn, brw, err := http.NewResponseController(x.w).Hijack()
-	if err != nil {
-		clear(h)
-		writeText(x.w, http.StatusInternalServerError, "500 Internal Server Error\n")
+	c := x.c
+	c.watch.stop()
+	c.srv.remove(c) // Shutdown does not wait for it; the end of the base context closes it
+	c.rep.status, c.rep.ended = head.status, true
+	writeStatusLine(c.bw, head.status, head.reason)
+	for _, f := range c.fields {
+		writeField(c.bw, f.Name, f.Value)
+	}
+	c.bw.WriteString("\r\n")
+	if c.bw.Flush() != nil {
 		return false
 	}
-	defer conn.Close()
-	brw.WriteString("HTTP/1.1 101 Switching Protocols\r\n")
-	h.Write(brw)
-	brw.WriteString("\r\n")
-	if brw.Flush() != nil {
-		return false
-	}
+	c.conn.SetReadDeadline(time.Time{})
 	back := x.bc.conn
-	stop := context.AfterFunc(x.r.Context(), func() { conn.Close(); back.Close() })
+	stop := context.AfterFunc(c.ctx, func() { c.conn.Close(); back.Close() })
 	defer stop()
 	done := make(chan struct{}, 2)
-	go splice(back, brw.Reader, done)
-	go splice(conn, x.bc.br, done)
+	go splice(back, c.br, done)
+	go splice(c.conn, x.bc.br, done)
 	<-done
-	conn.Close()
+	c.conn.Close()
 	back.Close()
 	<-done
 	return false
@@ -318,12 +349,15 @@ func splice(dst net.Conn, src io.Reader, done chan<- struct{}) {
 	done <- struct{}{}
 }
 
-// reqBody is a request body that remembers a read error (the client's body broke off)
-// and cannot be read once its handler has returned.
+// reqBody is a request body that remembers how it ended: a read error (the client's
+// body broke off) or its end (the next request can be read; the client's connection
+// is watched from then on). It cannot be read once its exchange has ended.
 type reqBody struct {
-	rc     io.ReadCloser
+	rc     io.Reader
+	watch  *watcher
 	broken atomic.Bool
 	closed atomic.Bool
+	eof    atomic.Bool
 }
 
 // Read reads from the body.
@@ -332,65 +366,59 @@ func (b *reqBody) Read(p []byte) (int, error) {
 		return 0, errBodyClosed
 	}
 	n, err := b.rc.Read(p)
-	if err != nil && err != io.EOF {
+	switch {
+	case err == io.EOF:
+		b.watch.arm(false) // before eof: the client's reader is this goroutine's until then
+		b.eof.Store(true)
+	case err != nil:
 		b.broken.Store(true)
 	}
 	return n, err
 }
 
 // hasBody reports whether the request has a body to send.
-func hasBody(r *http.Request) bool {
-	return r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0
-}
+func hasBody(r *h1.Request) bool { return r.Length != 0 }
 
-// writeHead writes the request line and header of r, as it goes to the worker.
-func writeHead(bw *bufio.Writer, r *http.Request) {
+// writeHead writes the request line and header of r, as it goes to the worker, with
+// uri as its target and client as the address it came from.
+func writeHead(bw *bufio.Writer, r *h1.Request, uri, client string) {
 	bw.WriteString(r.Method)
 	bw.WriteByte(' ')
-	bw.WriteString(requestURI(r))
+	bw.WriteString(uri)
 	bw.WriteString(" HTTP/1.1\r\nHost: ")
 	bw.WriteString(r.Host)
 	bw.WriteString("\r\n")
-	conn := r.Header["Connection"]
-	for k, vv := range r.Header {
-		if dropRequestHeader(k) || (len(conn) > 0 && hasToken(conn, k)) {
+	conn := fieldCount(r, "Connection") > 0
+	for _, f := range r.Fields {
+		if dropRequestHeader(f.Name) || (conn && fieldHasToken(r, "Connection", f.Name)) {
 			continue
 		}
-		for _, v := range vv {
-			writeField(bw, k, v)
-		}
+		writeField(bw, f.Name, f.Value)
 	}
-	if up := upgradeType(r.Header); up != "" {
+	if up := upgradeType(r); up != "" {
 		writeField(bw, "Connection", "Upgrade")
 		writeField(bw, "Upgrade", up)
 	}
-	if hasToken(r.Header["Te"], "trailers") {
+	if fieldHasToken(r, "Te", "trailers") {
 		writeField(bw, "Te", "trailers")
 	}
-	writeForwarded(bw, r)
+	writeForwarded(bw, r, client)
 	writeFraming(bw, r)
 	bw.WriteString("\r\n")
 }
 
-// requestURI returns the request target to send: the client's (with the path
-// routePath cleaned), in origin form when the client sent an absolute URL.
-func requestURI(r *http.Request) string {
-	if u := r.RequestURI; u == "*" || strings.HasPrefix(u, "/") {
-		return u
-	}
-	return r.URL.RequestURI()
-}
-
 // writeForwarded writes X-Forwarded-For (the client's address appended to what the
 // client sent), X-Forwarded-Host and X-Forwarded-Proto.
-func writeForwarded(bw *bufio.Writer, r *http.Request) {
-	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+func writeForwarded(bw *bufio.Writer, r *h1.Request, client string) {
+	if client != "" {
 		bw.WriteString("X-Forwarded-For: ")
-		for _, v := range r.Header["X-Forwarded-For"] {
-			bw.WriteString(v)
-			bw.WriteString(", ")
+		for _, f := range r.Fields {
+			if f.Name == "X-Forwarded-For" {
+				bw.WriteString(f.Value)
+				bw.WriteString(", ")
+			}
 		}
-		bw.WriteString(ip)
+		bw.WriteString(client)
 		bw.WriteString("\r\n")
 	}
 	if r.Host != "" {
@@ -400,14 +428,11 @@ func writeForwarded(bw *bufio.Writer, r *http.Request) {
 }
 
 // writeFraming writes Content-Length or Transfer-Encoding.
-func writeFraming(bw *bufio.Writer, r *http.Request) {
+func writeFraming(bw *bufio.Writer, r *h1.Request) {
 	switch {
-	case r.ContentLength > 0:
-		var num [20]byte
-		bw.WriteString("Content-Length: ")
-		bw.Write(strconv.AppendInt(num[:0], r.ContentLength, 10))
-		bw.WriteString("\r\n")
-	case hasBody(r):
+	case r.Length > 0:
+		writeLength(bw, r.Length)
+	case r.Chunked:
 		writeField(bw, "Transfer-Encoding", "chunked")
 	case r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch:
 		writeField(bw, "Content-Length", "0")
@@ -443,24 +468,54 @@ func hopHeader(k string) bool {
 	return false
 }
 
-// upgradeType returns the protocol a message asks to upgrade to, or "".
-func upgradeType(h http.Header) string {
-	if !hasToken(h["Connection"], "upgrade") || len(h["Upgrade"]) == 0 {
+// upgradeType returns the protocol a request asks to upgrade to, or "".
+func upgradeType(r *h1.Request) string {
+	if !fieldHasToken(r, "Connection", "upgrade") {
 		return ""
 	}
-	return h["Upgrade"][0]
+	return r.Get("Upgrade")
+}
+
+// fieldCount returns how many fields of r are named name.
+func fieldCount(r *h1.Request, name string) int {
+	n := 0
+	for _, f := range r.Fields {
+		if f.Name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// fieldHasToken reports whether the comma-separated values of r's fields named name
+// hold token, case-insensitively.
+func fieldHasToken(r *h1.Request, name, token string) bool {
+	for _, f := range r.Fields {
+		if f.Name == name && tokenIn(f.Value, token) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasToken reports whether comma-separated header values hold token,
 // case-insensitively.
 func hasToken(values []string, token string) bool {
 	for _, v := range values {
-		for v != "" {
-			var t string
-			t, v, _ = strings.Cut(v, ",")
-			if strings.EqualFold(strings.Trim(t, " \t"), token) {
-				return true
-			}
+		if tokenIn(v, token) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenIn reports whether the comma-separated value v holds token, case-insensitively.
+func tokenIn(v, token string) bool {
+	for v != "" {
+		var t string
+		t, v, _ = strings.Cut(v, ",")
+		if strings.EqualFold(strings.Trim(t, " \t"), token) {
+			return true
 		}
 	}
 	return false

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -15,32 +14,23 @@ import (
 	"github.com/poolctl/poolctl/runtime/spec"
 )
 
-// Server timeouts. There is no write timeout: a download may take as long as it takes.
+// Client connection timeouts. There is no write timeout: a download may take as long
+// as it takes.
 const (
-	readHeaderTimeout = 30 * time.Second
+	readHeaderTimeout = 30 * time.Second  // from a request's first byte to its head's end
 	idleTimeout       = 120 * time.Second // HTTP.sys's IdleConnectionTimeout default
 )
 
-// listener is one open listener with the http.Server that serves it.
+// listener is one open listener with the server of its connections.
 type listener struct {
 	cfg    lnKey // the key as configured (port 0 for a free port)
 	bound  lnKey // the key with the actual port
 	addr   net.Addr
 	ln     net.Listener
-	srv    *http.Server
+	srv    *connServer
 	h      *handler
 	routes atomic.Pointer[routes]
 	paused bool // ln was closed to make room for a conflicting listener (Update)
-}
-
-// ServeHTTP finds the request's site by the listener's current routes and serves it.
-func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	site := l.routes.Load().site(r)
-	if site == nil {
-		writeText(w, http.StatusBadRequest, badHostname)
-		return
-	}
-	l.h.serve(w, r, site)
 }
 
 // open opens the listener of a group; an error names the group's first binding.
@@ -53,22 +43,14 @@ func (s *Server) open(g *group) (*listener, error) {
 	if ap, ok := ln.Addr().(*net.TCPAddr); ok {
 		l.bound.port = ap.Port
 	}
-	l.srv = &http.Server{
-		Handler:                      l,
-		ReadHeaderTimeout:            readHeaderTimeout,
-		IdleTimeout:                  idleTimeout,
-		ErrorLog:                     s.errLog,
-		BaseContext:                  func(net.Listener) context.Context { return s.base },
-		DisableGeneralOptionsHandler: true,
-		Protocols:                    http1Only(),
-	}
+	l.srv = newConnServer(l, s.base, s.errLog)
 	return l, nil
 }
 
 // serve serves l until its listener closes; an unexpected end is logged.
 func (s *Server) serve(l *listener, ln net.Listener) {
-	err := l.srv.Serve(ln)
-	if err == nil || errors.Is(err, http.ErrServerClosed) || errors.Is(err, net.ErrClosed) {
+	err := l.srv.serve(ln)
+	if err == nil || errors.Is(err, errServerClosed) || errors.Is(err, net.ErrClosed) {
 		return
 	}
 	s.log.Error("listener failed", "id", event.ListenFailed, "addr", l.addr.String(), "err", err)
@@ -202,9 +184,7 @@ func shutdownAll(ctx context.Context, ls []*listener) error {
 	errs := make([]error, len(ls))
 	for i, l := range ls {
 		wg.Go(func() {
-			if errs[i] = l.srv.Shutdown(ctx); errs[i] != nil {
-				l.srv.Close()
-			}
+			errs[i] = l.srv.Shutdown(ctx)
 		})
 	}
 	wg.Wait()
@@ -229,11 +209,4 @@ func addrsOf(bindings []siteBinding, of []int, lns []*listener) []net.Addr {
 		}
 	}
 	return addrs
-}
-
-// http1Only returns the protocols the front end speaks: HTTP/1.x.
-func http1Only() *http.Protocols {
-	p := new(http.Protocols)
-	p.SetHTTP1(true)
-	return p
 }

@@ -2,11 +2,12 @@ package frontend
 
 import (
 	"errors"
-	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 
+	"github.com/poolctl/poolctl/runtime/frontend/h1"
 	"github.com/poolctl/poolctl/runtime/spec"
 )
 
@@ -35,6 +36,7 @@ type handler struct {
 	pools Pools
 	conns *connPool
 	bufs  *bufferPool
+	dates dateCache
 }
 
 // newHandler returns a handler that asks pools for workers.
@@ -45,74 +47,64 @@ func newHandler(pools Pools) *handler {
 // closeIdle closes the idle connections to workers, for good.
 func (h *handler) closeIdle() { h.conns.close() }
 
-// serve finds the request's application in site, gets a lease on a worker of its pool
-// and forwards the request to it.
-func (h *handler) serve(w http.ResponseWriter, r *http.Request, site *spec.Site) {
-	if r.Method == http.MethodConnect {
-		writeText(w, http.StatusMethodNotAllowed, noConnect)
+// serve finds the request of c in site's applications, gets a lease on a worker of
+// its pool and forwards the request to it.
+func (h *handler) serve(c *clientConn, site *spec.Site) {
+	if c.req.Method == http.MethodConnect {
+		c.rep.close = true // what follows may be tunnel bytes, not a request
+		c.text(http.StatusMethodNotAllowed, noConnect)
 		return
 	}
-	app := matchApp(site.Apps, routePath(r))
+	p, uri := routeTarget(&c.req)
+	app := matchApp(site.Apps, p)
 	if app == nil {
-		writeText(w, http.StatusNotFound, noApp)
+		c.text(http.StatusNotFound, noApp)
 		return
 	}
-	lease, err := h.pools.Acquire(r.Context(), app)
+	lease, err := h.pools.Acquire(c.ctx, app)
 	if err != nil {
-		refuse(w, r, err)
+		refuse(c, err)
 		return
 	}
 	failed := false
 	defer func() { lease.Done(failed) }()
 	var abort bool
-	failed, abort = h.forward(w, r, lease.Addr())
+	failed, abort = h.forward(c, uri, lease.Addr())
 	if abort {
 		// The response is cut short: the client must see it so (a connection closed
 		// before the end), not a complete response.
-		panic(http.ErrAbortHandler)
+		c.bw.Flush()
+		c.rep.ended = true
 	}
 }
 
 // refuse answers a request that got no lease.
-func refuse(w http.ResponseWriter, r *http.Request, err error) {
+func refuse(c *clientConn, err error) {
 	var stopped *StoppedError
 	switch {
 	case errors.As(err, &stopped) && stopped.Reset:
-		resetConn(w)
+		resetConn(c)
 	case stopped != nil:
-		writeText(w, http.StatusServiceUnavailable, poolStopped)
+		c.text(http.StatusServiceUnavailable, poolStopped)
 	case errors.Is(err, ErrQueueFull):
-		writeText(w, http.StatusServiceUnavailable, queueFull)
+		c.text(http.StatusServiceUnavailable, queueFull)
 	case errors.Is(err, ErrNoPool):
-		writeText(w, http.StatusServiceUnavailable, noPool)
-	case r.Context().Err() != nil:
+		c.text(http.StatusServiceUnavailable, noPool)
+	case c.ctx.Err() != nil:
 		// The client went away while the request waited: nobody to answer.
 	default:
-		writeText(w, http.StatusServiceUnavailable, unavailable)
+		c.text(http.StatusServiceUnavailable, unavailable)
 	}
 }
 
 // resetConn ends the request's connection with a TCP reset (SO_LINGER 0, then close),
 // as HTTP.sys does for a stopped pool with loadBalancerCapabilities TcpLevel.
-func resetConn(w http.ResponseWriter) {
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		writeText(w, http.StatusServiceUnavailable, poolStopped)
-		return
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
+func resetConn(c *clientConn) {
+	if tc, ok := c.conn.(*net.TCPConn); ok {
 		tc.SetLinger(0)
 	}
-	conn.Close()
-}
-
-// writeText writes a short plain-text answer.
-func writeText(w http.ResponseWriter, code int, msg string) {
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(code)
-	io.WriteString(w, msg)
+	c.conn.Close()
+	c.rep.status, c.rep.ended = http.StatusServiceUnavailable, true
 }
 
 // copyBufferSize is the size of the buffers that copy bodies.
@@ -134,4 +126,10 @@ func (b *bufferPool) Put(buf []byte) {
 	if cap(buf) >= copyBufferSize {
 		b.p.Put((*[copyBufferSize]byte)(buf[:copyBufferSize]))
 	}
+}
+
+// refusal returns the body of the answer to a request the front end refuses to read:
+// "400 Bad Request: " and the reason.
+func refusal(e *h1.Error) string {
+	return strconv.Itoa(e.Status) + " " + http.StatusText(e.Status) + ": " + e.Reason + "\n"
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/textproto"
+
+	"github.com/poolctl/poolctl/runtime/frontend/h1"
 	"strconv"
 	"strings"
 )
@@ -27,20 +29,23 @@ const (
 	bodyUntilClose        // neither: the body ends when the worker closes the connection
 )
 
-// respHead is what the front end needs of a response's head besides its header.
+// respHead is what the front end needs of a response's head besides its fields.
 type respHead struct {
-	status int
-	body   int   // bodyNone...
-	length int64 // bodyFixed
-	close  bool  // the connection cannot carry another request
+	status  int
+	reason  string
+	body    int    // bodyNone...
+	length  int64  // bodyFixed, and a HEAD or 304 response's Content-Length; else -1
+	close   bool   // the connection cannot carry another request
+	upgrade string // a 101's Upgrade field
 }
 
-// readResponseHead reads a response head from br, puts its header into dst (without
-// hop-by-hop headers, except for 101 Switching Protocols) and returns the rest.
-func readResponseHead(br *bufio.Reader, dst http.Header, method string) (respHead, error) {
+// readResponseHead reads a response head from br and appends its fields to dst:
+// without hop-by-hop fields (except for 101 Switching Protocols) and without
+// Content-Length, which respHead.length carries.
+func readResponseHead(br *bufio.Reader, dst []h1.Field, method string) (respHead, []h1.Field, error) {
 	block, err := readHeadBlock(br)
 	if err != nil {
-		return respHead{}, err
+		return respHead{}, dst, err
 	}
 	return parseHead(block, dst, method)
 }
@@ -109,16 +114,15 @@ func readLongHead(br *bufio.Reader) (string, error) {
 }
 
 // parseHead parses a head block; see readResponseHead.
-func parseHead(block string, dst http.Header, method string) (respHead, error) {
+func parseHead(block string, dst []h1.Field, method string) (respHead, []h1.Field, error) {
 	line, rest := cutLine(block)
 	h, http10, err := parseStatusLine(line)
 	if err != nil {
-		return h, err
+		return h, dst, err
 	}
+	first := len(dst)
 	var conn []string
 	te := ""
-	keepHop := h.status == http.StatusSwitchingProtocols
-	vals := make([]string, 0, strings.Count(rest, "\n"))
 	for rest != "" {
 		line, rest = cutLine(rest)
 		if line == "" {
@@ -126,44 +130,38 @@ func parseHead(block string, dst http.Header, method string) (respHead, error) {
 		}
 		k, v, err := parseField(line)
 		if err != nil {
-			return h, err
+			return h, dst, err
 		}
 		switch k {
 		case "Content-Length":
 			if h.length, err = parseLength(v, h.length); err != nil {
-				return h, err
+				return h, dst, err
 			}
+			continue
 		case "Transfer-Encoding":
 			te = v
 		case "Connection":
 			conn = append(conn, v)
+		case "Upgrade":
+			h.upgrade = v
 		}
-		if !keepHop && hopHeader(k) && k != "Trailer" {
-			continue
-		}
-		vals = append(vals, v)
-		if old := dst[k]; old != nil {
-			dst[k] = append(old, v)
-		} else {
-			dst[k] = vals[len(vals)-1 : len(vals) : len(vals)]
-		}
+		dst = append(dst, h1.Field{Name: k, Value: v})
 	}
-	frame(&h, dst, method, te, http10, conn, keepHop)
-	return h, nil
+	frame(&h, method, te, http10, conn)
+	if h.status != http.StatusSwitchingProtocols {
+		dst = append(dst[:first], dropHop(dst[first:], conn)...)
+	}
+	return h, dst, nil
 }
 
-// frame decides how the body is framed and whether the connection stays open, and
-// removes the headers the Connection header names.
-func frame(h *respHead, dst http.Header, method, te string, http10 bool, conn []string, keepHop bool) {
+// frame decides how the body is framed and whether the connection stays open.
+func frame(h *respHead, method, te string, http10 bool, conn []string) {
 	h.close = hasToken(conn, "close") || (http10 && !hasToken(conn, "keep-alive"))
-	if !keepHop {
-		dropListed(dst, conn)
-	}
 	switch {
 	case method == http.MethodHead || h.status < 200 || h.status == 204 || h.status == 304:
 		h.body = bodyNone
 	case te != "":
-		delete(dst, "Content-Length") // Transfer-Encoding overrides it (RFC 9112, 6.3)
+		h.length = -1 // Transfer-Encoding overrides Content-Length (RFC 9112, 6.3)
 		h.body = bodyUntilClose
 		if lastToken(te) == "chunked" {
 			h.body = bodyChunked
@@ -178,19 +176,22 @@ func frame(h *respHead, dst http.Header, method, te string, http10 bool, conn []
 	}
 }
 
-// dropListed removes the headers that Connection header values name (other than
-// close, keep-alive and upgrade, which name no header that stays).
-func dropListed(dst http.Header, conn []string) {
-	for _, c := range conn {
-		for c != "" {
-			var t string
-			t, c, _ = strings.Cut(c, ",")
-			t = strings.Trim(t, " \t")
-			if t != "" && !strings.EqualFold(t, "close") && !strings.EqualFold(t, "keep-alive") && !strings.EqualFold(t, "upgrade") {
-				delete(dst, textproto.CanonicalMIMEHeaderKey(t))
-			}
+// dropHop removes, in place, the hop-by-hop fields (but Trailer) and the fields that
+// Connection values name (other than close, keep-alive and upgrade).
+func dropHop(fields []h1.Field, conn []string) []h1.Field {
+	keep := fields[:0]
+	for _, f := range fields {
+		if (hopHeader(f.Name) && f.Name != "Trailer") || listed(conn, f.Name) {
+			continue
 		}
+		keep = append(keep, f)
 	}
+	return keep
+}
+
+// listed reports whether Connection values name the field k.
+func listed(conn []string, k string) bool {
+	return len(conn) > 0 && hasToken(conn, k)
 }
 
 // parseStatusLine parses "HTTP/1.1 200 OK".
@@ -205,6 +206,9 @@ func parseStatusLine(line string) (h respHead, http10 bool, err error) {
 		return h, false, errMalformed
 	}
 	h.status = code
+	if len(line) > 13 && validValue(line[13:]) {
+		h.reason = line[13:]
+	}
 	return h, line[7] == '0', nil
 }
 
@@ -278,29 +282,28 @@ func validValue(v string) bool {
 	return true
 }
 
-// readTrailer reads the trailer after a chunked body into dst: trailers the response
-// announced (its Trailer header) by name, others with http.TrailerPrefix.
-func readTrailer(br *bufio.Reader, dst http.Header) error {
+// readTrailer reads the trailer section after a chunked body and appends its fields
+// to dst, without the fields that may not be trailers (framing, hop-by-hop).
+func readTrailer(br *bufio.Reader, dst []h1.Field) ([]h1.Field, error) {
 	total := 0
 	for {
 		line, err := br.ReadSlice('\n')
 		if err != nil {
-			return err
+			return dst, err
 		}
 		if total += len(line); total > maxHeadBytes {
-			return errHeadTooLarge
+			return dst, errHeadTooLarge
 		}
 		s := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), "\r")
 		if s == "" {
-			return nil
+			return dst, nil
 		}
 		k, v, err := parseField(s)
 		if err != nil {
-			return err
+			return dst, err
 		}
-		if !hasToken(dst["Trailer"], k) {
-			k = http.TrailerPrefix + k
+		if k != "Content-Length" && k != "Host" && !hopHeader(k) {
+			dst = append(dst, h1.Field{Name: k, Value: v})
 		}
-		dst[k] = append(dst[k], v)
 	}
 }

@@ -3,12 +3,13 @@ package frontend
 import (
 	"fmt"
 	"net"
-	"net/http"
 	"net/netip"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
 
+	"github.com/poolctl/poolctl/runtime/frontend/h1"
 	"github.com/poolctl/poolctl/runtime/spec"
 )
 
@@ -182,13 +183,13 @@ func (r *routes) forAddr(a netip.Addr, add bool) *hostTable {
 	return &ah.hosts
 }
 
-// site returns the site of a request, or nil: exact host on the local address, exact
-// host on all addresses, any host on the local address, any host on all addresses.
-func (r *routes) site(req *http.Request) *spec.Site {
-	host := hostName(req.Host)
+// site returns the site of a request for host (as hostName gives it) that came in on
+// the local address: exact host on the local address, exact host on all addresses,
+// any host on the local address, any host on all addresses.
+func (r *routes) site(host string, localAddr netip.Addr) *spec.Site {
 	var local *hostTable
 	if len(r.addrs) > 0 {
-		local = r.forAddr(localAddr(req), false)
+		local = r.forAddr(localAddr, false)
 	}
 	if local != nil {
 		if s := local.exact[host]; s != nil {
@@ -202,15 +203,6 @@ func (r *routes) site(req *http.Request) *spec.Site {
 		return local.any
 	}
 	return r.all.any
-}
-
-// localAddr returns the address the request's connection came in on.
-func localAddr(req *http.Request) netip.Addr {
-	a, _ := req.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr)
-	if a == nil {
-		return netip.Addr{}
-	}
-	return a.AddrPort().Addr().Unmap()
 }
 
 // hostName returns a Host header's name: lower case, without the port.
@@ -242,24 +234,27 @@ func hasPathPrefix(p, prefix string) bool {
 	return len(p) == n || p[n] == '/'
 }
 
-// routePath returns the path to route the request by: its path without dot segments
-// and repeated slashes (which is also what the worker gets: the request's URL and
-// RequestURI change), or "/" for a request without an absolute path ("OPTIONS *").
-func routePath(req *http.Request) string {
-	p := req.URL.Path
+// routeTarget returns the path to route the request by and the target to send to the
+// worker: its path without dot segments and repeated slashes (as HTTP.sys
+// canonicalizes URLs; the worker gets the cleaned path too), or "/" for a request
+// without an absolute path ("OPTIONS *").
+func routeTarget(r *h1.Request) (p, uri string) {
+	p = r.Path
 	if p == "" || p[0] != '/' {
-		return "/"
+		return "/", r.URI
 	}
 	if !needsClean(p) {
-		return p
+		return p, r.URI
 	}
 	c := path.Clean(p)
 	if strings.HasSuffix(p, "/") && c != "/" {
 		c += "/"
 	}
-	req.URL.Path, req.URL.RawPath = c, ""
-	req.RequestURI = req.URL.RequestURI()
-	return c
+	uri = (&url.URL{Path: c}).EscapedPath()
+	if i := strings.IndexByte(r.URI, '?'); i >= 0 {
+		uri += r.URI[i:]
+	}
+	return c, uri
 }
 
 // needsClean reports whether p has dot segments or repeated slashes.

@@ -2,10 +2,10 @@ package frontend
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/poolctl/poolctl/runtime/frontend/h1"
 	"github.com/poolctl/poolctl/runtime/spec"
 )
 
@@ -185,20 +185,29 @@ func TestHostName(t *testing.T) {
 	}
 }
 
-func TestRoutePath(t *testing.T) {
-	for in, want := range map[string]string{
-		"/a/b":       "/a/b",
-		"/a/../b":    "/b",
-		"/a/./b/":    "/a/b/",
-		"//a//b":     "/a/b",
-		"/a/..":      "/",
-		"/../../etc": "/etc",
-		"*":          "/",
-	} {
-		r := &http.Request{URL: &url.URL{Path: in}}
-		if got := routePath(r); got != want {
-			t.Errorf("routePath(%q) = %q, want %q", in, got, want)
-		}
+func TestRouteTarget(t *testing.T) {
+	tests := []struct {
+		path, uri string // as the client sent them
+		want, to  string // the path to route by, the target the worker gets
+	}{
+		{"/a/b", "/a/b?q", "/a/b", "/a/b?q"},
+		{"/a/../b", "/a/../b", "/b", "/b"},
+		{"/a/./b/", "/a/./b/?x=1", "/a/b/", "/a/b/?x=1"},
+		{"//a//b", "//a//b", "/a/b", "/a/b"},
+		{"/a/..", "/a/..", "/", "/"},
+		{"/../../etc", "/../../etc", "/etc", "/etc"},
+		{"/a b/../c", "/a%20b/../c", "/c", "/c"},
+		{"/x y/./z", "/x%20y/./z", "/x y/z", "/x%20y/z"},
+		{"/a%b", "/a%25b", "/a%b", "/a%25b"},
+		{"", "*", "/", "*"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.uri, func(t *testing.T) {
+			p, uri := routeTarget(&h1.Request{Path: tt.path, URI: tt.uri})
+			if p != tt.want || uri != tt.to {
+				t.Errorf("routeTarget(%q, %q) = %q, %q; want %q, %q", tt.path, tt.uri, p, uri, tt.want, tt.to)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,305 @@
+package frontend
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/frontend/h1"
+)
+
+// States of a client connection, for Shutdown.
+const (
+	stateIdle   int32 = iota // waiting for the first byte of a request
+	stateActive              // reading or serving a request
+	stateClosed              // closed while idle by Shutdown
+)
+
+// Sizes of a client connection's buffers.
+const (
+	clientReadBuf  = 4 << 10
+	clientWriteBuf = 4 << 10
+)
+
+// aLongTimeAgo is a deadline in the past: it makes blocked reads return at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// clientConn is one client connection: it reads requests one after the other (a
+// pipelined request waits in br), has each served and answered in order, and keeps the
+// connection while both sides want it.
+type clientConn struct {
+	srv    *connServer
+	conn   net.Conn
+	raw    syscall.RawConn
+	br     *bufio.Reader
+	bw     *bufio.Writer
+	local  netip.Addr // the address the connection came in on
+	client string     // the client's IP address, for X-Forwarded-For
+	ctx    context.Context
+	cancel context.CancelFunc
+	state  atomic.Int32
+	watch  watcher
+
+	req    h1.Request // the request being served
+	rep    reply      // its response
+	body   *reqBody   // its body, once forwarding has begun reading it
+	fields []h1.Field // scratch for a worker's response head
+
+	mu   sync.Mutex
+	back *backendConn // the worker connection of the request in flight
+	gone bool         // the client went away or the connection was closed
+}
+
+// newClientConn returns a connection of s, not yet served.
+func newClientConn(s *connServer, conn net.Conn) *clientConn {
+	c := &clientConn{
+		srv:  s,
+		conn: conn,
+		br:   bufio.NewReaderSize(conn, clientReadBuf),
+		bw:   bufio.NewWriterSize(conn, clientWriteBuf),
+	}
+	c.ctx, c.cancel = context.WithCancel(s.base)
+	c.watch.c = c
+	if sc, ok := conn.(syscall.Conn); ok {
+		c.raw, _ = sc.SyscallConn()
+	}
+	if a, ok := conn.LocalAddr().(*net.TCPAddr); ok {
+		c.local = a.AddrPort().Addr().Unmap()
+	}
+	if a, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		c.client = a.AddrPort().Addr().Unmap().String()
+	}
+	return c
+}
+
+// serve serves the connection's requests until one side ends it.
+func (c *clientConn) serve() {
+	defer c.end()
+	for c.next() {
+		if err := h1.ReadRequest(c.br, &c.req); err != nil {
+			c.refuse(err)
+			return
+		}
+		if !c.serveRequest() {
+			return
+		}
+	}
+}
+
+// next waits for the first byte of the next request (at most idleTimeout) and reports
+// whether there is one to serve.
+func (c *clientConn) next() bool {
+	c.state.Store(stateIdle)
+	if c.srv.shutting.Load() {
+		return false
+	}
+	if c.br.Buffered() == 0 {
+		c.conn.SetReadDeadline(time.Now().Add(idleTimeout))
+		if _, err := c.br.Peek(1); err != nil {
+			return false
+		}
+	}
+	if !c.state.CompareAndSwap(stateIdle, stateActive) {
+		return false // Shutdown closed the connection meanwhile
+	}
+	if !headBuffered(c.br) {
+		c.conn.SetReadDeadline(time.Now().Add(readHeaderTimeout))
+	}
+	return true
+}
+
+// headBuffered reports whether br already holds a whole request head, so that reading
+// it cannot block.
+func headBuffered(br *bufio.Reader) bool {
+	buf, _ := br.Peek(br.Buffered())
+	return bytes.Contains(buf, []byte("\n\r\n")) || bytes.Contains(buf, []byte("\n\n"))
+}
+
+// serveRequest serves c.req and reports whether the connection can carry another
+// request.
+func (c *clientConn) serveRequest() bool {
+	r := &c.req
+	c.rep = reply{head: r.Method == "HEAD", minor: r.Minor}
+	c.body = nil
+	if r.Length != 0 {
+		c.conn.SetReadDeadline(time.Time{}) // a body may take as long as it takes
+	} else {
+		c.watch.arm(true)
+	}
+	defer c.watch.stop()
+	l := c.srv.l
+	if site := l.routes.Load().site(hostName(r.Host), c.local); site == nil {
+		c.text(400, badHostname)
+	} else {
+		l.h.serve(c, site)
+	}
+	if c.rep.status == 0 || c.rep.ended {
+		return false // reset, upgraded, or nothing could be answered
+	}
+	if err := c.bw.Flush(); err != nil {
+		return false
+	}
+	if !c.bodyDone() {
+		lingerClose(c.conn) // the body's rest is unread: close without a reset
+		return false
+	}
+	return !c.rep.close
+}
+
+// bodyDone reports whether the request's body, if any, has been read to its end, so
+// that the next request can be read.
+func (c *clientConn) bodyDone() bool {
+	return c.req.Length == 0 || (c.body != nil && c.body.eof.Load())
+}
+
+// refuse answers a request that could not be read, when there is something to say.
+func (c *clientConn) refuse(err error) {
+	var he *h1.Error
+	if !errors.As(err, &he) {
+		return // the client closed, timed out or broke off: nobody to answer
+	}
+	c.rep = reply{close: true}
+	c.text(he.Status, refusal(he))
+	if c.bw.Flush() == nil {
+		lingerClose(c.conn)
+	}
+}
+
+// lingerClose stops writing and reads what the client still sends for a moment, so
+// that closing does not reset the connection before the client has read the answer.
+func lingerClose(conn net.Conn) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.CloseWrite()
+	}
+	conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	io.CopyN(io.Discard, conn, 256<<10)
+}
+
+// setBack makes bc the worker connection of the request in flight, interrupted at
+// once when the client has gone away.
+func (c *clientConn) setBack(bc *backendConn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.back = bc
+	if c.gone {
+		bc.interrupt()
+	}
+}
+
+// clearBack ends the request's use of its worker connection and reports whether the
+// client's going away interrupted it.
+func (c *clientConn) clearBack() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.back = nil
+	return c.gone
+}
+
+// abort ends the connection at once: the request in flight stops waiting for a
+// worker, its worker connection is interrupted, and the client connection closes.
+func (c *clientConn) abort() {
+	c.mu.Lock()
+	c.gone = true
+	if c.back != nil {
+		c.back.interrupt()
+	}
+	c.mu.Unlock()
+	c.cancel()
+	c.conn.Close()
+}
+
+// end closes the connection once it is served.
+func (c *clientConn) end() {
+	c.srv.remove(c)
+	c.abort()
+}
+
+// watchAfter is how long a request runs before the front end watches its client's
+// connection for a close: requests answered sooner cost no watching.
+const watchAfter = 20 * time.Millisecond
+
+// watcher notices a client that closes its connection while its request waits for a
+// worker or a response, and aborts the connection (net/http's background read, only
+// for slow requests).
+type watcher struct {
+	c       *clientConn
+	mu      sync.Mutex
+	timer   *time.Timer
+	done    chan struct{} // one value per run
+	armed   bool
+	stopped bool
+}
+
+// arm starts watching after watchAfter; start begins a new request (else a body just
+// ended, and watching begins unless the request is over).
+func (w *watcher) arm(start bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if start {
+		w.stopped = false
+	}
+	if w.stopped || w.armed || w.c.raw == nil || w.c.br.Buffered() > 0 {
+		return
+	}
+	w.armed = true
+	if w.timer == nil {
+		w.done = make(chan struct{}, 1)
+		w.timer = time.AfterFunc(watchAfter, w.run)
+		return
+	}
+	w.timer.Reset(watchAfter)
+}
+
+// stop ends the watching of the request, waiting for a watch in progress to end.
+func (w *watcher) stop() {
+	w.mu.Lock()
+	w.stopped = true
+	armed := w.armed
+	w.armed = false
+	w.mu.Unlock()
+	if !armed || w.timer.Stop() {
+		return
+	}
+	w.c.conn.SetReadDeadline(aLongTimeAgo)
+	<-w.done
+}
+
+// run waits until the client's connection is readable and aborts it when the client
+// closed it; data (a pipelined request) ends the watch.
+func (w *watcher) run() {
+	defer func() { w.done <- struct{}{} }()
+	w.mu.Lock()
+	if w.stopped {
+		w.mu.Unlock()
+		return
+	}
+	w.c.conn.SetReadDeadline(time.Time{})
+	w.mu.Unlock()
+	if w.c.peerClosed() {
+		w.c.abort()
+	}
+}
+
+// peerClosed waits until the connection is readable and reports whether the client
+// closed it (or reset it); false when data arrived or the wait was stopped.
+func (c *clientConn) peerClosed() bool {
+	closed := false
+	err := c.raw.Read(func(fd uintptr) bool {
+		var b [1]byte
+		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		if err == syscall.EAGAIN || err == syscall.EINTR {
+			return false
+		}
+		closed = n == 0 || err != nil
+		return true
+	})
+	return err == nil && closed
+}

@@ -1,0 +1,126 @@
+package frontend
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/spec"
+)
+
+// waitingPools is a Pools whose Acquire waits until the request's context ends, and
+// says so.
+type waitingPools struct{ ended chan error }
+
+func (p *waitingPools) Acquire(ctx context.Context, _ *spec.App) (Lease, error) {
+	<-ctx.Done()
+	p.ended <- ctx.Err()
+	return nil, ctx.Err()
+}
+
+// sendAndLeave writes a request to addr, waits a moment (longer than watchAfter, so
+// that the connection is being watched) and closes the connection.
+func sendAndLeave(t *testing.T, addr string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	time.Sleep(3 * watchAfter)
+	conn.Close()
+}
+
+// TestClientLeavesQueue: a client that closes its connection while its request waits
+// for a worker (Acquire) ends the wait: its place in the pool's queue is freed.
+func TestClientLeavesQueue(t *testing.T) {
+	pools := &waitingPools{ended: make(chan error, 1)}
+	addr := oneSite(t, pools)
+	sendAndLeave(t, addr)
+	select {
+	case err := <-pools.ended:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Acquire's context ended with %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Acquire still waits 5 s after the client left")
+	}
+}
+
+// TestClientLeavesWorker: a client that closes its connection while the worker has not
+// answered yet makes the front end drop the worker connection (the worker sees its
+// request's context end) and end the lease not failed.
+func TestClientLeavesWorker(t *testing.T) {
+	cancelled := make(chan struct{})
+	pools := newFakePools()
+	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+		close(cancelled)
+	}))
+	addr := oneSite(t, pools)
+	sendAndLeave(t, addr)
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the worker's request still runs 5 s after the client left")
+	}
+	if d := pools.waitDone(t); d.failed {
+		t.Error("Done(true) after the client left, want Done(false)")
+	}
+}
+
+// TestSlowRequestKeepsConnection: a request that takes longer than watchAfter (so that
+// its connection is watched) still leaves the connection usable for the next request.
+func TestSlowRequestKeepsConnection(t *testing.T) {
+	pools := newFakePools()
+	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			time.Sleep(3 * watchAfter)
+		}
+		io.WriteString(w, r.URL.Path)
+	}))
+	k := dialKeepAlive(t, oneSite(t, pools))
+	for _, p := range []string{"/slow", "/fast", "/slow", "/fast"} {
+		if code, body := k.get(t, p); code != 200 || body != p {
+			t.Fatalf("GET %s = %d %q", p, code, body)
+		}
+	}
+}
+
+// TestShutdownClosesIdle: Shutdown does not wait for an idle keep-alive connection: it
+// closes it and returns at once.
+func TestShutdownClosesIdle(t *testing.T) {
+	pools := newFakePools()
+	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	s := New([]*spec.Site{site("A", []spec.Binding{bind("127.0.0.1", 0, "", 1)})}, pools, slog.New(slog.DiscardHandler))
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", s.Addrs()[0].String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown = %v with an idle connection open", err)
+	}
+	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Errorf("idle connection after Shutdown: read %v, want io.EOF", err)
+	}
+}
