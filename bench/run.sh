@@ -6,7 +6,7 @@
 # nginx's. Then the cold start of an OnDemand pool: the first request's time minus
 # the worker's own start time (target: under 10 ms of overhead).
 #
-#   DURATION=10s CONNECTIONS=64 THREADS=2 bash bench/run.sh
+#   DURATION=5s ROUNDS=3 CONNECTIONS=64 THREADS=2 bash bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -19,7 +19,8 @@ rm -rf "$out"
 mkdir -p "$out"
 go build -o "$out/poolctl" ./cmd/poolctl
 pc=$out/poolctl
-dur=${DURATION:-10s}
+dur=${DURATION:-5s}
+rounds=${ROUNDS:-3}
 conns=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 direct=18080 viaNginx=18081 viaPoolctl=18082 cold=18083
@@ -110,17 +111,37 @@ measure_wrk() {
 		function ms(s) { if (s ~ /us$/) return s / 1000; if (s ~ /ms$/) return s + 0; if (s ~ /s$/) return s * 1000; return s }
 		END { printf "%s %.3f %.3f\n", rps, ms(p50), ms(p99) }' "$out/wrk-$1.txt"
 }
-read -r d_rps d_p50 d_p99 <<<"$(measure_wrk direct $direct)"
-read -r n_rps n_p50 n_p99 <<<"$(measure_wrk nginx $viaNginx)"
-read -r p_rps p_p50 p_p99 <<<"$(measure_wrk poolctl $viaPoolctl)"
-awk -v dr="$d_rps" -v d5="$d_p50" -v d9="$d_p99" -v nr="$n_rps" -v n5="$n_p50" -v n9="$n_p99" -v pr="$p_rps" -v p5="$p_p50" -v p9="$p_p99" -v c="$conns" -v d="$dur" 'BEGIN {
-	printf "wrk, %d connections, %s each\n", c, d
+# Rounds of the three, interleaved (so that a slow moment of the machine does not
+# fall on one of them only); each figure is the median over the rounds, each ratio
+# the median of the rounds' ratios.
+: >"$out/wrk.txt"
+for round in $(seq "$rounds"); do
+	for target in direct:$direct nginx:$viaNginx poolctl:$viaPoolctl; do
+		echo "${target%%:*} $round $(measure_wrk "${target%%:*}-$round" "${target#*:}")" >>"$out/wrk.txt"
+	done
+done
+# fig NAME COLUMN: the median of a column (3 rps, 4 p50, 5 p99) of NAME's rounds
+fig() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$out/wrk.txt" | median; }
+# ratio A B COLUMN: the median over the rounds of A's column over B's in the same
+# round (the machine's speed drifts between rounds more than within one)
+ratio() {
+	awk -v a="$1" -v b="$2" -v c="$3" '$1 == a { x[$2] = $c } $1 == b { y[$2] = $c }
+		END { for (r in x) print x[r] / y[r] }' "$out/wrk.txt" | median
+}
+awk -v dr="$(fig direct 3)" -v d5="$(fig direct 4)" -v d9="$(fig direct 5)" \
+	-v nr="$(fig nginx 3)" -v n5="$(fig nginx 4)" -v n9="$(fig nginx 5)" \
+	-v pr="$(fig poolctl 3)" -v p5="$(fig poolctl 4)" -v p9="$(fig poolctl 5)" \
+	-v tn="$(ratio poolctl nginx 3)" -v ln="$(ratio poolctl nginx 5)" \
+	-v td="$(ratio poolctl direct 3)" -v ld="$(ratio poolctl direct 5)" \
+	-v c="$conns" -v d="$dur" -v r="$rounds" 'BEGIN {
+	printf "wrk, %d connections, %s each, median of %d interleaved rounds\n", c, d, r
 	printf "%-8s %12s %10s %10s\n", "", "requests/s", "p50 ms", "p99 ms"
 	printf "%-8s %12.0f %10.3f %10.3f\n", "direct", dr, d5, d9
 	printf "%-8s %12.0f %10.3f %10.3f\n", "nginx", nr, n5, n9
 	printf "%-8s %12.0f %10.3f %10.3f\n", "poolctl", pr, p5, p9
-	printf "poolctl/nginx: throughput %.2fx (target >= 0.80x), p99 %.2fx (target <= 1.50x)\n", pr / nr, p9 / n9
-	printf "poolctl/direct: throughput %.2fx, p99 %.2fx\n", pr / dr, p9 / d9
+	printf "ratios, the median of each round'"'"'s:\n"
+	printf "poolctl/nginx: throughput %.2fx (target >= 0.80x), p99 %.2fx (target <= 1.50x)\n", tn, ln
+	printf "poolctl/direct: throughput %.2fx, p99 %.2fx\n", td, ld
 }'
 
 # Cold start: the worker's own start (poolctl __testworker until its port accepts)
