@@ -2,7 +2,6 @@ package frontend
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -110,17 +109,10 @@ func (c *clientConn) next() bool {
 	if !c.state.CompareAndSwap(stateIdle, stateActive) {
 		return false // Shutdown closed the connection meanwhile
 	}
-	if !headBuffered(c.br) {
+	if !h1.HeadBuffered(c.br) {
 		c.conn.SetReadDeadline(time.Now().Add(readHeaderTimeout))
 	}
 	return true
-}
-
-// headBuffered reports whether br already holds a whole request head, so that reading
-// it cannot block.
-func headBuffered(br *bufio.Reader) bool {
-	buf, _ := br.Peek(br.Buffered())
-	return bytes.Contains(buf, []byte("\n\r\n")) || bytes.Contains(buf, []byte("\n\n"))
 }
 
 // serveRequest serves c.req and reports whether the connection can carry another

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/textproto"
 
 	"github.com/poolctl/poolctl/runtime/frontend/h1"
 	"strconv"
@@ -206,7 +205,7 @@ func parseStatusLine(line string) (h respHead, http10 bool, err error) {
 		return h, false, errMalformed
 	}
 	h.status = code
-	if len(line) > 13 && validValue(line[13:]) {
+	if len(line) > 13 && h1.ValidValue(line[13:]) {
 		h.reason = line[13:]
 	}
 	return h, line[7] == '0', nil
@@ -215,10 +214,10 @@ func parseStatusLine(line string) (h respHead, http10 bool, err error) {
 // parseField parses "Key: value" into the canonical key and the trimmed value.
 func parseField(line string) (k, v string, err error) {
 	k, v, ok := strings.Cut(line, ":")
-	if !ok || !validToken(k) || !validValue(v) {
+	if !ok || !h1.ValidName(k) || !h1.ValidValue(v) {
 		return "", "", errMalformed // obs-fold (a line starting with a space) included
 	}
-	return canonicalKey(k), strings.Trim(v, " \t"), nil
+	return h1.CanonicalName(k), strings.Trim(v, " \t"), nil
 }
 
 // parseLength parses a Content-Length; a second one must agree with the first (prev).
@@ -242,44 +241,6 @@ func lastToken(v string) string {
 		v = v[i+1:]
 	}
 	return strings.ToLower(strings.Trim(v, " \t"))
-}
-
-// canonicalKey returns k in canonical form ("Content-Type"), without allocating when
-// it already is.
-func canonicalKey(k string) string {
-	upper := true
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if (upper && 'a' <= c && c <= 'z') || (!upper && 'A' <= c && c <= 'Z') {
-			return textproto.CanonicalMIMEHeaderKey(k)
-		}
-		upper = c == '-'
-	}
-	return k
-}
-
-// validToken reports whether k is a header field name (RFC 9110 token).
-func validToken(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// validValue reports whether v holds no control character but tab.
-func validValue(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 // readTrailer reads the trailer section after a chunked body and appends its fields

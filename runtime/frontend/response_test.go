@@ -106,20 +106,6 @@ func TestLongHead(t *testing.T) {
 	}
 }
 
-func TestCanonicalKey(t *testing.T) {
-	for in, want := range map[string]string{
-		"Content-Type": "Content-Type",
-		"content-type": "Content-Type",
-		"ETag":         "Etag",
-		"X-A":          "X-A",
-		"x-a-b":        "X-A-B",
-	} {
-		if got := canonicalKey(in); got != want {
-			t.Errorf("canonicalKey(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // fields returns header fields from names and values.
 func fields(kv ...string) []h1.Field {
 	var fs []h1.Field
@@ -179,7 +165,7 @@ func FuzzResponseHead(f *testing.F) {
 // checkParsedHead checks what readResponseHead returned for a head it accepted.
 func checkParsedHead(t *testing.T, h respHead, fs []h1.Field) {
 	t.Helper()
-	if h.status < 100 || h.status > 999 || !validValue(h.reason) {
+	if h.status < 100 || h.status > 999 || !h1.ValidValue(h.reason) {
 		t.Errorf("status %d %q", h.status, h.reason)
 	}
 	streams := h.body == bodyChunked || h.body == bodyUntilClose
@@ -188,7 +174,7 @@ func checkParsedHead(t *testing.T, h respHead, fs []h1.Field) {
 	}
 	for _, f := range fs {
 		hop := hopHeader(f.Name) && f.Name != "Trailer" && h.status != http.StatusSwitchingProtocols
-		if !validToken(f.Name) || !validValue(f.Value) || f.Name == "Content-Length" || hop {
+		if !h1.ValidName(f.Name) || !h1.ValidValue(f.Value) || f.Name == "Content-Length" || hop {
 			t.Errorf("field %q: %q passed on", f.Name, f.Value)
 		}
 	}

@@ -51,8 +51,8 @@ func validValue(s []byte) bool {
 	return validBytes(s[i:])
 }
 
-// validBytes is validValue byte by byte.
-func validBytes(s []byte) bool {
+// validBytes is validValue byte by byte, for bytes or a string.
+func validBytes[T string | []byte](s T) bool {
 	for i := range len(s) {
 		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
 			return false

@@ -68,7 +68,7 @@ func scanField(line []byte) (fieldSpan, *Error) {
 // scanName returns the length of the token at the start of b and whether it
 // is in canonical form: upper case at its start and after each '-', lower case
 // elsewhere.
-func scanName(b []byte) (n int, canonical bool) {
+func scanName[T string | []byte](b T) (n int, canonical bool) {
 	canonical = true
 	upper := true
 	for ; n < len(b) && tchars[b[n]]; n++ {
@@ -99,9 +99,10 @@ func newHead(raw []byte, spans []fieldSpan) string {
 }
 
 // writeCanonical writes the token name to b in canonical form.
-func writeCanonical(b *strings.Builder, name []byte) {
+func writeCanonical[T string | []byte](b *strings.Builder, name T) {
 	upper := true
-	for _, c := range name {
+	for i := range len(name) {
+		c := name[i]
 		if upper && 'a' <= c && c <= 'z' {
 			c -= 'a' - 'A'
 		} else if !upper && 'A' <= c && c <= 'Z' {
