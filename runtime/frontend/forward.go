@@ -388,7 +388,7 @@ func writeHead(bw *bufio.Writer, r *h1.Request, uri, client string) {
 	bw.WriteString(" HTTP/1.1\r\nHost: ")
 	bw.WriteString(r.Host)
 	bw.WriteString("\r\n")
-	conn := fieldCount(r, "Connection") > 0
+	conn := r.Get("Connection") != ""
 	for _, f := range r.Fields {
 		if dropRequestHeader(f.Name) || (conn && fieldHasToken(r, "Connection", f.Name)) {
 			continue
@@ -474,17 +474,6 @@ func upgradeType(r *h1.Request) string {
 		return ""
 	}
 	return r.Get("Upgrade")
-}
-
-// fieldCount returns how many fields of r are named name.
-func fieldCount(r *h1.Request, name string) int {
-	n := 0
-	for _, f := range r.Fields {
-		if f.Name == name {
-			n++
-		}
-	}
-	return n
 }
 
 // fieldHasToken reports whether the comma-separated values of r's fields named name

@@ -61,17 +61,18 @@ func (c *clientConn) respond(status int, reason string, fields []h1.Field, body 
 	bw.WriteString("\r\n")
 }
 
-// interim writes a 1xx response (103 Early Hints) and sends it at once.
-func (c *clientConn) interim(status int, reason string, fields []h1.Field) error {
+// interim writes a 1xx response (103 Early Hints) and sends it at once; a write error
+// shows again on the final response.
+func (c *clientConn) interim(status int, reason string, fields []h1.Field) {
 	if c.rep.minor == 0 {
-		return nil // HTTP/1.0 knows no 1xx responses
+		return // HTTP/1.0 knows no 1xx responses
 	}
 	writeStatusLine(c.bw, status, reason)
 	for _, f := range fields {
 		writeField(c.bw, f.Name, f.Value)
 	}
 	c.bw.WriteString("\r\n")
-	return c.bw.Flush()
+	c.bw.Flush()
 }
 
 // text writes a short plain-text answer of the front end itself.
