@@ -198,14 +198,16 @@ func (c *clientConn) clearBack() bool {
 // abort ends the connection at once: the request in flight stops waiting for a
 // worker, its worker connection is interrupted, and the client connection closes.
 func (c *clientConn) abort() {
+	// In this order: an exchange that wakes up from the interrupt finds the client
+	// gone (its context ended, its connection closed), not a worker failure to answer.
+	c.cancel()
+	c.conn.Close()
 	c.mu.Lock()
 	c.gone = true
 	if c.back != nil {
 		c.back.interrupt()
 	}
 	c.mu.Unlock()
-	c.cancel()
-	c.conn.Close()
 }
 
 // end closes the connection once it is served.

@@ -5,11 +5,11 @@ import (
 	"io"
 )
 
-// Body returns a reader of r's body from br: exactly r.Length bytes
-// (io.ErrUnexpectedEOF if br ends first), or the chunked body decoded, its
-// trailer section read, checked as fields, bounded by MaxHeadBytes and
-// dropped, then io.EOF; malformed chunked framing gives a *Error with status
-// 400. A request without a body gives a reader at io.EOF.
+// Body returns a reader of r's body from br: exactly r.Length bytes, the last
+// of them with io.EOF (io.ErrUnexpectedEOF if br ends first), or the chunked
+// body decoded, its trailer section read, checked as fields, bounded by
+// MaxHeadBytes and dropped, then io.EOF; malformed chunked framing gives a
+// *Error with status 400. A request without a body gives a reader at io.EOF.
 func Body(br *bufio.Reader, r *Request) io.Reader {
 	switch {
 	case r.Chunked:
@@ -43,5 +43,5 @@ func (b *fixedBody) Read(p []byte) (int, error) {
 	if b.left > 0 {
 		return n, unexpected(err)
 	}
-	return n, nil
+	return n, io.EOF // with the last byte: the caller knows at once that the body is complete
 }

@@ -169,3 +169,18 @@ func TestBodyReadOfNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestFixedBodyEndsWithLastByte: the read that returns a Content-Length body's last
+// byte returns io.EOF with it, so that a proxy knows the body is complete before it
+// passes the last byte on (and the worker, having it, answers).
+func TestFixedBodyEndsWithLastByte(t *testing.T) {
+	br := bufio.NewReader(strings.NewReader("hello, and the next request"))
+	body := Body(br, &Request{Length: 5})
+	buf := make([]byte, 16)
+	if n, err := body.Read(buf); n != 5 || err != io.EOF {
+		t.Errorf("Read = %d, %v; want 5, io.EOF", n, err)
+	}
+	if rest, _ := br.Peek(5); string(rest) != ", and" {
+		t.Errorf("the reader is left at %q, want the next request", rest)
+	}
+}
