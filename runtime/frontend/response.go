@@ -2,9 +2,7 @@ package frontend
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/poolctl/poolctl/runtime/frontend/h1"
@@ -42,74 +40,15 @@ type respHead struct {
 // without hop-by-hop fields (except for 101 Switching Protocols) and without
 // Content-Length, which respHead.length carries.
 func readResponseHead(br *bufio.Reader, dst []h1.Field, method string) (respHead, []h1.Field, error) {
-	block, err := readHeadBlock(br)
+	raw, err := h1.ReadHead(br, maxHeadBytes)
+	if errors.Is(err, h1.ErrTooLong) {
+		err = errHeadTooLarge
+	}
 	if err != nil {
 		return respHead{}, dst, err
 	}
-	return parseHead(block, dst, method)
-}
-
-// readHeadBlock returns the bytes of a head, through its empty line, as one string
-// (the header's keys and values are substrings of it: one allocation).
-func readHeadBlock(br *bufio.Reader) (string, error) {
-	for {
-		n := br.Buffered()
-		buf, _ := br.Peek(n)
-		if end := headEnd(buf); end > 0 {
-			s := string(buf[:end])
-			br.Discard(end)
-			return s, nil
-		}
-		if n == br.Size() {
-			return readLongHead(br)
-		}
-		if _, err := br.Peek(n + 1); err != nil {
-			if n > 0 && err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return "", err
-		}
-	}
-}
-
-// headEnd returns the length of the head at the start of buf, or 0 when its empty
-// line has not arrived yet.
-func headEnd(buf []byte) int {
-	for i := 0; ; {
-		j := bytes.IndexByte(buf[i:], '\n')
-		if j < 0 {
-			return 0
-		}
-		i += j + 1
-		switch {
-		case i < len(buf) && buf[i] == '\n':
-			return i + 1
-		case i+1 < len(buf) && buf[i] == '\r' && buf[i+1] == '\n':
-			return i + 2
-		}
-	}
-}
-
-// readLongHead reads a head larger than br's buffer, line by line.
-func readLongHead(br *bufio.Reader) (string, error) {
-	var b []byte
-	partial := false
-	for len(b) <= maxHeadBytes {
-		line, err := br.ReadSlice('\n')
-		b = append(b, line...)
-		if err == bufio.ErrBufferFull {
-			partial = true
-			continue
-		}
-		if err != nil {
-			return "", err
-		}
-		if !partial && len(b) > len(line) && (string(line) == "\r\n" || string(line) == "\n") {
-			return string(b), nil
-		}
-		partial = false
-	}
-	return "", errHeadTooLarge
+	// One string for the head: the fields' names and values are substrings of it.
+	return parseHead(string(raw), dst, method)
 }
 
 // parseHead parses a head block; see readResponseHead.

@@ -22,9 +22,12 @@ func refuse(status int, reason string) *Error { return &Error{Status: status, Re
 
 func bad(reason string) *Error { return refuse(http.StatusBadRequest, reason) }
 
+// ErrTooLong is ReadHead's error for a head longer than its limit (and
+// ReadRequest's for a request head over MaxHeadBytes: a 400).
+var ErrTooLong = bad("Request Too Long")
+
 // The refusals of a request head.
 var (
-	errTooLong          = bad("Request Too Long")
 	errEmptyLines       = bad("Too Many Empty Lines")
 	errBareCR           = bad("Bare CR")
 	errRequestLine      = bad("Malformed Request Line")

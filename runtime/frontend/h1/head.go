@@ -36,44 +36,50 @@ func skipEmptyLines(br *bufio.Reader) error {
 	return errEmptyLines
 }
 
-// readHead reads the head that starts at br, through its empty line, and
-// returns its bytes, which stay valid until br's next read.
-func readHead(br *bufio.Reader) ([]byte, error) {
+// ReadHead reads the message head (a start line and fields, through the empty
+// line) that starts at br, of at most limit bytes, and returns its bytes, which
+// stay valid until br's next read. It returns io.EOF when br ends before the
+// head's first byte, io.ErrUnexpectedEOF when it ends inside it, ErrTooLong
+// past limit, and br's other read errors as they are.
+func ReadHead(br *bufio.Reader, limit int) ([]byte, error) {
 	from := 0
 	for {
 		n := br.Buffered()
 		buf, _ := br.Peek(n)
-		if end := headEnd(buf, from); end > 0 {
+		if end := headEnd(buf, from, limit); end > 0 {
 			br.Discard(end)
 			return buf[:end], nil
 		}
-		if n >= MaxHeadBytes {
-			return nil, errTooLong
+		if n >= limit {
+			return nil, ErrTooLong
 		}
 		if n == br.Size() {
-			return readLongHead(br)
+			return readLongHead(br, limit)
 		}
 		from = max(n-2, 0)
 		if _, err := br.Peek(n + 1); err != nil {
+			if n == 0 {
+				return nil, err
+			}
 			return nil, unexpected(err)
 		}
 	}
 }
 
 // readLongHead reads a head that does not fit in br's buffer, which is full.
-func readLongHead(br *bufio.Reader) ([]byte, error) {
-	long := make([]byte, 0, MaxHeadBytes)
+func readLongHead(br *bufio.Reader, limit int) ([]byte, error) {
+	long := make([]byte, 0, min(limit, 4*br.Size()))
 	for {
 		buf, _ := br.Peek(br.Buffered())
 		from := max(len(long)-2, 0)
 		kept := len(long)
-		long = append(long, buf[:min(len(buf), MaxHeadBytes-kept)]...)
-		if end := headEnd(long, from); end > 0 {
+		long = append(long, buf[:min(len(buf), limit-kept)]...)
+		if end := headEnd(long, from, limit); end > 0 {
 			br.Discard(end - kept)
 			return long[:end], nil
 		}
-		if len(long) == MaxHeadBytes {
-			return nil, errTooLong
+		if len(long) == limit {
+			return nil, ErrTooLong
 		}
 		br.Discard(len(buf))
 		if _, err := br.Peek(1); err != nil {
@@ -84,9 +90,9 @@ func readLongHead(br *bufio.Reader) ([]byte, error) {
 
 // headEnd returns the length of the head at the start of b, through the first
 // empty line ("\n\n" or "\n\r\n"), searching from b[from], or -1 when b holds
-// no end of head. Only the first MaxHeadBytes bytes are searched.
-func headEnd(b []byte, from int) int {
-	b = b[:min(len(b), MaxHeadBytes)]
+// no end of head. Only the first limit bytes are searched.
+func headEnd(b []byte, from, limit int) int {
+	b = b[:min(len(b), limit)]
 	if from > len(b) {
 		return -1
 	}

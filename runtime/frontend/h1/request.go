@@ -35,7 +35,7 @@ func ReadRequest(br *bufio.Reader, r *Request) error {
 	if err := skipEmptyLines(br); err != nil {
 		return err
 	}
-	raw, err := readHead(br)
+	raw, err := ReadHead(br, MaxHeadBytes)
 	if err != nil {
 		return err
 	}

@@ -29,5 +29,5 @@ func CanonicalName(name string) string {
 // line), so that reading it cannot block.
 func HeadBuffered(br *bufio.Reader) bool {
 	buf, _ := br.Peek(br.Buffered())
-	return headEnd(buf, 0) > 0
+	return headEnd(buf, 0, MaxHeadBytes) > 0
 }

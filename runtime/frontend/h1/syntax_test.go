@@ -2,6 +2,7 @@ package h1
 
 import (
 	"bufio"
+	"io"
 	"net/textproto"
 	"strings"
 	"testing"
@@ -60,5 +61,37 @@ func TestHeadBuffered(t *testing.T) {
 		if got := HeadBuffered(br); got != want {
 			t.Errorf("HeadBuffered(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+func TestReadHead(t *testing.T) {
+	big := strings.Repeat("x", 10000)
+	tests := []struct {
+		name, in string
+		limit    int
+		want     string
+		err      error
+	}{
+		{"short", "HTTP/1.1 200 OK\r\nA: 1\r\n\r\nbody", 100, "HTTP/1.1 200 OK\r\nA: 1\r\n\r\n", nil},
+		{"longer than the buffer", "X\r\nA: " + big + "\r\n\r\nbody", 20000, "X\r\nA: " + big + "\r\n\r\n", nil},
+		{"over the limit", "X\r\nA: " + big + "\r\n\r\n", 5000, "", ErrTooLong},
+		{"over the limit in the buffer", "X\r\nA: 12345678\r\n\r\n", 10, "", ErrTooLong},
+		{"nothing", "", 100, "", io.EOF},
+		{"cut", "HTTP/1.1 200 OK\r\n", 100, "", io.ErrUnexpectedEOF},
+		{"cut after the buffer", "X\r\nA: " + big, 20000, "", io.ErrUnexpectedEOF},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			br := bufio.NewReaderSize(strings.NewReader(tt.in), 4096)
+			got, err := ReadHead(br, tt.limit)
+			if string(got) != tt.want || err != tt.err {
+				t.Fatalf("ReadHead = %d bytes, %v; want %d bytes, %v", len(got), err, len(tt.want), tt.err)
+			}
+			if err == nil && strings.HasSuffix(tt.in, "body") {
+				if rest, _ := br.Peek(4); string(rest) != "body" {
+					t.Errorf("the reader is left at %q, want the body", rest)
+				}
+			}
+		})
 	}
 }
