@@ -18,5 +18,5 @@ func (w *walker) bareTimeSpan(n node, a *schema.Attribute, name, text string) {
 	pos, _ := w.doc.AttrValuePos(n.x, name)
 	fixes := append(b.Alternatives, fmt.Sprintf("for %s write %s", b.InDays(), b.Days.Canonical()))
 	w.c.p.report(RuleBareTimeSpan, w.doc, pos, strings.Join(fixes, ", "),
-		"%s is a bare number: IIS reads a timeSpan's bare number as days, so %s", n.subject(name, text), b.Reading())
+		"%s is a bare number, which IIS reads as days: %s (%s)", n.subject(name, text), b.InDays(), b.Days.Canonical())
 }
