@@ -260,7 +260,13 @@ func (ed *Editor) DeletePool(name string) error {
 // Apply makes one edit of target, a pool's <add> or the <applicationPoolDefaults>
 // element, whose changes are recorded under scope. An edit that changes nothing (a
 // value set to what it is, an item added that is there) records nothing.
+//
+// Values are written as IIS writes them (see schema.Value.Canonical): an edit that
+// gives "networkservice" writes "NetworkService", and one that gives a value the file
+// holds in another spelling rewrites it. A value the schema rejects is written as
+// given, for Check to refuse.
 func (ed *Editor) Apply(target *etree.Element, scope string, op Op) error {
+	op = ed.canonical(scope, op)
 	before := target.Copy()
 	n := len(ed.Changes)
 	var err error
@@ -308,7 +314,7 @@ func (ed *Editor) setAttr(target *etree.Element, scope string, op Op) error {
 		if value, same, err = ed.seal(scope, op.Path, old, had, op.Value); err != nil || same {
 			return err
 		}
-	} else if had && sameValue(a, old, op.Value) {
+	} else if had && old == value {
 		return nil
 	}
 	if op.Path == "name" && target.FullTag() == "add" {
@@ -326,6 +332,42 @@ func (ed *Editor) setAttr(target *etree.Element, scope string, op Op) error {
 	}
 	ed.Changes = append(ed.Changes, c)
 	return nil
+}
+
+// canonical returns op, an edit under scope, with its values in IIS's spelling, as
+// the attributes they are for declare them. Values of unknown attributes, and values
+// the schema rejects, are left for the edit and Check to refuse as given.
+func (ed *Editor) canonical(scope string, op Op) Op {
+	if op.Kind == SetAttr {
+		if a := attributeAt(ed.pool, op.Path); a != nil {
+			op.Value = ed.canonicalValue(scope, op.Path, a, op.Value)
+		}
+		return op
+	}
+	coll := collectionAt(ed.pool, op.Path)
+	if coll == nil {
+		return op
+	}
+	item := make([]Attr, len(op.Item))
+	for i, x := range op.Item {
+		if a := coll.Item.Attribute(x.Name); a != nil {
+			x.Value = ed.canonicalValue(scope, op.Path+"."+x.Name, a, x.Value)
+		}
+		item[i] = x
+	}
+	op.Item = item
+	return op
+}
+
+// canonicalValue returns text in IIS's spelling of attribute a, at path under scope.
+// A timeSpan given as a bare number, which IIS reads as days, is written as days, with
+// a note that says so and how to write seconds or minutes.
+func (ed *Editor) canonicalValue(scope, path string, a *schema.Attribute, text string) string {
+	canon := a.Canonical(text)
+	if b, ok := a.BareNumber(text); ok && canon != text {
+		ed.Notes = append(ed.Notes, fmt.Sprintf("%s: %s: %s", scope, path, b.Hint()))
+	}
+	return canon
 }
 
 // sameValue reports whether two texts are the same value of attribute a: equal as

@@ -144,7 +144,7 @@ func TestEdits(t *testing.T) {
 				return applyTo(t, "Shop", "/-recycling.periodicRestart.schedule.[value='3:00:00']")
 			},
 			replace: [][2]string{{"\n                            <add value=\"03:00:00\" />", ""}},
-			changes: []string{`- pool "Shop": recycling.periodicRestart.schedule[value='3:00:00']`},
+			changes: []string{`- pool "Shop": recycling.periodicRestart.schedule[value='03:00:00']`},
 		},
 		{
 			name: "environment variables are added and changed",

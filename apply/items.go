@@ -41,7 +41,7 @@ func (ed *Editor) updateItem(x *etree.Element, coll *schema.Collection, scope, p
 			continue // the same key, however it is spelled
 		}
 		old, had := parse.Attr(x, a.Name)
-		if had && sameValue(sa, old, a.Value) {
+		if had && old == a.Value { // a.Value is canonical: another spelling is rewritten
 			continue
 		}
 		x.CreateAttr(a.Name, a.Value)

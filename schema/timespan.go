@@ -197,6 +197,18 @@ func (t TimeSpan) Canonical() string {
 	return string(b)
 }
 
+// canonicalIn returns t as a timeSpan spelled in format f writes it: a whole count of
+// seconds or minutes (rounded toward zero), or the constant format of Canonical.
+func (t TimeSpan) canonicalIn(f TimeSpanFormat) string {
+	switch f {
+	case FormatSeconds:
+		return strconv.FormatInt(t.ticks/ticksPerSecond, 10)
+	case FormatMinutes:
+		return strconv.FormatInt(t.ticks/ticksPerMinute, 10)
+	}
+	return t.Canonical()
+}
+
 // tsAppendPadded appends v in decimal to b with leading zeros to at least width digits.
 func tsAppendPadded(b []byte, v uint64, width int) []byte {
 	var digits [20]byte

@@ -73,7 +73,11 @@ func (a *Attribute) checkTimeSpan(text string, t TimeSpan, val *Validation) erro
 		secs++ // a fraction above the maximum is still above it
 	}
 	if inside := secs >= val.Min && secs <= val.Max; inside == val.Exclude {
-		return a.checkRange(text, secs, val, " seconds ("+spanText(val.Min)+" to "+spanText(val.Max)+")")
+		unit := " seconds (" + spanText(val.Min) + " to " + spanText(val.Max) + ")"
+		if b, ok := a.BareNumber(text); ok {
+			unit += ": " + b.Hint() // "45" is 45 days, not 45 minutes
+		}
+		return a.checkRange(text, secs, val, unit)
 	}
 	switch g := val.Granularity; {
 	case g > 1 && ticks%(g*ticksPerSecond) != 0:

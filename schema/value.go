@@ -57,6 +57,32 @@ func (v Value) String() string {
 	return v.Text
 }
 
+// Canonical returns the value as IIS writes it: enum and flag names as the schema
+// spells them (flags in the schema's order, joined by ", "), bools "true" or "false",
+// numbers in decimal without leading zeros, timeSpans in .NET's constant format
+// ([-][d.]hh:mm:ss[.fffffff], the day part only when there are days), or as a count
+// for a timeSpan the schema counts in seconds or minutes; strings as written.
+func (v Value) Canonical() string {
+	if v.Type == TimeSpanType {
+		return v.Span.canonicalIn(v.Span.format)
+	}
+	return v.String()
+}
+
+// Canonical returns text as IIS writes the attribute's value (see Value.Canonical), or
+// text unchanged when the attribute is encrypted or rejects it (by its type or its
+// validator), so that a message about the value can quote it as it was given.
+func (a *Attribute) Canonical(text string) string {
+	if a.Encrypted {
+		return text
+	}
+	v, err := a.ParseAndValidate(text)
+	if err != nil {
+		return text
+	}
+	return v.Canonical()
+}
+
 // Equal reports whether two values are the same value: timeSpans by duration, enums and
 // flags by number, strings exactly (caseSensitive or not, IIS compares stored text).
 func (v Value) Equal(w Value) bool {
@@ -204,7 +230,7 @@ func (a *Attribute) parseFlags(text string, v *Value) error {
 		}
 	}
 	for _, e := range a.Flags {
-		if v.Int&e.Value != 0 {
+		if v.Int&e.Value != 0 || v.Int == 0 && e.Value == 0 {
 			v.Names = append(v.Names, e.Name)
 		}
 	}

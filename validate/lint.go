@@ -49,9 +49,9 @@ func lint(doc *parse.Document, err error, opt Options) ([]Diagnostic, error) {
 		return p.finish(), err
 	}
 	p.runChecks(
-		checkSchema,     // schemacheck.go: PC003, PC1xx, PC310
+		checkSchema,     // schemacheck.go: PC003, PC1xx, PC310, PC314
 		checkReferences, // refcheck.go: PC2xx
-		checkAdvice,     // advice.go: PC3xx but PC310
+		checkAdvice,     // advice.go: PC3xx but PC310, PC314
 	)
 	p.applySuppressions()
 	hideSecrets(p) // after every check: no source line may show a password

@@ -45,6 +45,7 @@ const (
 	RuleAlwaysRunningIdle  = "PC311"
 	RuleCPULimitNoAction   = "PC312"
 	RulePoolctlEncrypted   = "PC313"
+	RuleBareTimeSpan       = "PC314"
 )
 
 // Rules returns every rule, ordered by ID.
@@ -108,6 +109,8 @@ func Rules() []Rule {
 			"cpu.limit sets a CPU budget (in 1/1000 of a percent) per resetInterval; with action NoAction, going over it only writes an event. Choose KillW3wp, Throttle or ThrottleUnderLoad (IIS 8.0 and later) when the limit should be enforced."},
 		{RulePoolctlEncrypted, "poolctl-encrypted-password", Warning, "a password only poolctl can decrypt",
 			"poolctl encrypt, set, add and apply encrypt processModel.password with poolctl's own provider, [enc:PoolctlAesGcmProvider:...:enc], for poolctl run. IIS knows only the providers of <configProtectedData> and cannot decrypt it: on IIS the pool fails to start. For a file meant for IIS, set the password on the server with appcmd or IIS Manager, which encrypt it with IIS's provider; for poolctl run, disable the rule."},
+		{RuleBareTimeSpan, "bare-number-timespan", Warning, "a timeSpan written as a bare number, which IIS reads as days",
+			"A timeSpan attribute such as processModel.idleTimeout or recycling.periodicRestart.time is .NET TimeSpan text, [-][d.]hh:mm:ss[.fffffff], and IIS reads it as .NET's TimeSpan.Parse does: a bare number is a number of days. idleTimeout=\"20\" is 20 days, not 20 minutes; pingInterval=\"30\" is 30 days, not 30 seconds. Write the value in full (00:20:00 for 20 minutes, 00:00:30 for 30 seconds, 20.00:00:00 when days are meant): poolctl set, add and apply write it so. Zero is not reported: it is the same in every unit."},
 	}
 }
 

@@ -17,8 +17,8 @@ import (
 // checkSchema checks the server-level applicationPools and sites sections against the
 // target version's schema, as IIS does when it loads the configuration: where the
 // sections are (PC003), the elements and attributes they use (PC101, PC102, PC108,
-// PC109), their values (PC103, PC104, PC105, PC310), required attributes (PC106) and
-// collection keys (PC107).
+// PC109), their values (PC103, PC104, PC105, PC310, PC314), required attributes
+// (PC106) and collection keys (PC107).
 func checkSchema(p *pass) {
 	c := &schemaCheck{
 		p: p,
@@ -573,7 +573,8 @@ func (w *walker) newerFix(v schema.Version, otherwise string) string {
 func iisName(v schema.Version) string { return "IIS " + strings.TrimPrefix(v.String(), "iis") }
 
 // value checks one attribute value: its type (PC103), its validator (PC104, PC105),
-// whether a later version would accept it (PC108) and its spelling (PC310).
+// whether a later version would accept it (PC108), its spelling (PC310) and a timeSpan
+// written as a bare number (PC314).
 func (w *walker) value(n node, a *schema.Attribute, name, text string) {
 	v, err := a.Parse(text)
 	rule := RuleInvalidValue
@@ -583,6 +584,7 @@ func (w *walker) value(n node, a *schema.Attribute, name, text string) {
 	}
 	if err == nil {
 		w.spelling(n, a, name, v)
+		w.bareTimeSpan(n, a, name, text)
 		return
 	}
 	subject := n.subject(name, text)

@@ -23,7 +23,7 @@ var schemaRules = map[string]bool{
 	RuleMisplacedSection: true, RuleUnknownElement: true, RuleUnknownAttribute: true,
 	RuleInvalidValue: true, RuleOutOfRange: true, RuleInvalidString: true,
 	RuleMissingRequired: true, RuleDuplicateKey: true, RuleNotInTarget: true,
-	RuleDuplicateElement: true, RuleNonCanonical: true,
+	RuleDuplicateElement: true, RuleNonCanonical: true, RuleBareTimeSpan: true,
 }
 
 // lintSchema runs checkSchema alone over the configuration at path, read for target.
