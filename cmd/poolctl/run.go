@@ -114,21 +114,29 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	if ok, why := cgroupState(cg, cgErr); !ok {
 		sup.Emit(event.CgroupUnavailable, "warning", "cgroups unavailable: suspended workers get SIGSTOP", why)
 	}
-	for _, w := range warnings {
-		sup.Emit(event.BindingSkipped, "warning", w.Msg, w.Pos.String())
-	}
+	emitWarnings(sup, warnings)
 	reload := func() (*spec.Spec, error) {
 		cfg, sp, warnings, err := loadRuntimeConfig(g, path, opts.timeScale)
 		if err != nil {
 			return nil, err
 		}
 		current.Store(cfg)
-		for _, w := range warnings {
-			sup.Emit(event.BindingSkipped, "warning", w.Msg, w.Pos.String())
-		}
+		emitWarnings(sup, warnings)
 		return sp, nil
 	}
 	return serve(cmd.Context(), sup, sp, log, opts.admin.socket(g), s.out, demo, watcher{path: path, load: reload})
+}
+
+// emitWarnings reports what the configuration has that the runtime cannot use: a
+// binding it does not serve (event 9009), another setting (event 9022).
+func emitWarnings(sup *supervisor.Supervisor, warnings []spec.Warning) {
+	for _, w := range warnings {
+		id := event.SettingUnusable
+		if w.Kind == spec.BindingWarning {
+			id = event.BindingSkipped
+		}
+		sup.Emit(id, "warning", w.Msg, w.Pos.String())
+	}
 }
 
 // selfCommand returns the path that runs this program again, for the workers' shims:
