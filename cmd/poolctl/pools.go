@@ -159,8 +159,9 @@ func newPoolCmd(g *globalOptions) *cobra.Command {
 		Use:   "pool",
 		Short: "Start, stop or recycle a pool of a running poolctl run",
 		Long: `Pool starts, stops or recycles a pool of a running poolctl run, as IIS Manager or
-appcmd do with WAS, and prints what it did. It exits 0 when the runtime did it, and
-2 when it could not: no runtime, no such pool, or an action the runtime refused.
+appcmd do with WAS, and prints what it did, or that the pool was already started
+(stopped). It exits 0 when the pool is in the state asked for, and 2 when it could
+not be: no runtime, no such pool, or an action the runtime refused.
 
 ` + adminHelp,
 		Example: `  poolctl pool start Shop
