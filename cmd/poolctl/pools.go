@@ -36,8 +36,10 @@ runtime's order: for each its state (Starting, Started, Stopping, Stopped), its
 workers (running/maximum), its queue (waiting requests/queueLength), the requests
 it has served and the identity its workers run as. Below a pool's line come why it
 is stopped (rapid-fail protection, administrator, identity), its recent failures
-(those in the rapid-fail window) and notes on settings the runtime cannot apply
-here, such as a cpu.limit without cgroups.
+(those in the rapid-fail window), notes on settings the runtime cannot apply
+here, such as a cpu.limit without cgroups, and the applications that have nothing
+to run (no usable system.webServer/aspNetCore program: their requests get 503 and
+start no worker), with why.
 
 --format json prints {"pools": [...]}, each pool as the admin API gives it.
 
@@ -115,7 +117,6 @@ with its start time in RFC 3339.
 // poolAction is one of the subcommands of "poolctl pool".
 type poolAction struct {
 	name, done, short, long, example string
-	do                               func(*admin.Client, context.Context, string) error
 }
 
 // poolActions returns the actions: start, stop and recycle.
@@ -125,19 +126,20 @@ func poolActions() []poolAction {
 			name: "start", done: "started", short: "Start a pool of a running poolctl run",
 			long: `Start starts the pool NAME: a pool stopped by rapid-fail protection, by an
 administrator or because its identity could not be taken, or one that autoStart="false"
-left stopped. A pool already started stays as it is, and is no error.`,
+left stopped. A pool already started stays as it is, and is no error: the command
+says it was already started and exits 0.`,
 			example: `  poolctl pool start Shop
   poolctl pool start DefaultAppPool --admin /run/poolctl/admin.sock`,
-			do: (*admin.Client).StartPool,
 		},
 		{
 			name: "stop", done: "stopped", short: "Stop a pool of a running poolctl run",
 			long: `Stop stops the pool NAME: its workers stop taking requests, finish those in flight
 and end (SIGTERM, then SIGKILL after processModel.shutdownTimeLimit), and the
-pool's new requests get 503 Service Unavailable until "poolctl pool start NAME".`,
+pool's new requests get 503 Service Unavailable until "poolctl pool start NAME".
+A pool already stopped stays as it is, and is no error: the command says it was
+already stopped and exits 0.`,
 			example: `  poolctl pool stop Shop
   poolctl pool stop Shop && poolctl workers Shop`,
-			do: (*admin.Client).StopPool,
 		},
 		{
 			name: "recycle", done: "recycled", short: "Recycle the workers of a pool of a running poolctl run",
@@ -146,7 +148,6 @@ IIS: unless disallowOverlappingRotation="true", each new worker is started and m
 ready first, then the old one is drained and stopped, so that no request fails.`,
 			example: `  poolctl pool recycle Shop
   poolctl pool recycle DefaultAppPool --admin "$XDG_RUNTIME_DIR/poolctl.sock"`,
-			do: (*admin.Client).RecyclePool,
 		},
 	}
 }
@@ -158,8 +159,9 @@ func newPoolCmd(g *globalOptions) *cobra.Command {
 		Use:   "pool",
 		Short: "Start, stop or recycle a pool of a running poolctl run",
 		Long: `Pool starts, stops or recycles a pool of a running poolctl run, as IIS Manager or
-appcmd do with WAS, and prints what it did. It exits 0 when the runtime did it, and
-2 when it could not: no runtime, no such pool, or an action the runtime refused.
+appcmd do with WAS, and prints what it did, or that the pool was already started
+(stopped). It exits 0 when the pool is in the state asked for, and 2 when it could
+not be: no runtime, no such pool, or an action the runtime refused.
 
 ` + adminHelp,
 		Example: `  poolctl pool start Shop
@@ -183,10 +185,15 @@ func newPoolActionCmd(g *globalOptions, act poolAction) *cobra.Command {
 		ValidArgsFunction: completeRuntimePools(g, a, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c := a.client(g)
-			if err := act.do(c, cmd.Context(), args[0]); err != nil {
+			res, err := c.Act(cmd.Context(), args[0], act.name)
+			if err != nil {
 				return withPoolList(cmd.Context(), c, err)
 			}
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "pool %q %s\n", args[0], act.done)
+			if res.Already != "" {
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "pool %q was already %s\n", args[0], res.Already)
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "pool %q %s\n", args[0], act.done)
 			return err
 		},
 	}
@@ -293,7 +300,7 @@ func writePoolsText(w io.Writer, pools []admin.PoolStatus) error {
 }
 
 // poolExtra returns the lines below a pool's line: why it is stopped, its recent
-// failures and its notes.
+// failures, its notes and its applications that have nothing to run.
 func poolExtra(p admin.PoolStatus) []string {
 	var lines []string
 	if p.Reason != "" {
@@ -304,6 +311,10 @@ func poolExtra(p admin.PoolStatus) []string {
 	}
 	for _, n := range p.Notes {
 		lines = append(lines, "note: "+displayText(n))
+	}
+	for _, a := range p.NothingToRun {
+		lines = append(lines, fmt.Sprintf("nothing to run: %s (site %s): %s; its requests get 503",
+			displayText(a.Path), displayText(a.Site), displayText(a.Why)))
 	}
 	return lines
 }

@@ -62,7 +62,9 @@ even when run itself is killed.
 
 Without -c, $POOLCTL_CONFIG or ./applicationHost.config, run starts a demo
 configuration: two sites on 127.0.0.1:8080 and :8081, three pools, and poolctl's own
-demo worker; it prints what to try.
+demo worker; it prints what to try, as commands that work as printed. The demo's
+files go to a poolctl-demo-* directory in the temporary directory, removed when run
+stops (and, should run be killed, by the next demo).
 
 --time-scale F multiplies every configured duration by F: a testing and demo aid
 (0.01 makes a 20-minute idle timeout 12 seconds).`,
@@ -92,6 +94,13 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	if err != nil {
 		return err
 	}
+	if demo != nil {
+		defer func() {
+			if err := demo.remove(); err != nil {
+				fmt.Fprintf(s.err, "poolctl: %v\n", err)
+			}
+		}()
+	}
 	cfg, sp, warnings, err := loadRuntimeConfig(g, path, opts.timeScale)
 	if err != nil {
 		return err
@@ -114,21 +123,29 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	if ok, why := cgroupState(cg, cgErr); !ok {
 		sup.Emit(event.CgroupUnavailable, "warning", "cgroups unavailable: suspended workers get SIGSTOP", why)
 	}
-	for _, w := range warnings {
-		sup.Emit(event.BindingSkipped, "warning", w.Msg, w.Pos.String())
-	}
+	emitWarnings(sup, warnings)
 	reload := func() (*spec.Spec, error) {
 		cfg, sp, warnings, err := loadRuntimeConfig(g, path, opts.timeScale)
 		if err != nil {
 			return nil, err
 		}
 		current.Store(cfg)
-		for _, w := range warnings {
-			sup.Emit(event.BindingSkipped, "warning", w.Msg, w.Pos.String())
-		}
+		emitWarnings(sup, warnings)
 		return sp, nil
 	}
 	return serve(cmd.Context(), sup, sp, log, opts.admin.socket(g), s.out, demo, watcher{path: path, load: reload})
+}
+
+// emitWarnings reports what the configuration has that the runtime cannot use: a
+// binding it does not serve (event 9009), another setting (event 9022).
+func emitWarnings(sup *supervisor.Supervisor, warnings []spec.Warning) {
+	for _, w := range warnings {
+		id := event.SettingUnusable
+		if w.Kind == spec.BindingWarning {
+			id = event.BindingSkipped
+		}
+		sup.Emit(id, "warning", w.Msg, w.Pos.String())
+	}
 }
 
 // selfCommand returns the path that runs this program again, for the workers' shims:
@@ -158,20 +175,18 @@ func cgroupState(m *cgroup.Manager, err error) (bool, string) {
 }
 
 // runConfigPath returns the configuration to run: the one -c, $POOLCTL_CONFIG or
-// ./applicationHost.config names, else the demo, written to a temporary directory.
-func runConfigPath(g *globalOptions, exe string) (path string, demo bool, err error) {
+// ./applicationHost.config names, else the demo, written to a temporary directory
+// that the caller removes when the run ends.
+func runConfigPath(g *globalOptions, exe string) (string, *demo, error) {
 	path, how := g.configPath()
 	if how != "default" {
-		return path, false, nil
+		return path, nil, nil
 	}
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
-		return path, false, nil
+		return path, nil, nil
 	}
-	if err := demoPortsFree(); err != nil {
-		return "", false, err
-	}
-	path, err = writeDemo(exe)
-	return path, true, err
+	d, path, err := startDemo(g, exe)
+	return path, d, err
 }
 
 // loadRuntimeConfig lints the file, refusing it on errors, and builds its Spec.
@@ -199,7 +214,7 @@ func loadRuntimeConfig(g *globalOptions, path string, scale float64) (*parse.Con
 
 // serve runs the front end, the admin API and the pools until SIGINT or SIGTERM, then
 // stops them all.
-func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, log *slog.Logger, sock string, out io.Writer, demo bool, w watcher) error {
+func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, log *slog.Logger, sock string, out io.Writer, demo *demo, w watcher) error {
 	ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	// The runtime's live heap is small (connections, buffers, pool state) and every
@@ -238,13 +253,14 @@ func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, lo
 	return err
 }
 
-// printListening says where run serves.
-func printListening(out io.Writer, fe *frontend.Server, sock string, demo bool) {
-	for _, a := range fe.Addrs() {
+// printListening says where run serves, and for the demo what to try.
+func printListening(out io.Writer, fe *frontend.Server, sock string, demo *demo) {
+	addrs := fe.Addrs()
+	for _, a := range addrs {
 		fmt.Fprintf(out, "listening on http://%s/\n", a)
 	}
 	fmt.Fprintf(out, "admin API on %s\n", sock)
-	if demo {
-		fmt.Fprint(out, demoHelp(sock))
+	if demo != nil {
+		fmt.Fprint(out, demoHelp(demo.command, sock, addrs))
 	}
 }

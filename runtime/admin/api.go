@@ -5,8 +5,8 @@
 //
 //	GET  /v1/pools                  {"pools": [PoolStatus...]}
 //	GET  /v1/workers                {"workers": [WorkerStatus...]}
-//	POST /v1/pools/{name}/start     {"pool": name, "action": "start"}
-//	POST /v1/pools/{name}/stop      {"pool": name, "action": "stop"}
+//	POST /v1/pools/{name}/start     {"pool": name, "action": "start"[, "already": "started"]}
+//	POST /v1/pools/{name}/stop      {"pool": name, "action": "stop"[, "already": "stopped"]}
 //	POST /v1/pools/{name}/recycle   {"pool": name, "action": "recycle"}
 //	GET  /v1/events                 one event.Event per line, until the client goes away
 //
@@ -18,6 +18,7 @@ package admin
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/poolctl/poolctl/runtime/event"
@@ -29,8 +30,9 @@ type Controller interface {
 	Pools() []PoolStatus
 	// Workers returns the status of every worker.
 	Workers() []WorkerStatus
-	// StartPool starts a pool; one already started is not an error. A pool that does
-	// not exist is an error that wraps ErrNoPool.
+	// StartPool starts a pool. A pool already started stays as it is: the answer is
+	// then nil or an *AlreadyError, which the API reports as a success that changed
+	// nothing. A pool that does not exist is an error that wraps ErrNoPool.
 	StartPool(name string) error
 	// StopPool stops a pool, as StartPool starts one.
 	StopPool(name string) error
@@ -43,6 +45,18 @@ type Controller interface {
 
 // ErrNoPool is the error, wrapped, for a pool that does not exist.
 var ErrNoPool = errors.New("no such pool")
+
+// AlreadyError is a Controller's answer to an action that finds the pool already in
+// the state it asks for: not a failure, and nothing changed.
+type AlreadyError struct {
+	Pool  string
+	State string // "started", "stopped"
+}
+
+// Error says which pool was already in which state.
+func (e *AlreadyError) Error() string {
+	return fmt.Sprintf("pool %q is already %s", e.Pool, e.State)
+}
 
 // ErrNoRuntime is the error, wrapped, of a Client that finds nothing listening on its
 // socket.
@@ -61,6 +75,25 @@ type PoolStatus struct {
 	Requests    int64    `json:"requests"`
 	Failures    int      `json:"recentFailures"`  // in the rapid-fail window
 	Notes       []string `json:"notes,omitempty"` // e.g. "cpu.limit not enforced: cgroups unavailable"
+	// NothingToRun lists the pool's applications that have no program to run: their
+	// requests get 503, and they start no worker.
+	NothingToRun []AppNote `json:"nothingToRun,omitempty"`
+}
+
+// AppNote is an application of a pool with something to say about it: its site, its
+// path and why.
+type AppNote struct {
+	Site string `json:"site"`
+	Path string `json:"path"`
+	Why  string `json:"why"`
+}
+
+// ActionResult is the answer to a pool action: the pool, the action, and the state
+// the pool was already in when the action changed nothing ("" when it acted).
+type ActionResult struct {
+	Pool    string `json:"pool"`
+	Action  string `json:"action"`
+	Already string `json:"already,omitempty"`
 }
 
 // WorkerStatus is one worker as `poolctl workers` shows it.
@@ -90,10 +123,6 @@ type (
 	}
 	workersResponse struct {
 		Workers []WorkerStatus `json:"workers"`
-	}
-	actionResponse struct {
-		Pool   string `json:"pool"`
-		Action string `json:"action"`
 	}
 	errorResponse struct {
 		Error string `json:"error"`

@@ -112,14 +112,22 @@ func (c *Client) Events(ctx context.Context, f func(event.Event) error) error {
 
 // action asks for an action on the pool name.
 func (c *Client) action(ctx context.Context, name, action string) error {
+	_, err := c.Act(ctx, name, action)
+	return err
+}
+
+// Act asks for an action on the pool name ("start", "stop" or "recycle") and returns
+// the runtime's answer, which says whether the pool was already in the state asked
+// for. StartPool, StopPool and RecyclePool are Act without the answer.
+func (c *Client) Act(ctx context.Context, name, action string) (ActionResult, error) {
 	if name == "" {
-		return fmt.Errorf("%s pool: no pool name given", action)
+		return ActionResult{}, fmt.Errorf("%s pool: no pool name given", action)
 	}
-	var r actionResponse
+	var r ActionResult
 	if err := c.do(ctx, http.MethodPost, "/v1/pools/"+url.PathEscape(name)+"/"+action, &r); err != nil {
-		return withOp(fmt.Sprintf("%s pool %q", action, name), err)
+		return ActionResult{}, withOp(fmt.Sprintf("%s pool %q", action, name), err)
 	}
-	return nil
+	return r, nil
 }
 
 // withOp returns err with the operation that failed, unless err says that no runtime

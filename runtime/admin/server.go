@@ -138,13 +138,18 @@ func (s *Server) handleAction(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, fmt.Errorf("unknown action %q: want start, stop or recycle", action))
 		return
 	}
-	if err := do(name); err != nil {
+	res := ActionResult{Pool: name, Action: action}
+	var already *AlreadyError
+	switch err := do(name); {
+	case errors.As(err, &already):
+		res.Already = already.State
+	case err != nil:
 		s.log.Warn("admin API: pool action failed", "action", action, "pool", name, "error", err.Error())
 		s.writeError(w, statusOf(err), err)
 		return
 	}
-	s.log.Info("admin API: pool action", "action", action, "pool", name)
-	s.writeJSON(w, http.StatusOK, actionResponse{Pool: name, Action: action})
+	s.log.Info("admin API: pool action", "action", action, "pool", name, "already", res.Already)
+	s.writeJSON(w, http.StatusOK, res)
 }
 
 // actionFunc returns the Controller's method for an action, or nil for an unknown one.

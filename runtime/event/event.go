@@ -34,7 +34,7 @@ const (
 	WorkerStopped     = 9005 // a worker stopped because it was asked to
 	WorkerOrphaned    = 9007 // an unhealthy worker was released (orphanWorkerProcess)
 	IdentityFailed    = 9008 // the pool's identity cannot be taken: the pool stops
-	BindingSkipped    = 9009 // a binding the runtime does not serve (https)
+	BindingSkipped    = 9009 // a binding the runtime does not serve (https, malformed)
 	ActionRun         = 9010 // orphanActionExe or autoShutdownExe ran
 	WorkerRecycled    = 9011 // a worker was recycled for another reason than time
 	ConfigReloaded    = 9012
@@ -49,6 +49,14 @@ const (
 	CPULimitExceeded = 9021
 	// TopologyUnavailable: the NUMA topology could not be read; NUMA gardens run one worker.
 	TopologyUnavailable = 9020
+	// SettingUnusable: a setting the runtime cannot use as written (an application's
+	// pool, its aspNetCore settings, its web.config); what it does instead is in the
+	// message.
+	SettingUnusable = 9022
+	// NothingToRun: an application has no program to run (no usable
+	// system.webServer/aspNetCore processPath): its requests get 503, and no worker
+	// starts for it.
+	NothingToRun = 9023
 )
 
 // Event is one state change.
@@ -58,6 +66,8 @@ type Event struct {
 	Level  string    `json:"level"` // "info", "warning" or "error"
 	Msg    string    `json:"msg"`
 	Pool   string    `json:"pool,omitempty"`
+	Site   string    `json:"site,omitempty"` // the site of an application's event
+	App    string    `json:"app,omitempty"`  // the application's path in its site
 	PID    int       `json:"pid,omitempty"`
 	Reason string    `json:"reason,omitempty"`
 }

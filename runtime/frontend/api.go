@@ -60,7 +60,8 @@
 //   - 404: the site has no application for the path (a site without a root application).
 //   - 405: CONNECT (the front end is no forward proxy).
 //   - 503 "the application pool's queue is full", "the application pool is stopped", "the
-//     application's pool does not exist": what Pools.Acquire said. A stopped pool whose
+//     application's pool does not exist", "the application has nothing to run": what
+//     Pools.Acquire said. A stopped pool whose
 //     StoppedError asks for a reset gets a TCP reset instead (loadBalancerCapabilities
 //     TcpLevel).
 //   - 502: the worker's process could not be reached, or sent a malformed response (the
@@ -108,7 +109,7 @@ type Pools interface {
 	// Acquire returns a lease on a ready process that serves app (of app.Pool), waiting while the
 	// pool's queue (queueLength) has room; it may start a worker on demand. It returns ErrQueueFull
 	// when the queue is full, a *StoppedError when the pool is stopped, ErrNoPool when app.Pool names
-	// no pool, or ctx.Err().
+	// no pool, ErrNothingToRun when app has no program, or ctx.Err().
 	Acquire(ctx context.Context, app *spec.App) (Lease, error)
 }
 
@@ -122,6 +123,11 @@ type Lease interface {
 
 // ErrQueueFull is Acquire's answer when the pool's queue is full: the request gets a 503.
 var ErrQueueFull = errors.New("the pool's queue is full")
+
+// ErrNothingToRun is Acquire's answer when the application has no program to run (no
+// usable system.webServer/aspNetCore processPath): the request gets a 503 that says
+// so, and no worker starts.
+var ErrNothingToRun = errors.New("the application has nothing to run")
 
 // ErrNoPool is Acquire's answer when the application's pool does not exist: the request gets a 503.
 var ErrNoPool = errors.New("the application's pool does not exist")

@@ -22,7 +22,9 @@ const (
 	poolStopped = "503 Service Unavailable: the application pool is stopped\n"
 	noPool      = "503 Service Unavailable: the application's pool does not exist\n"
 	unavailable = "503 Service Unavailable\n"
-	noConnect   = "405 Method Not Allowed: CONNECT\n"
+	nothingRun  = "503 Service Unavailable: the application has nothing to run: poolctl run serves an application " +
+		"through its system.webServer/aspNetCore program, and this one has none\n"
+	noConnect = "405 Method Not Allowed: CONNECT\n"
 )
 
 // Headers only the runtime's ping may send to a worker.
@@ -90,6 +92,8 @@ func refuse(c *clientConn, err error) {
 		c.text(http.StatusServiceUnavailable, queueFull)
 	case errors.Is(err, ErrNoPool):
 		c.text(http.StatusServiceUnavailable, noPool)
+	case errors.Is(err, ErrNothingToRun):
+		c.text(http.StatusServiceUnavailable, nothingRun)
 	case c.ctx.Err() != nil:
 		// The client went away while the request waited: nobody to answer.
 	default:

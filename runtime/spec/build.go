@@ -20,7 +20,9 @@ import (
 // Build turns cfg into the runtime's Spec, with warnings for what the runtime cannot
 // use: bindings other than http, malformed bindings, applications whose pool does not
 // exist, web.config files and aspNetCore settings that cannot be used (the
-// application then has no program, Program.Found false).
+// application then has no program, Program.Found false, and Program.Missing says
+// why). An application that no aspNetCore section applies to has nothing to run
+// either (Program.Missing says so), without a warning: the runtime reports those.
 //
 // Pools are cfg's pools in document order (the first of duplicate names), with their
 // effective values; a value that lint rejects is an error naming file:line:col, since
@@ -83,7 +85,12 @@ type builder struct {
 // warnf adds a warning at pos, unless the same warning is there already (a
 // <location> that several applications inherit).
 func (b *builder) warnf(pos parse.Pos, format string, args ...any) {
-	w := Warning{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	b.warnKind(SettingWarning, pos, format, args...)
+}
+
+// warnKind adds a warning of the kind at pos, as warnf does.
+func (b *builder) warnKind(kind WarningKind, pos parse.Pos, format string, args ...any) {
+	w := Warning{Pos: pos, Msg: fmt.Sprintf(format, args...), Kind: kind}
 	if !slices.Contains(b.warnings, w) {
 		b.warnings = append(b.warnings, w)
 	}
@@ -123,12 +130,12 @@ func (b *builder) site(ps *parse.Site) *Site {
 // not http or whose bindingInformation is malformed.
 func (b *builder) binding(ps *parse.Site, pb parse.Binding) (Binding, bool) {
 	if !strings.EqualFold(pb.Protocol, "http") {
-		b.warnf(pb.Pos(), "%s binding %q of site %q is not supported by poolctl run", pb.Protocol, pb.Information, ps.Name)
+		b.warnKind(BindingWarning, pb.Pos(), "%s binding %q of site %q is not supported by poolctl run", pb.Protocol, pb.Information, ps.Name)
 		return Binding{}, false
 	}
 	bd, err := parseBindingInformation(pb.Information)
 	if err != nil {
-		b.warnf(pb.Pos(), "http binding %q of site %q: %v; skipped", pb.Information, ps.Name, err)
+		b.warnKind(BindingWarning, pb.Pos(), "http binding %q of site %q: %v; skipped", pb.Information, ps.Name, err)
 		return Binding{}, false
 	}
 	bd.Pos = pb.Pos()

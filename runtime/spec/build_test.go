@@ -267,10 +267,10 @@ func TestBuildApps(t *testing.T) {
 			Path: "dotnet", Args: []string{"site.dll"}, Dir: "%SystemDrive%/inetpub/wwwroot",
 			StdoutLogFile: "%SystemDrive%/inetpub/wwwroot/aspnetcore-stdout", Found: true,
 		}},
-		{"Shop", "/invalid", "Shop", Program{Dir: apps + "/root"}},
-		{"Shop", "/quotes", "Shop", Program{Dir: apps + "/root"}},
+		{"Shop", "/invalid", "Shop", Program{Dir: apps + "/root", Missing: MissingUnusable}},
+		{"Shop", "/quotes", "Shop", Program{Dir: apps + "/root", Missing: MissingUnusable}},
 		{"Shop", "/static", "Shop", withDir(shopProgram, "/srv/static")},
-		{"Shop", "/bad", "Shop", Program{Dir: apps + "/bad"}},
+		{"Shop", "/bad", "Shop", Program{Dir: apps + "/bad", Missing: MissingWebConfig}},
 		{"Shop", "/", "Shop", shopRoot},
 	}
 	var got []string
@@ -365,6 +365,50 @@ func TestBuildWarnings(t *testing.T) {
 		if !strings.Contains(w.Msg, tt.msg) {
 			t.Errorf("warning %d = %q, want it to contain %q", i, w.Msg, tt.msg)
 		}
+		// The runtime reports binding warnings as event 9009 and the others as 9022.
+		wantKind := SettingWarning
+		if strings.HasPrefix(tt.marker, "<binding") {
+			wantKind = BindingWarning
+		}
+		if w.Kind != wantKind {
+			t.Errorf("warning %d %q: kind %d, want %d", i, w.Msg, w.Kind, wantKind)
+		}
+	}
+}
+
+// TestBuildMissingProgram: an application that no aspNetCore section applies to has
+// nothing to run, says why, and is no warning (the runtime reports it, event 9023);
+// the target IIS 7.0 has no aspNetCore section at all.
+func TestBuildMissingProgram(t *testing.T) {
+	const text = `<configuration><system.applicationHost><sites>
+<site name="S" id="1"><application path="/" applicationPool="P"><virtualDirectory path="/" physicalPath="/srv" /></application></site>
+</sites>
+<applicationPools><add name="P" /></applicationPools></system.applicationHost></configuration>`
+	path := filepath.Join(t.TempDir(), "applicationHost.config")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noFiles := Options{ReadFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist }}
+	for _, tt := range []struct {
+		v    schema.Version
+		want string
+	}{
+		{schema.IIS10, MissingNoSection},
+		{schema.IIS70, MissingNoSection + " (the target, iis7.0, has no such section)"},
+	} {
+		t.Run(tt.v.String(), func(t *testing.T) {
+			s, warnings, err := Build(load(t, path, tt.v), noFiles)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := s.Sites[0].Apps[0].Program
+			if p.Runnable() || p.Missing != tt.want {
+				t.Errorf("program = %+v, want nothing to run because %q", p, tt.want)
+			}
+			if len(warnings) != 0 {
+				t.Errorf("warnings = %+v, want none", warnings)
+			}
+		})
 	}
 }
 

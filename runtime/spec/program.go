@@ -25,30 +25,37 @@ type aspNetCore struct {
 // has no usable settings gets a Program with only Dir set.
 func (b *builder) program(ps *parse.Site, pa *parse.Application, appPath string) Program {
 	dir := b.localPath(pa.PhysicalPath())
-	none := Program{Dir: dir}
+	none := func(why string) Program { return Program{Dir: dir, Missing: why} }
 	sec := b.cfg.Schema.Section(schema.AspNetCorePath)
-	if sec == nil { // IIS 7.0 has no aspNetCore section
-		return none
+	if sec == nil {
+		return none(MissingNoSection + " (the target, " + b.cfg.Schema.Version.String() + ", has no such section)")
 	}
 	name := appName(ps.Name, appPath)
 	anc := b.cfg.AspNetCoreFor(locationPath(ps.Name, appPath))
 	eff := &aspNetCore{settings: anc.Settings, env: slices.Clone(anc.EnvironmentVariables), found: anc.Found}
 	wc, ok := b.readWebConfig(dir, name, rootDirPos(pa))
 	if !ok {
-		return none
+		return none(MissingWebConfig)
 	}
 	if wc != nil {
 		wc.overlay(eff, sec)
 	}
 	if !eff.found {
-		return none
+		return none(MissingNoSection)
 	}
 	r := &programReader{b: b, eff: eff, app: name, at: pa.Pos()}
 	if p := r.read(dir); !r.bad {
 		return p
 	}
-	return none
+	return none(MissingUnusable)
 }
+
+// Why an application has nothing to run (Program.Missing).
+const (
+	MissingNoSection = "no system.webServer/aspNetCore section applies to it"
+	MissingWebConfig = "its web.config cannot be used"
+	MissingUnusable  = "its system.webServer/aspNetCore settings cannot be used"
+)
 
 // appName names an application for messages: "Default Web Site/api", or the site's
 // name followed by "/" for its root application.

@@ -56,7 +56,13 @@ type Program struct {
 	StdoutLogFile    string        // %VARS% expanded, / for \
 	StartupTimeLimit time.Duration // aspNetCore startupTimeLimit; 0 when not set
 	Found            bool          // an aspNetCore section applies at all
+	// Missing says why the application has nothing to run, when Path is empty: no
+	// aspNetCore section applies, or the one that applies cannot be used.
+	Missing string
 }
+
+// Runnable reports whether the program can be started: it has a processPath.
+func (p Program) Runnable() bool { return p.Path != "" }
 
 // Pool is one application pool's settings for the runtime.
 type Pool struct {
@@ -137,6 +143,19 @@ type Options struct {
 // Warning is something Build could not use, with where it is written: an https
 // binding (not supported by the runtime), an application whose pool does not exist.
 type Warning struct {
-	Pos parse.Pos
-	Msg string
+	Pos  parse.Pos
+	Msg  string
+	Kind WarningKind
 }
+
+// WarningKind says what a Warning is about.
+type WarningKind int
+
+// The kinds of warnings.
+const (
+	// SettingWarning: a setting the runtime cannot use as written: an application's
+	// pool, its aspNetCore settings or web.config.
+	SettingWarning WarningKind = iota
+	// BindingWarning: a binding the runtime does not serve (not http, or malformed).
+	BindingWarning
+)

@@ -29,7 +29,8 @@ const (
 type pool struct {
 	sup        *Supervisor
 	settings   atomic.Pointer[spec.Pool] // replaced by a reload that keeps the workers
-	apps       []*spec.App               // the applications its workers serve, in worker order
+	apps       []*spec.App               // the applications of the pool
+	progs      []*spec.App               // those with a program: what its workers run, in worker order
 	account    identity.Account
 	accountErr error
 
@@ -48,8 +49,38 @@ type pool struct {
 // newPool returns a stopped pool.
 func newPool(s *Supervisor, ps *spec.Pool, apps []*spec.App) *pool {
 	p := &pool{sup: s, apps: apps, state: Stopped, reason: "not started", changed: make(chan struct{})}
+	for _, a := range apps {
+		if a.Program.Runnable() {
+			p.progs = append(p.progs, a)
+		}
+	}
 	p.settings.Store(ps)
 	return p
+}
+
+// nothingToRun reports whether the pool has applications and none of them has a
+// program: no worker starts for it, and its requests get frontend.ErrNothingToRun.
+func (p *pool) nothingToRun() bool { return len(p.apps) > 0 && len(p.progs) == 0 }
+
+// reportNothingToRun emits an event for each application of the pool that has no
+// program.
+func (p *pool) reportNothingToRun() {
+	for _, a := range p.apps {
+		if a.Program.Runnable() {
+			continue
+		}
+		p.sup.emit(event.Event{ID: event.NothingToRun, Level: "warning", Pool: p.spec().Name, Site: a.Site, App: a.Path,
+			Msg:    "application " + appName(a) + " has nothing to run: its requests get 503 and start no worker",
+			Reason: a.Program.Missing})
+	}
+}
+
+// appName names an application for messages: its site's name and its path.
+func appName(a *spec.App) string {
+	if a.Path == "/" {
+		return a.Site + "/"
+	}
+	return a.Site + a.Path
 }
 
 // spec returns the pool's settings: those of the configuration that started it, or of
@@ -68,25 +99,32 @@ func (p *pool) emit(id int, level, msg string, pid int, reason string) {
 }
 
 // start puts the pool in Started, when its identity can be taken, and starts a worker
-// for an always-running pool.
-func (p *pool) start(why string) {
+// for an always-running pool that has something to run. It reports false when the
+// pool was started (or starting) already.
+func (p *pool) start(why string) bool {
+	p.mu.Lock()
+	already := p.state == Started || p.state == Starting
+	p.mu.Unlock()
+	if already {
+		return false
+	}
 	if err := p.checkIdentity(); err != nil {
 		p.mu.Lock()
 		p.state, p.reason = Stopped, "identity: "+err.Error()
 		p.broadcast()
 		p.mu.Unlock()
 		p.emit(event.IdentityFailed, "error", "pool stopped: its identity cannot be taken", 0, err.Error())
-		return
+		return true
 	}
 	p.cpuOnce.Do(p.setupCPULimit) // before any worker starts, so that each joins its cgroup
 	p.mu.Lock()
 	if p.state == Started || p.state == Starting {
 		p.mu.Unlock()
-		return
+		return false
 	}
 	p.state, p.reason, p.failures = Started, "", nil
 	p.broadcast()
-	if p.spec().AlwaysRun {
+	if p.spec().AlwaysRun && !p.nothingToRun() {
 		p.startWorkerLocked()
 	}
 	p.mu.Unlock()
@@ -94,6 +132,20 @@ func (p *pool) start(why string) {
 	if w := p.account.Warning; w != "" {
 		p.emit(event.PoolStarted, "warning", "pool identity", 0, w)
 	}
+	return true
+}
+
+// stopAsked stops the pool as an administrator asks; it reports false, and changes
+// nothing, when the pool is stopped (or stopping) already.
+func (p *pool) stopAsked(why string) bool {
+	p.mu.Lock()
+	already := p.state == Stopped || p.state == Stopping
+	p.mu.Unlock()
+	if already {
+		return false
+	}
+	p.stop(why, false)
+	return true
 }
 
 // checkIdentity reports why the pool's workers cannot run as its identity.
@@ -168,6 +220,9 @@ func (p *pool) killAll() {
 
 // acquire waits for a ready worker for app, starting one when the pool has none.
 func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, error) {
+	if !app.Program.Runnable() {
+		return nil, frontend.ErrNothingToRun
+	}
 	ai := p.appIndex(app)
 	p.mu.Lock()
 	for {
@@ -217,10 +272,11 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 	}
 }
 
-// appIndex returns the index of app among the pool's applications, by site and path:
-// after a reload the front end's applications are new values of the same ones.
+// appIndex returns the index of app among the pool's programs (the applications its
+// workers run), by site and path: after a reload the front end's applications are
+// new values of the same ones.
 func (p *pool) appIndex(app *spec.App) int {
-	for i, a := range p.apps {
+	for i, a := range p.progs {
 		if a == app || strings.EqualFold(a.Site, app.Site) && strings.EqualFold(a.Path, app.Path) {
 			return i
 		}
@@ -357,6 +413,7 @@ func (p *pool) status() admin.PoolStatus {
 	if p.state == Stopped || p.state == Stopping {
 		st.Reason = p.reason
 	}
+	st.NothingToRun = p.nothingToRunStatus()
 	if p.cpu.note != "" {
 		st.Notes = append(st.Notes, p.cpu.note)
 	}
@@ -364,6 +421,18 @@ func (p *pool) status() admin.PoolStatus {
 		st.Notes = append(st.Notes, "cpu.limit exceeded (KillW3wp): no worker until "+p.cpu.until.Format(time.RFC3339))
 	}
 	return st
+}
+
+// nothingToRunStatus returns the pool's applications that have nothing to run, for
+// the admin API.
+func (p *pool) nothingToRunStatus() []admin.AppNote {
+	var out []admin.AppNote
+	for _, a := range p.apps {
+		if !a.Program.Runnable() {
+			out = append(out, admin.AppNote{Site: a.Site, Path: a.Path, Why: a.Program.Missing})
+		}
+	}
+	return out
 }
 
 // identityText names the pool's account for the admin API.

@@ -53,6 +53,7 @@ func (s *Supervisor) Reload(sp *spec.Spec) {
 	s.pools, s.order = pools, order
 	s.mu.Unlock()
 	for _, p := range added {
+		p.reportNothingToRun()
 		if p.spec().AutoStart {
 			p.start("configuration change")
 		}

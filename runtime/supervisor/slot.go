@@ -95,7 +95,7 @@ func (p *pool) run(w *slot) {
 // application's own when that is set and shorter.
 func (p *pool) waitReady(proc *worker.Worker) error {
 	limit := p.spec().StartupTimeLimit
-	for _, a := range p.apps {
+	for _, a := range p.progs {
 		if t := a.Program.StartupTimeLimit; t > 0 && t < limit {
 			limit = t
 		}
@@ -384,7 +384,7 @@ func (p *pool) workerConfig() worker.Config {
 	if p.accountErr == nil {
 		cfg.Credential = p.account.Credential()
 	}
-	for _, a := range p.apps {
+	for _, a := range p.progs {
 		pr := a.Program
 		app := worker.App{Name: a.Site + a.Path, Path: pr.Path, Args: pr.Args, Dir: pr.Dir, Env: pr.Env}
 		if pr.StdoutLogEnabled {
@@ -406,7 +406,7 @@ func (p *pool) workerStatus() []admin.WorkerStatus {
 		if w.proc != nil {
 			st.PID = w.proc.PID()
 			pids := w.proc.AppPIDs()
-			for i, a := range p.apps {
+			for i, a := range p.progs {
 				ap := admin.AppProc{Path: a.Site + a.Path, Addr: w.proc.Addr(i)}
 				if i < len(pids) {
 					ap.PID = pids[i]

@@ -103,6 +103,7 @@ func (s *Supervisor) all() []*pool {
 // worker at once.
 func (s *Supervisor) Start() {
 	for _, p := range s.all() {
+		p.reportNothingToRun()
 		if p.spec().AutoStart {
 			p.start("autoStart")
 		} else {
@@ -180,23 +181,29 @@ func (s *Supervisor) Workers() []admin.WorkerStatus {
 	return out
 }
 
-// StartPool starts a stopped pool, as `poolctl pool start` asks.
+// StartPool starts a stopped pool, as `poolctl pool start` asks; a pool already
+// started (or starting) stays as it is, and the answer is an *admin.AlreadyError.
 func (s *Supervisor) StartPool(name string) error {
 	p := s.pool(name)
 	if p == nil {
 		return fmt.Errorf("%w: %q", admin.ErrNoPool, name)
 	}
-	p.start("administrator")
+	if !p.start("administrator") {
+		return &admin.AlreadyError{Pool: p.spec().Name, State: "started"}
+	}
 	return nil
 }
 
-// StopPool stops a pool, as `poolctl pool stop` asks.
+// StopPool stops a pool, as `poolctl pool stop` asks; a pool already stopped (or
+// stopping) stays as it is, and the answer is an *admin.AlreadyError.
 func (s *Supervisor) StopPool(name string) error {
 	p := s.pool(name)
 	if p == nil {
 		return fmt.Errorf("%w: %q", admin.ErrNoPool, name)
 	}
-	p.stop("administrator", false)
+	if !p.stopAsked("administrator") {
+		return &admin.AlreadyError{Pool: p.spec().Name, State: "stopped"}
+	}
 	return nil
 }
 
@@ -225,6 +232,9 @@ func (s *Supervisor) emit(e event.Event) {
 	attrs := []slog.Attr{slog.Int("event", e.ID)}
 	if e.Pool != "" {
 		attrs = append(attrs, slog.String("pool", e.Pool))
+	}
+	if e.Site != "" {
+		attrs = append(attrs, slog.String("site", e.Site), slog.String("app", e.App))
 	}
 	if e.PID != 0 {
 		attrs = append(attrs, slog.Int("pid", e.PID))
