@@ -439,7 +439,7 @@ func (c *converter) droppedDefaults() {
 		case p.Name == passwordProp:
 			continue
 		case mapped || p.Name == userNameProp:
-			if metabase.Inheritable(p.Name) || p.Custom {
+			if p.Inherits() {
 				continue // used by a pool, or reported by leftovers
 			}
 			e.Reason = "not inherited (NO_ATTRIBUTES): it applies to " + k.Location + " itself, not to the pools below it"

@@ -864,3 +864,25 @@ func TestLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// TestLeftoversNotInherited checks the reason given for a pool property that reaches no
+// pool because its <Custom> Attributes say NO_ATTRIBUTES (SDK "Property Inheritance in
+// ABO"): on /LM/W3SVC/AppPools and on /LM/W3SVC.
+func TestLeftoversNotInherited(t *testing.T) {
+	custom := `<Custom Name="CPULimit" ID="9023" Value="80000" Type="DWORD" Attributes="NO_ATTRIBUTES" />`
+	res := adapt(t, metabaseXML(
+		`<IIsWebService Location="/LM/W3SVC">`+custom+`</IIsWebService>`,
+		`<IIsApplicationPools Location="/LM/W3SVC/AppPools">`+custom+`</IIsApplicationPools>`,
+		poolKey("Shop", "")), Options{})
+	var got []string
+	for _, e := range res.Report.Dropped {
+		got = append(got, e.Location+" "+e.Property+": "+e.Reason)
+	}
+	want := []string{
+		"/LM/W3SVC/AppPools CPULimit: not inherited (NO_ATTRIBUTES): it applies to /LM/W3SVC/AppPools itself, not to the pools below it",
+		"/LM/W3SVC CPULimit: not inherited: it applies to /LM/W3SVC itself, not to the pools below it",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dropped (-want +got):\n%s", diff)
+	}
+}

@@ -120,15 +120,16 @@ func (c *converter) leftoverProp(k *metabase.Key, p metabase.Property) {
 	} else if c.siteKeys[k] {
 		e.Site = c.siteNames[k]
 	}
-	e.Reason = c.leftoverReason(k, p.Name, cn, isContent)
+	e.Reason = c.leftoverReason(k, p, cn, isContent)
 	c.report.add(Dropped, e)
 	if p.Name == "AppPoolId" && isContent {
 		c.warn(p.Pos, "%s of site %q: %s", e.Path, e.Site, e.Reason)
 	}
 }
 
-// leftoverReason says why property name of key k is not used.
-func (c *converter) leftoverReason(k *metabase.Key, name string, cn content, isContent bool) string {
+// leftoverReason says why property p of key k is not used.
+func (c *converter) leftoverReason(k *metabase.Key, p metabase.Property, cn content, isContent bool) string {
+	name := p.Name
 	_, poolProp := rowFor(name)
 	poolProp = poolProp || name == userNameProp || name == passwordProp
 	if gone, ok := c.goneSite[k]; ok {
@@ -144,6 +145,8 @@ func (c *converter) leftoverReason(k *metabase.Key, name string, cn content, isC
 		return "an application pool property that reaches no pool: each pool sets its own, or there is no pool"
 	case poolProp && (isContent || c.siteKeys[k]):
 		return "IIS 6 reads application pool properties only from the pool's key and the keys above it (/LM/W3SVC/AppPools, /LM/W3SVC): ignored"
+	case poolProp && !p.Inherits():
+		return "not inherited: it applies to " + k.Location + " itself, not to the pools below it"
 	case poolProp:
 		return "an application pool property that reaches no pool: each pool, or a key nearer to it, sets its own, or there is no pool"
 	case isContent && cn.app != nil && cn.app.pool == "":

@@ -37,9 +37,10 @@ the pool's own element, with IIS's collection rules (clear, remove, add). So
 removing managedRuntimeVersion="" (No Managed Code) from a pool whose
 <applicationPoolDefaults> say v4.0 is a difference, and a change in the defaults
 shows in every pool that inherits it. Each value is printed with its origin: the
-pool, applicationPoolDefaults (with file:line:col) or the schema default. The
-<applicationPoolDefaults> themselves are compared as one more entry too: they
-are what a pool added later inherits.
+pool, applicationPoolDefaults (with file:line:col) or the schema default; in
+JSON, "originA" and "originB" on each attribute and item, and "compare" says
+which comparison ran. The <applicationPoolDefaults> themselves are compared as
+one more entry too: they are what a pool added later inherits.
 
 With --declared diff compares what each pool's own element says instead (an
 unset attribute counts as the schema default), and the <applicationPoolDefaults>
