@@ -12,10 +12,10 @@ import (
 
 // DiffOptions tune Diff.
 type DiffOptions struct {
-	// Effective compares effective values, after <applicationPoolDefaults>; otherwise each
-	// pool's own values are compared, an unset attribute counting as the schema default,
-	// and the <applicationPoolDefaults> themselves are compared as one more entry.
-	Effective bool
+	// Declared compares what each pool's own element declares, an unset attribute
+	// counting as the schema default, instead of the effective values IIS runs (the
+	// schema default, then <applicationPoolDefaults>, then the pool's own element).
+	Declared bool
 }
 
 // DiffKind says how an entry or a collection item differs: added, removed or changed.
@@ -48,9 +48,14 @@ func (k DiffKind) String() string {
 type Difference struct {
 	// A and B are the files' names, as parse.Document.Name gives them.
 	A, B string
-	// Defaults is the difference between the <applicationPoolDefaults> of the two files
-	// (only when not comparing effective values), or nil when they are equal. Its Change
-	// is always DiffChanged: a file without the element has the schema defaults.
+	// Declared is DiffOptions.Declared: the pools' own values were compared, not their
+	// effective values.
+	Declared bool
+	// Defaults is the difference between the <applicationPoolDefaults> of the two files,
+	// or nil when they are equal. Its Change is always DiffChanged: a file without the
+	// element has the schema defaults. When comparing effective values, the pools that
+	// inherit a changed value show it too; the entry itself says what a pool added later
+	// would inherit.
 	Defaults *EntryDiff
 	// Pools are the added, removed and changed pools: B's pool order for added and
 	// changed ones, then the removed ones in A's order.
@@ -91,6 +96,10 @@ type AttrDiff struct {
 	Secret bool
 	// PosA and PosB are where each value is written; zero for a schema default.
 	PosA, PosB parse.Pos
+	// OriginA and OriginB say where each side's value comes from: the pool's own
+	// element, <applicationPoolDefaults> or the schema default. Only the sides that have
+	// the entry count.
+	OriginA, OriginB parse.Origin
 }
 
 // ItemDiff is one collection item that differs.
@@ -113,10 +122,16 @@ type ItemDiff struct {
 	// PosA and PosB are the positions of the item's element in each file; zero where
 	// there is none.
 	PosA, PosB parse.Pos
+	// OriginA and OriginB say which element declares the item on each side that has it:
+	// the pool's own or <applicationPoolDefaults>.
+	OriginA, OriginB parse.Origin
 }
 
 // Diff compares the application pools of a and b, both loaded for the same IIS
-// version, whose schema (a.Schema) gives the attributes, types and defaults.
+// version, whose schema (a.Schema) gives the attributes, types and defaults. It
+// compares effective values, as IIS runs them and "poolctl show" prints them, unless
+// opt.Declared; the <applicationPoolDefaults> are compared as one more entry in both
+// modes.
 //
 // Values compare as the schema compares them: parsed by the attribute's type
 // (timeSpans by duration, enums, flags and bools by value whatever their case,
@@ -126,12 +141,10 @@ type ItemDiff struct {
 // itself is not compared. Attributes the schema does not know are not compared: lint
 // reports them. Collections compare as sets of items paired by key.
 func Diff(a, b *parse.Config, opt DiffOptions) *Difference {
-	d := &Difference{A: a.Doc.Name, B: b.Doc.Name}
-	if !opt.Effective {
-		shape := newDiffShape(a.Schema.PoolDefaults(), false)
-		if e, ok := diffEntry(shape, diffDefaultsSide(a), diffDefaultsSide(b)); ok {
-			d.Defaults = &e
-		}
+	d := &Difference{A: a.Doc.Name, B: b.Doc.Name, Declared: opt.Declared}
+	defShape := newDiffShape(a.Schema.PoolDefaults(), false)
+	if e, ok := diffEntry(defShape, diffDefaultsSide(a), diffDefaultsSide(b)); ok {
+		d.Defaults = &e
 	}
 	shape := newDiffShape(a.Schema.Pool(), true)
 	for _, pr := range diffPairPools(a.Pools(), b.Pools()) {
@@ -265,10 +278,10 @@ func diffPoolSide(p *parse.Pool, opt DiffOptions) diffSide {
 		return diffSide{}
 	}
 	s := diffSide{present: true, pos: p.Pos(), origin: parse.FromPool}
-	if opt.Effective {
-		s.pool = p
-	} else {
+	if opt.Declared {
 		s.layers = []parse.Located{{Element: p.Element, Doc: p.Doc}}
+	} else {
+		s.pool = p
 	}
 	return s
 }
@@ -354,13 +367,13 @@ func diffChangeOf(inA, inB bool) DiffKind {
 func newAttrDiff(path string, a *schema.Attribute, inA bool, x parse.Setting, inB bool, y parse.Setting) AttrDiff {
 	d := AttrDiff{Path: path, Secret: a.Encrypted}
 	if inA {
-		d.PosA = x.Pos()
+		d.PosA, d.OriginA = x.Pos(), x.Origin
 		if !d.Secret {
 			d.Old = x.Text
 		}
 	}
 	if inB {
-		d.PosB = y.Pos()
+		d.PosB, d.OriginB = y.Pos(), y.Origin
 		if !d.Secret {
 			d.New = y.Text
 		}
@@ -375,6 +388,7 @@ type diffItem struct {
 	key       string
 	elem      *etree.Element
 	doc       *parse.Document
+	origin    parse.Origin
 }
 
 // pos returns the position of the item's element.
@@ -387,7 +401,7 @@ func (s diffSide) items(spec diffCollSpec) []diffItem {
 	if s.pool != nil {
 		items, _ := s.pool.Collection(spec.path)
 		for _, it := range items {
-			out = append(out, diffItem{key: it.Key, elem: it.Element, doc: it.Doc})
+			out = append(out, diffItem{key: it.Key, elem: it.Element, doc: it.Doc, origin: it.Origin})
 		}
 		return out
 	}
@@ -401,7 +415,7 @@ func (s diffSide) items(spec diffCollSpec) []diffItem {
 			if !ok {
 				continue
 			}
-			it := diffItem{directive: dir, elem: e, doc: l.Doc}
+			it := diffItem{directive: dir, elem: e, doc: l.Doc, origin: s.origin}
 			if dir == "" || dir == spec.coll.RemoveElement {
 				it.key = diffItemKey(e, spec.keys)
 			}
@@ -445,7 +459,7 @@ func diffItems(spec diffCollSpec, as, bs []diffItem) []ItemDiff {
 		i := diffPairItem(spec, as, paired, y)
 		if i < 0 {
 			d := spec.itemDiff(y, DiffAdded)
-			d.PosB = y.pos()
+			d.PosB, d.OriginB = y.pos(), y.origin
 			out = append(out, d)
 			continue
 		}
@@ -453,13 +467,14 @@ func diffItems(spec diffCollSpec, as, bs []diffItem) []ItemDiff {
 		if attrs := diffItemAttrs(spec, as[i], y); len(attrs) > 0 {
 			d := spec.itemDiff(y, DiffChanged)
 			d.Attrs, d.PosA, d.PosB = attrs, as[i].pos(), y.pos()
+			d.OriginA, d.OriginB = as[i].origin, y.origin
 			out = append(out, d)
 		}
 	}
 	for i, x := range as {
 		if !paired[i] {
 			d := spec.itemDiff(x, DiffRemoved)
-			d.PosA = x.pos()
+			d.PosA, d.OriginA = x.pos(), x.origin
 			out = append(out, d)
 		}
 	}
@@ -502,12 +517,12 @@ func diffItemAttrs(spec diffCollSpec, x, y diffItem) []AttrDiff {
 	return out
 }
 
-// diffItemSetting returns one attribute of an item as a setting: its value as written, or
-// the schema default.
+// diffItemSetting returns one attribute of an item as a setting: its value as written,
+// with the origin of the element that declares the item, or the schema default.
 func diffItemSetting(spec diffCollSpec, a *schema.Attribute, it diffItem) parse.Setting {
 	path := spec.path + "[]." + a.Name
 	if text, ok := parse.Attr(it.elem, a.Name); ok {
-		return parse.Setting{Path: path, Attr: a, Text: text, Origin: parse.FromPool, Element: it.elem, Doc: it.doc}
+		return parse.Setting{Path: path, Attr: a, Text: text, Origin: it.origin, Element: it.elem, Doc: it.doc}
 	}
 	return parse.Setting{Path: path, Attr: a, Text: a.Default, Origin: parse.FromSchema}
 }

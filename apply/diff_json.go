@@ -12,6 +12,7 @@ import (
 type diffJSON struct {
 	A        string          `json:"a"`
 	B        string          `json:"b"`
+	Compare  string          `json:"compare"`
 	Equal    bool            `json:"equal"`
 	Defaults *diffEntryJSON  `json:"defaults"`
 	Pools    []diffEntryJSON `json:"pools"`
@@ -35,34 +36,44 @@ type diffPosJSON struct {
 	Column int    `json:"column"`
 }
 
-// diffAttrJSON is the JSON form of an AttrDiff. Old is left out for an added entry or
-// item, New for a removed one, and both for a secret; A and B are null for a schema
-// default.
+// diffAttrJSON is the JSON form of an AttrDiff. Old and OriginA are left out for an
+// added entry or item, New and OriginB for a removed one, and Old and New for a secret;
+// A and B are null for a schema default.
 type diffAttrJSON struct {
-	Path   string       `json:"path"`
-	Old    *string      `json:"old,omitempty"`
-	New    *string      `json:"new,omitempty"`
-	Secret bool         `json:"secret"`
-	A      *diffPosJSON `json:"a"`
-	B      *diffPosJSON `json:"b"`
+	Path    string       `json:"path"`
+	Old     *string      `json:"old,omitempty"`
+	New     *string      `json:"new,omitempty"`
+	Secret  bool         `json:"secret"`
+	OriginA string       `json:"originA,omitempty"`
+	OriginB string       `json:"originB,omitempty"`
+	A       *diffPosJSON `json:"a"`
+	B       *diffPosJSON `json:"b"`
 }
 
-// diffItemJSON is the JSON form of an ItemDiff; Directive is left out for an add item.
+// diffItemJSON is the JSON form of an ItemDiff; Directive is left out for an add item,
+// OriginA for an added item and OriginB for a removed one.
 type diffItemJSON struct {
 	Collection string         `json:"collection"`
 	Key        string         `json:"key"`
 	Directive  string         `json:"directive,omitempty"`
 	Change     string         `json:"change"`
+	OriginA    string         `json:"originA,omitempty"`
+	OriginB    string         `json:"originB,omitempty"`
 	A          *diffPosJSON   `json:"a"`
 	B          *diffPosJSON   `json:"b"`
 	Attributes []diffAttrJSON `json:"attributes"`
 }
 
 // WriteDiffJSON writes d as one indented JSON object with a final newline:
-// {"a", "b", "equal", "defaults", "pools"}. Lists are never null; encrypted values are
-// never written, not even as an "old" or "new" field.
+// {"a", "b", "compare" ("effective" or "declared"), "equal", "defaults", "pools"}; each
+// attribute and item says where each side's value comes from ("originA", "originB":
+// "pool", "applicationPoolDefaults" or "default"). Lists are never null; encrypted
+// values are never written, not even as an "old" or "new" field.
 func WriteDiffJSON(w io.Writer, d *Difference) error {
-	doc := diffJSON{A: d.A, B: d.B, Equal: d.Equal(), Pools: make([]diffEntryJSON, 0, len(d.Pools))}
+	doc := diffJSON{A: d.A, B: d.B, Compare: "effective", Equal: d.Equal(), Pools: make([]diffEntryJSON, 0, len(d.Pools))}
+	if d.Declared {
+		doc.Compare = "declared"
+	}
 	if d.Defaults != nil {
 		e := newDiffEntryJSON(d.Defaults)
 		doc.Defaults = &e
@@ -89,11 +100,14 @@ func newDiffEntryJSON(e *EntryDiff) diffEntryJSON {
 		Items:      make([]diffItemJSON, 0, len(e.Items)),
 	}
 	for _, it := range e.Items {
+		oa, ob := diffOriginsJSON(it.Change, it.OriginA, it.OriginB)
 		out.Items = append(out.Items, diffItemJSON{
 			Collection: it.Collection,
 			Key:        it.Key,
 			Directive:  it.Directive,
 			Change:     it.Change.String(),
+			OriginA:    oa,
+			OriginB:    ob,
 			A:          newDiffPosJSON(it.PosA),
 			B:          newDiffPosJSON(it.PosB),
 			Attributes: newDiffAttrsJSON(it.Attrs, it.Change),
@@ -107,6 +121,7 @@ func newDiffAttrsJSON(attrs []AttrDiff, k DiffKind) []diffAttrJSON {
 	out := make([]diffAttrJSON, 0, len(attrs))
 	for _, a := range attrs {
 		aj := diffAttrJSON{Path: a.Path, Secret: a.Secret, A: newDiffPosJSON(a.PosA), B: newDiffPosJSON(a.PosB)}
+		aj.OriginA, aj.OriginB = diffOriginsJSON(k, a.OriginA, a.OriginB)
 		if !a.Secret && k != DiffAdded {
 			aj.Old = &a.Old
 		}
@@ -116,6 +131,18 @@ func newDiffAttrsJSON(attrs []AttrDiff, k DiffKind) []diffAttrJSON {
 		out = append(out, aj)
 	}
 	return out
+}
+
+// diffOriginsJSON returns the origins of the sides that an entry or item of kind k has,
+// "" for the side that lacks it.
+func diffOriginsJSON(k DiffKind, oa, ob parse.Origin) (a, b string) {
+	if k != DiffAdded {
+		a = oa.String()
+	}
+	if k != DiffRemoved {
+		b = ob.String()
+	}
+	return a, b
 }
 
 // newDiffPosJSON returns p in JSON form, or nil for the zero position.

@@ -39,12 +39,13 @@ func loadDiffConfig(t *testing.T, name, src string) *parse.Config {
 	return cfg
 }
 
-// diffOf compares the pools sections poolsA and poolsB.
-func diffOf(t *testing.T, poolsA, poolsB string, effective bool) *Difference {
+// diffOf compares the pools sections poolsA and poolsB: their effective values, or
+// their declared values.
+func diffOf(t *testing.T, poolsA, poolsB string, declared bool) *Difference {
 	t.Helper()
 	a := loadDiffConfig(t, "a.config", diffPoolsConfig(poolsA))
 	b := loadDiffConfig(t, "b.config", diffPoolsConfig(poolsB))
-	return Diff(a, b, DiffOptions{Effective: effective})
+	return Diff(a, b, DiffOptions{Declared: declared})
 }
 
 // diffDescribe flattens d into one line per entry, attribute and item, without positions:
@@ -86,10 +87,10 @@ func diffDescribeAttr(a AttrDiff) string {
 func TestDiff(t *testing.T) {
 	const shop = `<add name="Shop" />`
 	tests := []struct {
-		name      string
-		a, b      string
-		effective bool
-		want      []string
+		name     string
+		a, b     string
+		declared bool
+		want     []string
 	}{
 		{name: "same", a: shop, b: shop},
 		{name: "empty sections", a: "", b: ""},
@@ -130,33 +131,55 @@ func TestDiff(t *testing.T) {
 			a:    `<add name="Shop" queueLength="2000" /><add name="Shop" queueLength="3000" />`,
 			b:    `<add name="Shop" queueLength="2000" />`,
 			want: []string{`- "Shop"`, `- "Shop" queueLength: 3000 → `}},
-		{name: "defaults",
-			a:    shop + `<applicationPoolDefaults queueLength="2000"><processModel idleTimeout="00:10:00" /></applicationPoolDefaults>`,
-			b:    `<applicationPoolDefaults queueLength="3000" />` + shop,
-			want: []string{`~ defaults`, `~ defaults queueLength: 2000 → 3000`, `~ defaults processModel.idleTimeout: 00:10:00 → 00:20:00`}},
-		{name: "defaults only in B",
-			a:    shop,
-			b:    shop + `<applicationPoolDefaults managedRuntimeVersion="v4.0" />`,
-			want: []string{`~ defaults`, `~ defaults managedRuntimeVersion:  → v4.0`}},
+		{name: "declared: defaults",
+			declared: true,
+			a:        shop + `<applicationPoolDefaults queueLength="2000"><processModel idleTimeout="00:10:00" /></applicationPoolDefaults>`,
+			b:        `<applicationPoolDefaults queueLength="3000" />` + shop,
+			want:     []string{`~ defaults`, `~ defaults queueLength: 2000 → 3000`, `~ defaults processModel.idleTimeout: 00:10:00 → 00:20:00`}},
+		{name: "declared: defaults only in B",
+			declared: true,
+			a:        shop,
+			b:        shop + `<applicationPoolDefaults managedRuntimeVersion="v4.0" />`,
+			want:     []string{`~ defaults`, `~ defaults managedRuntimeVersion:  → v4.0`}},
 		{name: "defaults that say the schema defaults", a: shop, b: shop + `<applicationPoolDefaults queueLength="1000" />`},
 		{name: "effective: defaults changed",
-			a:         shop + `<add name="Own" queueLength="5000" /><applicationPoolDefaults queueLength="2000" />`,
-			b:         shop + `<add name="Own" queueLength="5000" /><applicationPoolDefaults queueLength="3000" />`,
-			effective: true,
-			want:      []string{`~ "Shop"`, `~ "Shop" queueLength: 2000 → 3000`}},
-		{name: "effective: a value moved to the defaults",
-			a:         `<add name="Shop" queueLength="2000" />`,
-			b:         `<add name="Shop" /><applicationPoolDefaults queueLength="2000" />`,
-			effective: true},
-		{name: "own values: a value moved to the defaults",
+			a:    shop + `<add name="Own" queueLength="5000" /><applicationPoolDefaults queueLength="2000" />`,
+			b:    shop + `<add name="Own" queueLength="5000" /><applicationPoolDefaults queueLength="3000" />`,
+			want: []string{`~ defaults`, `~ defaults queueLength: 2000 → 3000`, `~ "Shop"`, `~ "Shop" queueLength: 2000 → 3000`}},
+		{name: "effective: a change in the defaults shows in every pool that inherits it",
+			a:    `<add name="A" /><add name="B"><processModel /></add><add name="Own" managedRuntimeVersion="v2.0" /><applicationPoolDefaults managedRuntimeVersion="v4.0" />`,
+			b:    `<add name="A" /><add name="B"><processModel /></add><add name="Own" managedRuntimeVersion="v2.0" />`,
+			want: []string{`~ defaults`, `~ defaults managedRuntimeVersion: v4.0 → `, `~ "A"`, `~ "A" managedRuntimeVersion: v4.0 → `, `~ "B"`, `~ "B" managedRuntimeVersion: v4.0 → `}},
+		{name: "declared: a change in the defaults shows only there",
+			declared: true,
+			a:        `<add name="A" /><add name="B"><processModel /></add><add name="Own" managedRuntimeVersion="v2.0" /><applicationPoolDefaults managedRuntimeVersion="v4.0" />`,
+			b:        `<add name="A" /><add name="B"><processModel /></add><add name="Own" managedRuntimeVersion="v2.0" />`,
+			want:     []string{`~ defaults`, `~ defaults managedRuntimeVersion: v4.0 → `}},
+		{name: "effective: No Managed Code removed, the pool inherits v4.0",
+			a:    `<add name="Shop" managedRuntimeVersion="" /><applicationPoolDefaults managedRuntimeVersion="v4.0" />`,
+			b:    `<add name="Shop" /><applicationPoolDefaults managedRuntimeVersion="v4.0" />`,
+			want: []string{`~ "Shop"`, `~ "Shop" managedRuntimeVersion:  → v4.0`}},
+		{name: "declared: No Managed Code removed is the schema default",
+			declared: true,
+			a:        `<add name="Shop" managedRuntimeVersion="" /><applicationPoolDefaults managedRuntimeVersion="v4.0" />`,
+			b:        `<add name="Shop" /><applicationPoolDefaults managedRuntimeVersion="v4.0" />`},
+		{name: "effective: No Managed Code set in the defaults instead",
+			a:    `<add name="Shop" managedRuntimeVersion="" /><applicationPoolDefaults managedRuntimeVersion="v4.0" />`,
+			b:    `<add name="Shop" /><applicationPoolDefaults managedRuntimeVersion="" />`,
+			want: []string{`~ defaults`, `~ defaults managedRuntimeVersion: v4.0 → `}},
+		{name: "effective: a value moved to the defaults changes only the defaults",
 			a:    `<add name="Shop" queueLength="2000" />`,
 			b:    `<add name="Shop" /><applicationPoolDefaults queueLength="2000" />`,
-			want: []string{`~ defaults`, `~ defaults queueLength: 1000 → 2000`, `~ "Shop"`, `~ "Shop" queueLength: 2000 → 1000`}},
+			want: []string{`~ defaults`, `~ defaults queueLength: 1000 → 2000`}},
+		{name: "declared: a value moved to the defaults",
+			declared: true,
+			a:        `<add name="Shop" queueLength="2000" />`,
+			b:        `<add name="Shop" /><applicationPoolDefaults queueLength="2000" />`,
+			want:     []string{`~ defaults`, `~ defaults queueLength: 1000 → 2000`, `~ "Shop"`, `~ "Shop" queueLength: 2000 → 1000`}},
 		{name: "effective: an added pool shows what it inherits",
-			a:         `<applicationPoolDefaults queueLength="2000" />`,
-			b:         shop + `<applicationPoolDefaults queueLength="2000" />`,
-			effective: true,
-			want:      []string{`+ "Shop"`, `+ "Shop" queueLength:  → 2000`}},
+			a:    `<applicationPoolDefaults queueLength="2000" />`,
+			b:    shop + `<applicationPoolDefaults queueLength="2000" />`,
+			want: []string{`+ "Shop"`, `+ "Shop" queueLength:  → 2000`}},
 		{name: "schedule items by value",
 			a:    diffSchedule("03:00:00", "15:00:00"),
 			b:    diffSchedule("3:00:00", "16:00:00"),
@@ -168,19 +191,19 @@ func TestDiff(t *testing.T) {
 			want: []string{`~ "Shop"`,
 				`~ "Shop" ~ environmentVariables C`, `~ "Shop" ~ environmentVariables C environmentVariables[].value: 3 → 4`,
 				`~ "Shop" + environmentVariables D`, `~ "Shop" - environmentVariables A`}},
-		{name: "own directives",
-			a:    `<add name="Shop"><recycling><periodicRestart><schedule><add value="03:00:00" /></schedule></periodicRestart></recycling><environmentVariables><remove name="X" /></environmentVariables></add>`,
-			b:    `<add name="Shop"><recycling><periodicRestart><schedule><clear /><add value="03:00:00" /></schedule></periodicRestart></recycling><environmentVariables><add name="X" value="1" /></environmentVariables></add>`,
-			want: []string{`~ "Shop"`, `~ "Shop" + recycling.periodicRestart.schedule <clear>`, `~ "Shop" + environmentVariables X`, `~ "Shop" - environmentVariables <remove> X`}},
+		{name: "declared: own directives",
+			declared: true,
+			a:        `<add name="Shop"><recycling><periodicRestart><schedule><add value="03:00:00" /></schedule></periodicRestart></recycling><environmentVariables><remove name="X" /></environmentVariables></add>`,
+			b:        `<add name="Shop"><recycling><periodicRestart><schedule><clear /><add value="03:00:00" /></schedule></periodicRestart></recycling><environmentVariables><add name="X" value="1" /></environmentVariables></add>`,
+			want:     []string{`~ "Shop"`, `~ "Shop" + recycling.periodicRestart.schedule <clear>`, `~ "Shop" + environmentVariables X`, `~ "Shop" - environmentVariables <remove> X`}},
 		{name: "effective collections",
-			a:         `<add name="Shop" />` + `<applicationPoolDefaults>` + diffScheduleElem("03:00:00") + `</applicationPoolDefaults>`,
-			b:         `<add name="Shop"><recycling><periodicRestart><schedule><clear /><add value="04:00:00" /></schedule></periodicRestart></recycling></add>` + `<applicationPoolDefaults>` + diffScheduleElem("03:00:00") + `</applicationPoolDefaults>`,
-			effective: true,
-			want:      []string{`~ "Shop"`, `~ "Shop" + recycling.periodicRestart.schedule 04:00:00`, `~ "Shop" - recycling.periodicRestart.schedule 03:00:00`}},
-		{name: "effective: inherited items are no difference",
-			a:         `<add name="Shop">` + diffScheduleElem("03:00:00") + `</add>`,
-			b:         `<add name="Shop" /><applicationPoolDefaults>` + diffScheduleElem("03:00:00") + `</applicationPoolDefaults>`,
-			effective: true},
+			a:    `<add name="Shop" />` + `<applicationPoolDefaults>` + diffScheduleElem("03:00:00") + `</applicationPoolDefaults>`,
+			b:    `<add name="Shop"><recycling><periodicRestart><schedule><clear /><add value="04:00:00" /></schedule></periodicRestart></recycling></add>` + `<applicationPoolDefaults>` + diffScheduleElem("03:00:00") + `</applicationPoolDefaults>`,
+			want: []string{`~ "Shop"`, `~ "Shop" + recycling.periodicRestart.schedule 04:00:00`, `~ "Shop" - recycling.periodicRestart.schedule 03:00:00`}},
+		{name: "effective: inherited items are no difference to the pool",
+			a:    `<add name="Shop">` + diffScheduleElem("03:00:00") + `</add>`,
+			b:    `<add name="Shop" /><applicationPoolDefaults>` + diffScheduleElem("03:00:00") + `</applicationPoolDefaults>`,
+			want: []string{`~ defaults`, `~ defaults + recycling.periodicRestart.schedule 03:00:00`}},
 		{name: "secret",
 			a:    `<add name="Shop"><processModel password="s3cret" /></add>`,
 			b:    `<add name="Shop"><processModel password="hunter2" /></add>`,
@@ -193,7 +216,7 @@ func TestDiff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := diffOf(t, tt.a, tt.b, tt.effective)
+			d := diffOf(t, tt.a, tt.b, tt.declared)
 			got := diffDescribe(d)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Diff (-want +got):\n%s", diff)
@@ -267,6 +290,64 @@ func TestDiffPositions(t *testing.T) {
 	}
 }
 
+// TestDiffOrigins checks that each side's value says where it comes from, in both
+// formats: the pool, <applicationPoolDefaults> (with the position) or the schema
+// default, for attributes and for collection items.
+func TestDiffOrigins(t *testing.T) {
+	a := `      <add name="Shop" managedRuntimeVersion="" />
+      <add name="Web" />
+      <applicationPoolDefaults managedRuntimeVersion="v4.0" />`
+	b := `      <add name="Shop" />
+      <add name="Web" queueLength="3000">
+        <recycling><periodicRestart><schedule><add value="04:00:00" /></schedule></periodicRestart></recycling>
+      </add>
+      <applicationPoolDefaults managedRuntimeVersion="v4.0">
+        <recycling><periodicRestart><schedule><add value="03:00:00" /></schedule></periodicRestart></recycling>
+      </applicationPoolDefaults>`
+	d := diffOf(t, a, b, false)
+	text := renderDiff(t, "text", d)
+	for _, want := range []string{
+		`    managedRuntimeVersion: "" (pool a.config:4:47) → v4.0 (applicationPoolDefaults b.config:8:55)` + "\n",
+		`    queueLength: 1000 (default) → 3000 (pool b.config:5:36)` + "\n",
+		`    + recycling.periodicRestart.schedule 03:00:00 (applicationPoolDefaults b.config:9:47)` + "\n",
+		`    + recycling.periodicRestart.schedule 04:00:00 (pool b.config:6:47)` + "\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text output lacks %q:\n%s", want, text)
+		}
+	}
+	var doc struct {
+		Compare string
+		Pools   []struct {
+			Name       string
+			Attributes []struct{ Path, OriginA, OriginB string }
+			Items      []struct{ Key, OriginA, OriginB string }
+		}
+	}
+	if err := json.Unmarshal([]byte(renderDiff(t, "json", d)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range doc.Pools {
+		for _, a := range p.Attributes {
+			got = append(got, p.Name+" "+a.Path+" "+a.OriginA+" "+a.OriginB)
+		}
+		for _, it := range p.Items {
+			got = append(got, p.Name+" "+it.Key+" "+it.OriginA+" "+it.OriginB)
+		}
+	}
+	want := []string{
+		"Shop managedRuntimeVersion pool applicationPoolDefaults",
+		"Shop 03:00:00  applicationPoolDefaults",
+		"Web queueLength default pool",
+		"Web 03:00:00  applicationPoolDefaults",
+		"Web 04:00:00  pool",
+	}
+	if diff := cmp.Diff(want, got); diff != "" || doc.Compare != "effective" {
+		t.Errorf("JSON origins, compare %q (-want +got):\n%s", doc.Compare, diff)
+	}
+}
+
 // TestDiffSecretsNeverWritten writes differences of encrypted and plain passwords, in
 // pools both files have, in added and removed pools and in the defaults, in both
 // formats, and looks for the values.
@@ -277,17 +358,17 @@ func TestDiffSecretsNeverWritten(t *testing.T) {
 <applicationPoolDefaults><processModel password="pa55" /></applicationPoolDefaults>`
 	b := `<add name="Shop"><processModel password="hunter2" /></add>
 <add name="New"><processModel password="[enc:IISWASOnlyAesProvider:c2VjcmV0:enc]" /></add>`
-	for _, effective := range []bool{false, true} {
-		d := diffOf(t, a, b, effective)
+	for _, declared := range []bool{false, true} {
+		d := diffOf(t, a, b, declared)
 		for _, format := range []string{"text", "json"} {
 			out := renderDiff(t, format, d)
 			for _, s := range secrets {
 				if strings.Contains(out, s) {
-					t.Errorf("effective=%v: %s output holds %q:\n%s", effective, format, s, out)
+					t.Errorf("declared=%v: %s output holds %q:\n%s", declared, format, s, out)
 				}
 			}
 			if !strings.Contains(out, "processModel.password") {
-				t.Errorf("effective=%v: %s output does not name processModel.password:\n%s", effective, format, out)
+				t.Errorf("declared=%v: %s output does not name processModel.password:\n%s", declared, format, out)
 			}
 		}
 	}
@@ -325,7 +406,7 @@ func TestDiffGolden(t *testing.T) {
 		d    *Difference
 	}{
 		{"diff", Diff(a, b, DiffOptions{})},
-		{"effective", Diff(a, b, DiffOptions{Effective: true})},
+		{"declared", Diff(a, b, DiffOptions{Declared: true})},
 		{"equal", Diff(a, a, DiffOptions{})},
 	} {
 		checkDiffGolden(t, tc.name+".txt", renderDiff(t, "text", tc.d))
@@ -393,10 +474,10 @@ func TestDiffJSONShape(t *testing.T) {
 		slices.Sort(ks)
 		return ks
 	}
-	if got, want := keys(shop.Attributes[0]), []string{"a", "b", "path", "secret"}; !slices.Equal(got, want) {
+	if got, want := keys(shop.Attributes[0]), []string{"a", "b", "originA", "originB", "path", "secret"}; !slices.Equal(got, want) {
 		t.Errorf("secret attribute has fields %q, want %q", got, want)
 	}
-	if got, want := keys(added.Attributes[0]), []string{"a", "b", "new", "path", "secret"}; !slices.Equal(got, want) {
+	if got, want := keys(added.Attributes[0]), []string{"a", "b", "new", "originB", "path", "secret"}; !slices.Equal(got, want) {
 		t.Errorf("added pool's attribute has fields %q, want %q", got, want)
 	}
 	if added.Attributes[0]["a"] != nil {
@@ -451,9 +532,9 @@ func TestDiffSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, effective := range []bool{false, true} {
-		if d := Diff(cfg, cfg, DiffOptions{Effective: effective}); !d.Equal() {
-			t.Errorf("the sample differs from itself (effective=%v): %q", effective, diffDescribe(d))
+	for _, declared := range []bool{false, true} {
+		if d := Diff(cfg, cfg, DiffOptions{Declared: declared}); !d.Equal() {
+			t.Errorf("the sample differs from itself (declared=%v): %q", declared, diffDescribe(d))
 		}
 	}
 }
@@ -475,9 +556,9 @@ func TestDiffCorpus(t *testing.T) {
 		cfgs[i] = cfg
 	}
 	for i, cfg := range cfgs {
-		for _, effective := range []bool{false, true} {
-			if d := Diff(cfg, cfg, DiffOptions{Effective: effective}); !d.Equal() {
-				t.Errorf("%s: differs from itself (effective=%v): %q", files[i], effective, diffDescribe(d))
+		for _, declared := range []bool{false, true} {
+			if d := Diff(cfg, cfg, DiffOptions{Declared: declared}); !d.Equal() {
+				t.Errorf("%s: differs from itself (declared=%v): %q", files[i], declared, diffDescribe(d))
 			}
 		}
 		next := cfgs[(i+1)%len(cfgs)]

@@ -17,14 +17,19 @@ const (
 	diffSecretSet     = "set (not shown)"
 )
 
+// diffDeclaredNote ends the last line when the pools' declared values were compared.
+const diffDeclaredNote = " (declared values)"
+
 // WriteDiffText writes d for a reader: "no differences" when it is empty, else a
 // "--- A" and "+++ B" header, one line for the defaults and for each pool ("~" changed,
 // "+" added, "-" removed) with its positions, indented lines for its attributes and
-// collection items, and a summary line. Encrypted values are never written.
+// collection items, each value followed by its origin ("pool", "applicationPoolDefaults"
+// with the file:line:col where it is written, or "default"), and a summary line.
+// Encrypted values are never written.
 func WriteDiffText(w io.Writer, d *Difference) error {
 	var b bytes.Buffer
 	if d.Equal() {
-		b.WriteString("no differences\n")
+		b.WriteString("no differences" + diffModeNote(d) + "\n")
 	} else {
 		fmt.Fprintf(&b, "--- %s\n+++ %s\n", diffShown(d.A), diffShown(d.B))
 		if d.Defaults != nil {
@@ -33,7 +38,7 @@ func WriteDiffText(w io.Writer, d *Difference) error {
 		for i := range d.Pools {
 			writeDiffEntryText(&b, fmt.Sprintf("pool %q", d.Pools[i].Name), &d.Pools[i])
 		}
-		b.WriteString(diffSummary(d) + "\n")
+		b.WriteString(diffSummary(d) + diffModeNote(d) + "\n")
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write diff: %w", err)
@@ -48,7 +53,8 @@ func writeDiffEntryText(b *bytes.Buffer, label string, e *EntryDiff) {
 		fmt.Fprintf(b, "    %s: %s\n", a.Path, diffAttrText(a, e.Change))
 	}
 	for _, it := range e.Items {
-		fmt.Fprintf(b, "    %s %s %s\n", diffSymbol(it.Change), it.Collection, diffItemLabel(it))
+		fmt.Fprintf(b, "    %s %s %s (%s)\n", diffSymbol(it.Change), it.Collection, diffItemLabel(it),
+			diffOrigins(it.Change, diffOrigin(it.OriginA, it.PosA), diffOrigin(it.OriginB, it.PosB)))
 		for _, a := range it.Attrs {
 			name := strings.TrimPrefix(a.Path, it.Collection+"[].")
 			fmt.Fprintf(b, "        %s: %s\n", name, diffAttrText(a, it.Change))
@@ -81,21 +87,53 @@ func diffPositions(ps ...parse.Pos) string {
 	return " (" + strings.Join(valid, ", ") + ")"
 }
 
-// diffAttrText returns what changed in an attribute of an entry or item of kind k:
-// "old → new" for a change, the one value of an added or removed entry, and no value
-// at all for a secret.
+// diffModeNote returns what ends the last line: diffDeclaredNote for a comparison of
+// declared values, else "".
+func diffModeNote(d *Difference) string {
+	if d.Declared {
+		return diffDeclaredNote
+	}
+	return ""
+}
+
+// diffAttrText returns what changed in an attribute of an entry or item of kind k, each
+// value with its origin: "old (origin) → new (origin)" for a change, the one value of an
+// added or removed entry, and no value at all for a secret: "differs (not shown), origin
+// → origin".
 func diffAttrText(a AttrDiff, k DiffKind) string {
+	oa, ob := diffOrigin(a.OriginA, a.PosA), diffOrigin(a.OriginB, a.PosB)
 	switch {
 	case a.Secret && k == DiffChanged:
-		return diffSecretDiffers
+		return diffSecretDiffers + ", " + diffOrigins(k, oa, ob)
 	case a.Secret:
-		return diffSecretSet
+		return diffSecretSet + ", " + diffOrigins(k, oa, ob)
 	case k == DiffAdded:
-		return diffShown(a.New)
+		return diffShown(a.New) + " (" + ob + ")"
 	case k == DiffRemoved:
-		return diffShown(a.Old)
+		return diffShown(a.Old) + " (" + oa + ")"
 	}
-	return diffShown(a.Old) + " → " + diffShown(a.New)
+	return diffShown(a.Old) + " (" + oa + ") → " + diffShown(a.New) + " (" + ob + ")"
+}
+
+// diffOrigin returns where a value comes from, as printed: "default", or the origin and
+// the position where it is written ("pool b.config:4:37").
+func diffOrigin(o parse.Origin, p parse.Pos) string {
+	if o == parse.FromSchema || !p.IsValid() {
+		return parse.FromSchema.String()
+	}
+	return o.String() + " " + diffShown(p.String())
+}
+
+// diffOrigins returns the origins of the sides that an entry or item of kind k has:
+// "oa → ob" for a change, the one origin otherwise.
+func diffOrigins(k DiffKind, oa, ob string) string {
+	switch k {
+	case DiffAdded:
+		return ob
+	case DiffRemoved:
+		return oa
+	}
+	return oa + " → " + ob
 }
 
 // diffItemLabel returns an item's key as printed, with its directive when it is not an add:

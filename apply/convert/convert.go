@@ -14,6 +14,10 @@
 //
 // The pools are written flat, each with its own values, and <applicationPoolDefaults>
 // is left alone, so that merging the pools into a configuration changes no other pool.
+//
+// Nothing of the metabase is left out without a line in the report: what the
+// conversion does not use (a virtual directory's AppPoolId without AppRoot, a site's
+// other settings, a key of another service) is reported as dropped, at its line.
 package convert
 
 import (
@@ -105,7 +109,9 @@ func Adapt(mb *metabase.Metabase, opt Options) (*Result, []Warning, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	c := &converter{mb: mb, opt: opt, pool: s.Pool(), report: newReport(mb.Name, opt.Target)}
+	c := &converter{mb: mb, opt: opt, pool: s.Pool(), report: newReport(mb.Name, opt.Target),
+		used: map[propRef]bool{}, covered: map[*metabase.Key]bool{}, content: map[*metabase.Key]content{},
+		siteKeys: map[*metabase.Key]bool{}, siteNames: map[*metabase.Key]string{}, goneSite: map[*metabase.Key]string{}}
 	c.isolationMode()
 	pools := c.poolKeys()
 	c.names(pools)
@@ -119,6 +125,7 @@ func Adapt(mb *metabase.Metabase, opt Options) (*Result, []Warning, error) {
 	}
 	c.droppedDefaults()
 	res.Sites = c.sites()
+	c.leftovers()
 	c.report.finish()
 	return res, c.report.Warnings, nil
 }
@@ -131,6 +138,14 @@ type converter struct {
 	report *Report
 	rename map[*metabase.Key]string // each pool key's IIS 7+ name
 	byName map[string]string        // lower-case IIS 6 name → IIS 7+ name
+
+	// What the report covers, for leftovers.
+	used      map[propRef]bool          // properties read or reported
+	covered   map[*metabase.Key]bool    // keys another line covers whole
+	content   map[*metabase.Key]content // the content keys of converted sites
+	siteKeys  map[*metabase.Key]bool    // the keys of converted sites
+	siteNames map[*metabase.Key]string  // their IIS 7+ names
+	goneSite  map[*metabase.Key]string  // keys of sites not converted → the site's name
 }
 
 // warn records a warning.
@@ -147,7 +162,7 @@ func (c *converter) isolationMode() {
 	if k == nil {
 		return
 	}
-	p, ok := k.Prop("IIs5IsolationModeEnabled")
+	p, ok := c.prop(k, "IIs5IsolationModeEnabled")
 	if !ok {
 		return
 	}
@@ -167,6 +182,7 @@ func (c *converter) poolKeys() []*metabase.Key {
 	for _, k := range c.mb.KeysOfType("IIsApplicationPool") {
 		if !strings.EqualFold(metabase.Parent(k.Location), appPoolsLocation) {
 			c.warn(k.LocationPos, "IIsApplicationPool %q is not directly below %s, where IIS 6 reads pools: not converted", k.Location, appPoolsLocation)
+			c.useAll(k)
 			continue
 		}
 		out = append(out, k)
@@ -270,6 +286,7 @@ func (c *converter) convertPool(k *metabase.Key) (*etree.Element, error) {
 		}
 	}
 	c.droppedProps(k, name)
+	c.useAll(k)
 	return c.element(name, pv), nil
 }
 
@@ -286,7 +303,7 @@ func entryFor(k, from *metabase.Key, name string, r row, p metabase.Property) En
 // value converts the value of row r that the pool at key k runs with.
 func (c *converter) value(k *metabase.Key, name string, r row, pv *poolValues) {
 	a := schema.Lookup(c.pool, r.attr)
-	p, from, ok := c.mb.Lookup(k.Location, r.prop)
+	p, from, ok := c.lookup(k.Location, r.prop)
 	if !ok {
 		c.defaulted(k, name, r, a, pv)
 		return
@@ -377,7 +394,7 @@ func (c *converter) isDefault(path string, a *schema.Attribute, text string) boo
 // schedule converts the recycling schedule the pool at key k runs with. IIS 6's
 // default is no schedule, as IIS 7+'s is.
 func (c *converter) schedule(k *metabase.Key, name string, r row, pv *poolValues) {
-	p, from, ok := c.mb.Lookup(k.Location, r.prop)
+	p, from, ok := c.lookup(k.Location, r.prop)
 	if !ok {
 		return
 	}
@@ -422,13 +439,14 @@ func (c *converter) droppedDefaults() {
 		case p.Name == passwordProp:
 			continue
 		case mapped || p.Name == userNameProp:
-			if metabase.Inheritable(p.Name) || p.Custom {
-				continue
+			if p.Inherits() {
+				continue // used by a pool, or reported by leftovers
 			}
 			e.Reason = "not inherited (NO_ATTRIBUTES): it applies to " + k.Location + " itself, not to the pools below it"
 		default:
 			e.Reason = noEquivalentReason(p.Name)
 		}
+		c.use(k, p.Name)
 		c.report.add(Dropped, e)
 	}
 }
@@ -485,7 +503,7 @@ const hiddenValue = "(secret, not shown)"
 // for SpecificUser the account of WAMUserName and WAMUserPass.
 func (c *converter) identity(k *metabase.Key, name string, r row, pv *poolValues) error {
 	a := schema.Lookup(c.pool, r.attr)
-	p, from, ok := c.mb.Lookup(k.Location, r.prop)
+	p, from, ok := c.lookup(k.Location, r.prop)
 	if !ok {
 		c.defaulted(k, name, r, a, pv)
 		c.unusedAccount(k, name)
@@ -503,7 +521,7 @@ func (c *converter) identity(k *metabase.Key, name string, r row, pv *poolValues
 		c.unusedAccount(k, name)
 		return nil
 	}
-	user, ufrom, ok := c.mb.Lookup(k.Location, userNameProp)
+	user, ufrom, ok := c.lookup(k.Location, userNameProp)
 	if !ok || strings.TrimSpace(user.Value) == "" {
 		e.Reason = "SpecificUser (3) without a WAMUserName: IIS 6 could not start the pool; the identity is not converted, and the pool runs as the target's default identity"
 		c.report.add(Dropped, e)
@@ -521,7 +539,7 @@ func (c *converter) identity(k *metabase.Key, name string, r row, pv *poolValues
 // but does not run as: IIS 6 uses them only with SpecificUser.
 func (c *converter) unusedAccount(k *metabase.Key, name string) {
 	for _, prop := range []string{userNameProp, passwordProp} {
-		p, ok := k.Prop(prop)
+		p, ok := c.prop(k, prop)
 		if !ok {
 			continue
 		}
@@ -539,7 +557,7 @@ func (c *converter) unusedAccount(k *metabase.Key, name string) {
 // AllowPlaintext, else a *KeyNeededError. The password appears in no report, warning
 // or error.
 func (c *converter) password(k *metabase.Key, name, user string, pv *poolValues) error {
-	p, from, ok := c.mb.Lookup(k.Location, passwordProp)
+	p, from, ok := c.lookup(k.Location, passwordProp)
 	if !ok || p.Value == "" {
 		c.warn(k.Pos, "pool %q runs as %q but no key sets WAMUserPass: set processModel.password before the pool starts", name, user)
 		return nil

@@ -797,3 +797,92 @@ func TestSites(t *testing.T) {
 		t.Errorf("site renames (-want +got):\n%s", diff)
 	}
 }
+
+// TestLeftovers checks that nothing of a metabase is left out without a line in the
+// report: a virtual directory's AppPoolId without AppRoot (not an application on IIS 6,
+// SDK "AppRoot": a key is an application when it has one), the properties of keys the
+// conversion reads in part, keys it does not read, and the keys of a site it leaves out.
+func TestLeftovers(t *testing.T) {
+	src := metabaseXML(
+		`<IIsWebService Location="/LM/W3SVC" AppPoolId="Main" ConnectionTimeout="120"></IIsWebService>`,
+		`<IIsApplicationPools Location="/LM/W3SVC/AppPools" IdleTimeout="10"></IIsApplicationPools>`,
+		poolKey("Main", `IdleTimeout="5"`), poolKey("Images", `IdleTimeout="5"`), poolKey("Api", ""),
+		`<IIsWebServer Location="/LM/W3SVC/1" ServerComment="One" AppPoolId="Unused" AuthFlags="4"></IIsWebServer>`,
+		`<IIsWebVirtualDir Location="/LM/W3SVC/1/ROOT" AppRoot="/LM/W3SVC/1/ROOT" AppPoolId="Main" Path="C:\one" AnonymousUserPass="hunter2"></IIsWebVirtualDir>`,
+		`<IIsWebVirtualDir Location="/LM/W3SVC/1/ROOT/images"
+		AppPoolId="Images"
+		Path="D:\images"></IIsWebVirtualDir>`,
+		`<IIsWebVirtualDir Location="/LM/W3SVC/1/ROOT/api" AppPoolId="Api" Path="D:\api"></IIsWebVirtualDir>`,
+		`<IIsWebDirectory Location="/LM/W3SVC/1/ROOT/api/v1" AppRoot="/LM/W3SVC/1/ROOT/api/v1"></IIsWebDirectory>`,
+		`<IIsFilters Location="/LM/W3SVC/Filters" FilterLoadOrder="a,b"></IIsFilters>`,
+		`<IIsFtpService Location="/LM/MSFTPSVC"></IIsFtpService>`,
+		`<IIsWebServer Location="/LM/W3SVC/2" ServerComment="Two"></IIsWebServer>`,
+		`<IIsWebVirtualDir Location="/LM/W3SVC/2/Extra" Path="D:\extra"></IIsWebVirtualDir>`,
+	)
+	res := adapt(t, src, Options{})
+	var got []string
+	for _, e := range res.Report.Dropped {
+		got = append(got, fmt.Sprintf("%d %s %s %s %s %s", e.Pos.Line, e.Location, e.Path, e.Key, e.Property, e.Value))
+	}
+	want := []string{
+		"4 /LM/W3SVC   AppPoolId Main", // every application sets its own
+		"4 /LM/W3SVC   ConnectionTimeout 120",
+		"12 /LM/W3SVC/1   AppPoolId Unused",
+		"12 /LM/W3SVC/1   AuthFlags 4",
+		"13 /LM/W3SVC/1/ROOT /  AnonymousUserPass (secret, not shown)",
+		"15 /LM/W3SVC/1/ROOT/images /images  AppPoolId Images",
+		"19 /LM/W3SVC/Filters  IIsFilters  FilterLoadOrder",
+		"20 /LM/MSFTPSVC  IIsFtpService  ",
+		"22 /LM/W3SVC/2/Extra  IIsWebVirtualDir  Path", // part of site "Two", which has no ROOT
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dropped (-want +got):\n%s\ngot %q", diff, got)
+	}
+	var text, js bytes.Buffer
+	if err := res.Report.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Report.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	line := `dropped    mb.xml:15:3  site "One" /images: AppPoolId Images: not an application in IIS 6 (the key has no AppRoot), so its AppPoolId does nothing`
+	if !strings.Contains(text.String(), line) {
+		t.Errorf("text report lacks %q:\n%s", line, text.String())
+	}
+	for _, s := range []string{`"path": "/images"`, `"property": "AppPoolId"`, `"line": 15`} {
+		if !strings.Contains(js.String(), s) {
+			t.Errorf("JSON report lacks %s", s)
+		}
+	}
+	if strings.Contains(text.String()+js.String(), "hunter2") {
+		t.Errorf("a report holds a password")
+	}
+	// The AppPoolId of /api, not an application either, is inherited by /api/v1: used.
+	for _, a := range res.Report.Applications {
+		if a.Path == "/api/v1" && (a.Pool != "Api" || !a.Converted) {
+			t.Errorf("/api/v1: %+v, want pool Api from /api", a)
+		}
+	}
+}
+
+// TestLeftoversNotInherited checks the reason given for a pool property that reaches no
+// pool because its <Custom> Attributes say NO_ATTRIBUTES (SDK "Property Inheritance in
+// ABO"): on /LM/W3SVC/AppPools and on /LM/W3SVC.
+func TestLeftoversNotInherited(t *testing.T) {
+	custom := `<Custom Name="CPULimit" ID="9023" Value="80000" Type="DWORD" Attributes="NO_ATTRIBUTES" />`
+	res := adapt(t, metabaseXML(
+		`<IIsWebService Location="/LM/W3SVC">`+custom+`</IIsWebService>`,
+		`<IIsApplicationPools Location="/LM/W3SVC/AppPools">`+custom+`</IIsApplicationPools>`,
+		poolKey("Shop", "")), Options{})
+	var got []string
+	for _, e := range res.Report.Dropped {
+		got = append(got, e.Location+" "+e.Property+": "+e.Reason)
+	}
+	want := []string{
+		"/LM/W3SVC/AppPools CPULimit: not inherited (NO_ATTRIBUTES): it applies to /LM/W3SVC/AppPools itself, not to the pools below it",
+		"/LM/W3SVC CPULimit: not inherited: it applies to /LM/W3SVC itself, not to the pools below it",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dropped (-want +got):\n%s", diff)
+	}
+}

@@ -57,8 +57,14 @@ type Entry struct {
 	// name.
 	Property string `json:"property,omitempty"`
 	Value    string `json:"value"`
-	// Location is the key the value is inherited from, when it is not the pool's own.
+	// Location is the key the value is inherited from, when it is not the pool's own;
+	// the key of a value that no pool has.
 	Location string `json:"location,omitempty"`
+	// Key is the admin object type of a key dropped whole, such as "IIsFilters"; Value
+	// then names its properties.
+	Key string `json:"key,omitempty"`
+	// Path is the URL path, within Site, of a virtual directory or directory.
+	Path string `json:"path,omitempty"`
 	// Attribute is the IIS 7+ attribute, by its path in a pool, and NewValue its value;
 	// for a rename, NewValue is the new name.
 	Attribute string `json:"attribute,omitempty"`
@@ -295,14 +301,21 @@ func entryText(k Kind, e Entry) string {
 	switch {
 	case e.Pool != "":
 		fmt.Fprintf(&b, "pool %q: ", e.Pool)
+	case e.Site != "" && e.Path != "":
+		fmt.Fprintf(&b, "site %q %s: ", e.Site, e.Path)
 	case e.Site != "":
 		fmt.Fprintf(&b, "site %q: ", e.Site)
 	case e.Location != "":
 		fmt.Fprintf(&b, "%s: ", e.Location)
 	}
-	if k == Renamed {
+	switch {
+	case e.Key != "" && e.Value == "":
+		fmt.Fprintf(&b, "%s key", e.Key)
+	case e.Key != "":
+		fmt.Fprintf(&b, "%s key (%s)", e.Key, e.Value)
+	case k == Renamed:
 		fmt.Fprintf(&b, "%q → %q", e.Value, e.NewValue)
-	} else {
+	default:
 		fmt.Fprintf(&b, "%s %s", e.Property, shown(e.Value))
 		if e.Attribute != "" && k != Dropped {
 			fmt.Fprintf(&b, " → %s %s", e.Attribute, shown(e.NewValue))

@@ -59,10 +59,11 @@ func (c *converter) sites() *etree.Element {
 		}
 		if _, err := strconv.ParseUint(k.Name(), 10, 32); err != nil {
 			c.warn(k.LocationPos, "IIsWebServer %q: a site's key is its number: not converted", k.Location)
+			c.siteGone(k, k.Location)
 			continue
 		}
 		s := &site{key: k, id: k.Name(), name: c.siteName(k, taken), bindings: c.bindings(k)}
-		if p, ok := k.Prop("ServerAutoStart"); ok {
+		if p, ok := c.prop(k, "ServerAutoStart"); ok {
 			if b, err := convertBool(p.Value); err == nil && b.text == "false" {
 				s.autoStart = "false"
 			}
@@ -71,8 +72,10 @@ func (c *converter) sites() *etree.Element {
 		if reason := c.applications(s); reason != "" {
 			entry.Reason = reason
 			c.warn(k.Pos, "site %q: %s", s.name, reason)
+			c.siteGone(k, s.name)
 		} else {
 			entry.Converted = true
+			c.siteKeys[k], c.siteNames[k] = true, s.name
 			out = append(out, s)
 		}
 		c.report.Sites = append(c.report.Sites, entry)
@@ -83,11 +86,20 @@ func (c *converter) sites() *etree.Element {
 	return sitesElement(out)
 }
 
+// siteGone records the site at key k, which a warning names, as not converted: the
+// keys below it are reported as part of it.
+func (c *converter) siteGone(k *metabase.Key, name string) {
+	c.useAll(k)
+	for _, below := range c.mb.Under(k.Location) {
+		c.goneSite[below] = name
+	}
+}
+
 // siteName returns the site's IIS 7+ name: its ServerComment, with the characters
 // IIS 7+ forbids replaced by '-', made unique; "Site n" without one.
 func (c *converter) siteName(k *metabase.Key, taken map[string]bool) string {
 	orig := ""
-	if p, ok := k.Prop("ServerComment"); ok {
+	if p, ok := c.prop(k, "ServerComment"); ok {
 		orig = strings.TrimSpace(p.Value)
 	}
 	name := strings.Map(func(r rune) rune {
@@ -119,7 +131,7 @@ func (c *converter) bindings(k *metabase.Key) [][2]string {
 	var out [][2]string
 	seen := map[string]bool{}
 	for _, b := range []struct{ prop, protocol string }{{"ServerBindings", "http"}, {"SecureBindings", "https"}} {
-		p, ok := k.Prop(b.prop)
+		p, ok := c.prop(k, b.prop)
 		if !ok {
 			continue
 		}
@@ -175,9 +187,15 @@ func (c *converter) applications(s *site) string {
 		if k == root && a.pool == "" {
 			return "its root application is not converted, and IIS 7+ cannot run a site without one: not converted"
 		}
+		if a.pool != "" {
+			c.prop(k, "AppRoot")
+		}
 		s.apps = append(s.apps, a)
 	}
 	c.virtualDirectories(s, keys, rootLen)
+	for _, k := range keys {
+		c.content[k] = content{site: s, app: s.holder(appPath(k, rootLen))}
+	}
 	return ""
 }
 
@@ -211,10 +229,11 @@ func (c *converter) application(s *site, k *metabase.Key, path string) *app {
 	if err := pathAttr(schema.ApplicationPath).Validate(schema.Value{Type: schema.String, Text: path}); err != nil {
 		entry.Reason = "the path is not one IIS 7+ accepts (" + err.Error() + "): not converted"
 		c.warn(k.LocationPos, "application %q of site %q: %s", path, s.name, entry.Reason)
+		c.useAll(k)
 		return a
 	}
 	id, idPos := defaultAppPoolID, k.Pos
-	if p, from, ok := c.mb.Lookup(k.Location, "AppPoolId"); ok {
+	if p, from, ok := c.lookup(k.Location, "AppPoolId"); ok {
 		id, idPos, entry.PoolLocation = strings.TrimSpace(p.Value), p.ValuePos, from.Location
 	} else {
 		entry.PoolLocation = "(IIS 6's default)"
@@ -249,7 +268,7 @@ func (c *converter) physicalPath(k *metabase.Key) string {
 			break
 		}
 		if key.Type == "IIsWebVirtualDir" {
-			p, _ := key.Prop("Path")
+			p, _ := c.prop(key, "Path")
 			parts := append([]string{strings.TrimRight(p.Value, `\`)}, rel...)
 			return strings.Join(parts, `\`)
 		}
@@ -275,9 +294,13 @@ func (c *converter) virtualDirectories(s *site, keys []*metabase.Key, rootLen in
 		rel := "/" + strings.TrimLeft(rest, "/")
 		if err := pathAttr(schema.VirtualDirectoryPath).Validate(schema.Value{Type: schema.String, Text: rel}); err != nil {
 			c.warn(k.LocationPos, "virtual directory %q of site %q: the path is not one IIS 7+ accepts (%v): not converted", path, s.name, err)
+			c.useAll(k)
 			continue
 		}
-		p, _ := k.Prop("Path")
+		if a.pool == "" {
+			continue // left out with its application, which the report says; leftovers names the Path
+		}
+		p, _ := c.prop(k, "Path")
 		a.vdirs = append(a.vdirs, [2]string{rel, p.Value})
 	}
 }

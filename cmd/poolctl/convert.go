@@ -48,8 +48,10 @@ the pool gets on the target without them are written, unless --explicit. Where I
 6's default differs from the target's (the identity: NetworkService on IIS 6 and 7.0,
 ApplicationPoolIdentity from 7.5 on), the IIS 6 value is written, so that the pool
 behaves as it did. Values outside what IIS 6 and the target accept are clamped.
-Properties without an IIS 7+ equivalent are reported, each at its line, and left
-out; pool names IIS 7+ forbids are replaced (':' and the like become '-'), and the
+Properties without an IIS 7+ equivalent, and whatever else of the metabase convert
+does not use (a virtual directory's AppPoolId without AppRoot, which IIS 6 ignores,
+site and directory settings, keys of other services), are reported, each at its
+line, and left out; pool names IIS 7+ forbids are replaced (':' and the like become '-'), and the
 applications follow. An application whose pool does not exist is reported and left
 out, as is a site whose root application is.
 

@@ -14,7 +14,9 @@ import (
 
 // diffOptions are the flags of "poolctl diff".
 type diffOptions struct {
-	format    *choice
+	format   *choice
+	declared bool
+	// effective is the flag that asked for today's default: accepted, and ignored.
 	effective bool
 }
 
@@ -26,8 +28,24 @@ func newDiffCmd(g *globalOptions) *cobra.Command {
 		Use:   "diff A B",
 		Short: "Compare the application pools of two configuration files",
 		Long: `Diff compares the application pools of two applicationHost.config files as IIS
-reads them, pool by pool and attribute by attribute, and prints the pools that B
+runs them, pool by pool and attribute by attribute, and prints the pools that B
 adds, removes and changes, with their positions (file:line:col) in both files.
+
+By default diff compares each pool's effective values, as "poolctl show" prints
+them: the schema default, overridden by <applicationPoolDefaults>, overridden by
+the pool's own element, with IIS's collection rules (clear, remove, add). So
+removing managedRuntimeVersion="" (No Managed Code) from a pool whose
+<applicationPoolDefaults> say v4.0 is a difference, and a change in the defaults
+shows in every pool that inherits it. Each value is printed with its origin: the
+pool, applicationPoolDefaults (with file:line:col) or the schema default; in
+JSON, "originA" and "originB" on each attribute and item, and "compare" says
+which comparison ran. The <applicationPoolDefaults> themselves are compared as
+one more entry too: they are what a pool added later inherits.
+
+With --declared diff compares what each pool's own element says instead (an
+unset attribute counts as the schema default), and the <applicationPoolDefaults>
+as one more entry: a value moved from a pool to the defaults is then a
+difference, and a change in the defaults shows only there.
 
 Values compare by the schema of the target version (--target, default iis10), not
 as text: an explicit value equal to the schema default is no difference, timeSpans
@@ -38,18 +56,13 @@ are no difference. Collections (the recycling schedule, environment variables)
 compare as sets of items, by key. Attributes the schema does not know are not
 compared: lint reports them.
 
-By default diff compares what each file says: each pool's own values (an unset
-attribute counts as the schema default) and, as one more entry, the
-<applicationPoolDefaults>. With --effective it compares each pool's effective
-values instead, after <applicationPoolDefaults>, as "poolctl show" prints them.
-
 The value of an encrypted attribute such as processModel.password is never printed,
 in either format: diff says that it differs, not what it is.
 
 Diff exits 0 when the pools are the same, 1 when they differ, and 2 when it could
 not run (a file that cannot be read or is malformed, a usage error).`,
 		Example: `  poolctl diff applicationHost.config.bak applicationHost.config
-  poolctl diff --effective old/applicationHost.config new/applicationHost.config
+  poolctl diff --declared old/applicationHost.config new/applicationHost.config
   poolctl diff --target iis8.5 --format json a.config b.config | jq '.pools[].name'`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -57,7 +70,11 @@ not run (a file that cannot be read or is malformed, a usage error).`,
 		},
 	}
 	opts.format.addFlag(cmd, "format", "output format")
-	cmd.Flags().BoolVar(&opts.effective, "effective", false, "compare effective values, after <applicationPoolDefaults>")
+	cmd.Flags().BoolVar(&opts.declared, "declared", false, "compare what each pool's own element declares, not effective values")
+	// --effective asked for what is now the default: scripts that pass it keep working.
+	cmd.Flags().BoolVar(&opts.effective, "effective", false, "compare effective values (the default; kept for scripts)")
+	_ = cmd.Flags().MarkHidden("effective")
+	cmd.MarkFlagsMutuallyExclusive("declared", "effective")
 	return cmd
 }
 
@@ -72,7 +89,7 @@ func runDiff(w io.Writer, g *globalOptions, opts *diffOptions, pathA, pathB stri
 	if err != nil {
 		return err
 	}
-	d := apply.Diff(a, b, apply.DiffOptions{Effective: opts.effective})
+	d := apply.Diff(a, b, apply.DiffOptions{Declared: opts.declared})
 	if opts.format.value == "json" {
 		err = apply.WriteDiffJSON(w, d)
 	} else {

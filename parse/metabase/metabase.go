@@ -122,7 +122,7 @@ func (m *Metabase) Lookup(location, name string) (Property, *Key, bool) {
 	first := true
 	for loc := cleanLocation(location); loc != ""; loc = Parent(loc) {
 		if k := m.Key(loc); k != nil {
-			if p, ok := k.Prop(name); ok && (first || p.inherits()) {
+			if p, ok := k.Prop(name); ok && (first || p.Inherits()) {
 				return p, k, true
 			}
 		}
@@ -195,9 +195,9 @@ var notInherited = map[string]bool{
 // applies to the keys beneath the one that sets it.
 func Inheritable(name string) bool { return !notInherited[name] }
 
-// inherits reports whether the property applies to the keys beneath its own: a
-// <Custom> property with Attributes says so itself.
-func (p Property) inherits() bool {
+// Inherits reports whether the property applies to the keys beneath its own: a
+// <Custom> property with Attributes says so itself, others as Inheritable says.
+func (p Property) Inherits() bool {
 	if p.Custom && strings.TrimSpace(p.Attributes) != "" {
 		for f := range strings.SplitSeq(p.Attributes, "|") {
 			if strings.EqualFold(strings.TrimSpace(f), "INHERIT") {
