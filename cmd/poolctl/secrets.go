@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/poolctl/poolctl/apply"
+	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/secret"
 )
 
@@ -127,12 +128,28 @@ decrypt says which provider it is.
 			if err != nil {
 				return err
 			}
+			if clear == "" {
+				return &exitError{code: exitFindings, err: noPasswordError(pools[0])}
+			}
 			_, err = fmt.Fprintln(cmd.OutOrStdout(), clear)
 			return err
 		},
 	}
 	cmd.Flags().BoolVar(&show, "show", false, "print the password (required)")
 	return cmd
+}
+
+// noPasswordError says that pool has no password to show, and where that comes from:
+// its own empty value, the defaults' empty value, or none written at all.
+func noPasswordError(pool *parse.Pool) error {
+	s, _ := pool.Setting(secret.PasswordAttr)
+	switch s.Origin {
+	case parse.FromPool:
+		return fmt.Errorf("%s: pool %q has no password: its %s is empty", s.Pos(), pool.Name, secret.PasswordAttr)
+	case parse.FromPoolDefaults:
+		return fmt.Errorf("%s: pool %q has no password: it sets no %s, and the one of <applicationPoolDefaults> is empty", s.Pos(), pool.Name, secret.PasswordAttr)
+	}
+	return fmt.Errorf("pool %q has no password: neither the pool nor <applicationPoolDefaults> sets %s", pool.Name, secret.PasswordAttr)
 }
 
 // newRekeyCmd builds "poolctl rekey".
