@@ -65,7 +65,7 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 	}
 	var res apply.UpdateResult
 	path, err = inSectionFile(path, func(path string) (err error) {
-		res, err = apply.Update(cmd.Context(), path, o.write.updateOptions(), change)
+		res, err = apply.Update(cmd.Context(), path, o.write.updateOptions(key), change)
 		return err
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -70,9 +71,11 @@ func newEncryptCmd(g *globalOptions) *cobra.Command {
 		Short: "Encrypt the passwords written in clear text",
 		Long: `Encrypt encrypts every processModel.password written in clear text in the named pools
 (every pool and <applicationPoolDefaults> when none is named), with poolctl's key,
-in one atomic write. Values already encrypted are left alone. The copy of the previous
-content that the history keeps holds the clear text: delete it (poolctl history list
-names it) once the encrypted file is in use.
+in one atomic write. Values already encrypted are left alone. Then it cleans the
+history: every copy of the file's previous content that holds a password in clear
+text (copies are written without any since poolctl protects them, but older ones
+may) gets it encrypted for history, and every copy is made readable by its owner
+only (0600).
 
 ` + keyHelp + `
 
@@ -81,15 +84,34 @@ names it) once the encrypted file is in use.
   poolctl encrypt --key-file /etc/poolctl/key Shop`,
 		ValidArgsFunction: completePools(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := g.requireKey(); err != nil {
+			key, err := g.requireKey()
+			if err != nil {
 				return err
 			}
-			_, err := runEdit(cmd, g, opts, func(ed *apply.Editor) error { return ed.EncryptClear(args) })
-			return err
+			if _, err := runEdit(cmd, g, opts, func(ed *apply.Editor) error { return ed.EncryptClear(args) }); err != nil {
+				return err
+			}
+			return cleanHistory(cmd, g, opts, key)
 		},
 	}
 	opts.addFlags(cmd)
 	return cmd
+}
+
+// cleanHistory encrypts, for history, the clear-text passwords that earlier copies of
+// the configuration file kept, and makes every copy readable by its owner only.
+func cleanHistory(cmd *cobra.Command, g *globalOptions, o *editOptions, key *secret.Key) error {
+	path, _ := g.configPath()
+	notes, err := o.write.updateOptions(key).History.Clean(cmd.Context(), path)
+	printNotes(cmd.ErrOrStderr(), notes)
+	return err
+}
+
+// printNotes prints each note on w as "poolctl: note: ...".
+func printNotes(w io.Writer, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(w, "poolctl: note: %s\n", n)
+	}
 }
 
 // newDecryptCmd builds "poolctl decrypt".
