@@ -83,7 +83,7 @@ func Rules() []Rule {
 		{RuleUnusedPool, "unused-pool", Info, "a pool that no application uses",
 			"No application of any site runs in this pool. It costs nothing until it starts a worker (startMode AlwaysRunning does at once), but it may be left over from a removed site."},
 		{RulePlaintextPassword, "plaintext-password", Warning, "a password stored in clear text",
-			"processModel.password is declared encrypted: appcmd and IIS Manager write it as [enc:PROVIDER:...:enc]. A clear-text password in the file is readable by anyone who can read the file or its history in version control. Encrypt it (poolctl encrypt) or let IIS's tools write it."},
+			"processModel.password is declared encrypted: appcmd and IIS Manager write it as [enc:PROVIDER:...:enc]. A clear-text password in the file is readable by anyone who can read the file or its history in version control. The fix depends on where the file goes (--for, $POOLCTL_FOR, else taken from the file: poolctl run when it holds a value of poolctl's provider, else IIS). For IIS, set the password on the server with appcmd or IIS Manager, which encrypt it with IIS's provider, and leave it empty in the file: poolctl encrypt would give IIS a value it cannot decrypt (PC313). For poolctl run, poolctl encrypt."},
 		{RuleLocalSystem, "local-system-identity", Warning, "a pool that runs as LocalSystem",
 			"LocalSystem is the most powerful account on a Windows machine: code in the pool can do anything the operating system can. Use ApplicationPoolIdentity (the default since IIS 7.5) or a dedicated low-privilege account."},
 		{RuleRapidFailOff, "rapid-fail-protection-off", Warning, "rapid-fail protection is turned off",
@@ -107,7 +107,7 @@ func Rules() []Rule {
 		{RuleCPULimitNoAction, "cpu-limit-without-action", Info, "a CPU limit whose action only logs",
 			"cpu.limit sets a CPU budget (in 1/1000 of a percent) per resetInterval; with action NoAction, going over it only writes an event. Choose KillW3wp, Throttle or ThrottleUnderLoad (IIS 8.0 and later) when the limit should be enforced."},
 		{RulePoolctlEncrypted, "poolctl-encrypted-password", Warning, "a password only poolctl can decrypt",
-			"poolctl encrypt, set, add and apply encrypt processModel.password with poolctl's own provider, [enc:PoolctlAesGcmProvider:...:enc], for poolctl run. IIS knows only the providers of <configProtectedData> and cannot decrypt it: on IIS the pool fails to start. For a file meant for IIS, set the password on the server with appcmd or IIS Manager, which encrypt it with IIS's provider; for poolctl run, disable the rule."},
+			"poolctl encrypt, and set, add, apply and convert for a file that goes to poolctl run (--for run), encrypt processModel.password with poolctl's own provider, [enc:PoolctlAesGcmProvider:...:enc]. IIS knows only the providers of <configProtectedData> and cannot decrypt it: on IIS the pool fails to start. For a file meant for IIS, set the password on the server with appcmd or IIS Manager, which encrypt it with IIS's provider, and leave it empty in the file. The rule is reported only for a file that goes to IIS: --for iis, or $POOLCTL_FOR=iis (a file that holds poolctl's values is taken to be for poolctl run)."},
 	}
 }
 

@@ -110,11 +110,17 @@ func runConvert(cmd *cobra.Command, g *globalOptions, o *convertOptions, name st
 	}
 	opt := convert.Options{Target: g.target, Explicit: o.explicit, AllowPlaintext: o.allowPlaintext,
 		Encrypter: &keyLoader{g: g}}
+	poolctlValues := false
 	if o.into != "" {
-		if opt.Defaults, err = intoDefaults(o.into, g.target); err != nil {
+		if opt.Defaults, poolctlValues, err = intoDefaults(o.into, g.target); err != nil {
 			return err
 		}
 	}
+	dest, err := g.destination()
+	if err != nil {
+		return err
+	}
+	opt.ForIIS = dest.Resolve(poolctlValues) == secret.ForIIS
 	res, _, err := convert.Adapt(mb, opt)
 	if err != nil {
 		return err
@@ -208,16 +214,16 @@ func convertInto(cmd *cobra.Command, g *globalOptions, o *convertOptions, res *c
 // intoDefaults returns the <applicationPoolDefaults> values of the configuration file
 // path, by attribute path, so that the conversion compares with what a pool gets
 // there.
-func intoDefaults(path string, v schema.Version) (map[string]string, error) {
+func intoDefaults(path string, v schema.Version) (defaults map[string]string, poolctlValues bool, err error) {
 	cfg, err := parse.Load(path, parse.LoadOptions{Version: v})
 	if err != nil {
-		return nil, fileError(path, "--into", err)
+		return nil, false, fileError(path, "--into", err)
 	}
 	out := map[string]string{}
 	for _, d := range cfg.PoolDefaults() {
 		collectAttrs(d.Element, "", out)
 	}
-	return out, nil
+	return out, secret.HoldsPoolctlValue(cfg), nil
 }
 
 // collectAttrs records the attributes of e and of its child elements, but collection

@@ -49,8 +49,8 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 		if err != nil {
 			return err
 		}
-		if key != nil {
-			ed.Sealer = key
+		if err := g.seal(ed, key); err != nil {
+			return err
 		}
 		if err := f(ed); err != nil {
 			return err

@@ -88,7 +88,11 @@ only (0600).
 			if err != nil {
 				return err
 			}
-			if _, err := runEdit(cmd, g, opts, func(ed *apply.Editor) error { return ed.EncryptClear(args) }); err != nil {
+			run, err := forRun(g, "encrypt")
+			if err != nil {
+				return err
+			}
+			if _, err := runEdit(cmd, run, opts, func(ed *apply.Editor) error { return ed.EncryptClear(args) }); err != nil {
 				return err
 			}
 			return cleanHistory(cmd, g, opts, key)
@@ -96,6 +100,22 @@ only (0600).
 	}
 	opts.addFlags(cmd)
 	return cmd
+}
+
+// forRun returns g for a command that writes poolctl's own values (encrypt, rekey):
+// the file is for poolctl run. Asked for IIS, it refuses, with what to do instead.
+func forRun(g *globalOptions, command string) (*globalOptions, error) {
+	d, err := g.destination()
+	if err != nil {
+		return nil, err
+	}
+	if d == secret.ForIIS {
+		return nil, fmt.Errorf("%s writes values of poolctl's key (%s), which IIS cannot decrypt, and the file goes to IIS (--for iis or $%s): "+
+			"set the passwords on the IIS server with appcmd or IIS Manager instead", command, secret.Provider, secret.DestinationEnv)
+	}
+	run := *g
+	run.dest = destFlag{d: secret.ForRun, set: true}
+	return &run, nil
 }
 
 // cleanHistory encrypts, for history, the clear-text passwords that earlier copies of
@@ -202,7 +222,11 @@ file in place of the old one.
 			if err != nil {
 				return err
 			}
-			_, err = runEdit(cmd, g, opts, func(ed *apply.Editor) error { return ed.Rekey(next) })
+			run, err := forRun(g, "rekey")
+			if err != nil {
+				return err
+			}
+			_, err = runEdit(cmd, run, opts, func(ed *apply.Editor) error { return ed.Rekey(next) })
 			return err
 		},
 	}
