@@ -167,7 +167,8 @@ func (h History) revealValue(a secretAttr, snap Snapshot) (string, error) {
 
 // Clean protects the secrets of the snapshots of path that hold some in clear text
 // (copies written before poolctl protected them), as Save protects a new copy, and
-// gives every snapshot mode 0600. It works under path's lock. Its notes name the
+// gives every snapshot mode 0600, and the default history folder (FILE.history, not
+// one --history-dir names) mode 0700. It works under path's lock. Its notes name the
 // copies it changed.
 func (h History) Clean(ctx context.Context, path string) (notes []string, err error) {
 	unlock, err := Lock(ctx, path)
@@ -176,8 +177,14 @@ func (h History) Clean(ctx context.Context, path string) (notes []string, err er
 	}
 	defer func() { err = errors.Join(err, unlock()) }()
 	snaps, err := h.List(path)
-	if err != nil {
+	if err != nil || len(snaps) == 0 {
 		return nil, err
+	}
+	if h.Dir == "" {
+		// The folder beside the file is poolctl's own: an older poolctl made it 0755.
+		if err := os.Chmod(h.dir(path), historyDirPerm); err != nil {
+			return nil, fmt.Errorf("clean history of %s: %w", path, err)
+		}
 	}
 	for _, s := range snaps {
 		note, err := h.cleanOne(path, s)
