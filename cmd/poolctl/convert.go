@@ -54,10 +54,14 @@ applications follow. An application whose pool does not exist is reported and le
 out, as is a site whose root application is.
 
 WAMUserName and WAMUserPass of a SpecificUser pool become processModel.userName and
-password, the password encrypted with poolctl's key (--key-file, else
-$POOLCTL_KEY_FILE, else the default key file; "poolctl key generate" makes one).
-Without a key file, convert refuses unless --allow-plaintext, which writes it in
-clear text. A password the IIS 6 server encrypted itself cannot be read: it is
+password. Where the password goes depends on where the configuration goes (--for,
+$POOLCTL_FOR; auto is run for an --into FILE that holds a value of poolctl's key,
+else iis). For IIS, which cannot decrypt poolctl's key, the password is left out and
+reported with the appcmd line that sets it on the server (--allow-plaintext writes it
+in clear text instead). For poolctl run (--for run), it is encrypted with poolctl's
+key (--key-file, else $POOLCTL_KEY_FILE, else the default key file; "poolctl key
+generate" makes one); without a key file, convert refuses unless --allow-plaintext,
+which writes it in clear text. A password the IIS 6 server encrypted itself cannot be read: it is
 reported, and must be set after. No password appears in the report.
 
 Output, one of:
