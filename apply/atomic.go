@@ -73,7 +73,7 @@ func resolve(path string) (string, error) {
 // when meta is not nil, renames it to path and fsyncs the directory. The temporary
 // file never outlives a failure.
 func replace(path string, data []byte, meta *fileMeta) error {
-	tmp, err := writeTemp(path, data, meta)
+	tmp, err := writeTemp(path, data, meta, 0o666)
 	if err != nil {
 		return err
 	}
@@ -84,10 +84,11 @@ func replace(path string, data []byte, meta *fileMeta) error {
 	return syncDir(filepath.Dir(path))
 }
 
-// writeTemp writes data to a new temporary file beside path, fsyncs it and gives it
-// meta's mode and owner. It returns the file's name; on error it removes the file.
-func writeTemp(path string, data []byte, meta *fileMeta) (name string, err error) {
-	f, err := createTemp(path)
+// writeTemp writes data to a new temporary file beside path, created with perm less
+// the umask, fsyncs it and gives it meta's mode and owner. It returns the file's name;
+// on error it removes the file.
+func writeTemp(path string, data []byte, meta *fileMeta, perm fs.FileMode) (name string, err error) {
+	f, err := createTemp(path, perm)
 	if err != nil {
 		return "", err
 	}
@@ -114,13 +115,13 @@ func writeTemp(path string, data []byte, meta *fileMeta) (name string, err error
 	return f.Name(), nil
 }
 
-// createTemp creates a new file beside path, named as tempMarker says, with mode 0666
-// less the umask, as os.WriteFile would create path itself.
-func createTemp(path string) (*os.File, error) {
+// createTemp creates a new file beside path, named as tempMarker says, with mode perm
+// less the umask (0666 for a file os.WriteFile would create).
+func createTemp(path string, perm fs.FileMode) (*os.File, error) {
 	prefix := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+tempMarker)
 	for range 100 {
 		name := prefix + strconv.FormatUint(rand.Uint64(), 36)
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 		if !errors.Is(err, fs.ErrExist) {
 			return f, err
 		}

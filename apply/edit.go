@@ -8,6 +8,7 @@ import (
 
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
+	"github.com/poolctl/poolctl/secret"
 )
 
 // ChangeKind says what a Change did.
@@ -98,6 +99,9 @@ type Editor struct {
 	// (processModel.password) as they are written, and decrypts values it encrypted
 	// to compare them; nil writes clear text as given, and adds a note.
 	Sealer Sealer
+	// For is where the file goes: for secret.ForIIS, clear text is written as given,
+	// with a note that says how to set it on the server, even with a Sealer.
+	For secret.Destination
 	// Notes says what the user should know about the edit: a password written in
 	// clear text for want of a key, say. A note never holds a secret.
 	Notes []string

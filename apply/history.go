@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/poolctl/poolctl/secret"
 )
 
 // DefaultHistoryKeep is how many snapshots a History keeps when its Keep is 0.
@@ -22,9 +24,15 @@ const idLayout = "20060102T150405.000000000Z"
 
 // History keeps copies of a configuration file's previous contents, like IIS's
 // configuration history.
+//
+// A copy never holds a secret in clear text: each clear-text value of an encrypted
+// attribute (processModel.password) is written encrypted for history with Key, or
+// redacted when Key is nil (see protect). Copies are files of mode 0600 in a directory
+// created with mode 0700, whatever the umask.
 type History struct {
-	Dir  string // where copies go; "" means DefaultHistoryDir(path)
-	Keep int    // how many copies to keep, newest first; 0 means DefaultHistoryKeep; negative disables history
+	Dir  string      // where copies go; "" means DefaultHistoryDir(path)
+	Keep int         // how many copies to keep, newest first; 0 means DefaultHistoryKeep; negative disables history
+	Key  *secret.Key // encrypts the clear-text secrets of the copies; nil redacts them
 }
 
 // DefaultHistoryDir returns the history directory of path: path + ".history", beside
@@ -55,8 +63,8 @@ func (h History) keep() int {
 	return h.Keep
 }
 
-// Save writes data, the content path had before a change, as a new snapshot of path,
-// atomically and with path's mode, then removes the oldest snapshots beyond Keep.
+// Save writes data, the content path had before a change, with its secrets protected,
+// as a new snapshot of path, atomically and with mode 0600, then removes the oldest snapshots beyond Keep.
 // Snapshot files are named base + "." + ID. When history is disabled (Keep < 0), Save
 // writes nothing and returns the zero Snapshot.
 func (h History) Save(path string, data []byte, now time.Time) (Snapshot, error) {
@@ -78,15 +86,15 @@ func (h History) Save(path string, data []byte, now time.Time) (Snapshot, error)
 // a snapshot of the same time: the next free "-N" suffix is tried instead.
 func (h History) create(path string, data []byte, now time.Time) (Snapshot, error) {
 	dir := h.dir(path)
-	if err := os.MkdirAll(dir, 0o777); err != nil {
+	if err := os.MkdirAll(dir, historyDirPerm); err != nil {
 		return Snapshot{}, err
 	}
-	var meta *fileMeta
-	if fi, err := os.Stat(path); err == nil {
-		meta = &fileMeta{mode: metaOf(fi).mode}
+	data, _, err := h.protect(path, data)
+	if err != nil {
+		return Snapshot{}, err
 	}
 	base := filepath.Base(path)
-	tmp, err := writeTemp(filepath.Join(dir, base), data, meta)
+	tmp, err := writeTemp(filepath.Join(dir, base), data, nil, historyPerm)
 	if err != nil {
 		return Snapshot{}, err
 	}

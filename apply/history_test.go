@@ -91,8 +91,11 @@ func TestHistorySaveList(t *testing.T) {
 	if err != nil || string(got) != "previous" {
 		t.Errorf("snapshot holds %q, %v; want %q", got, err, "previous")
 	}
-	if fi, err := os.Stat(s.Path); err != nil || fi.Mode().Perm() != 0o640 {
-		t.Errorf("snapshot mode %v, %v; want the file's -rw-r-----", fi.Mode(), err)
+	if fi, err := os.Stat(s.Path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("snapshot mode %v, %v; want -rw-------", fi.Mode(), err)
+	}
+	if fi, err := os.Stat(filepath.Dir(s.Path)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("history directory mode %v, %v; want drwx------", fi.Mode(), err)
 	}
 	if diff := cmp.Diff([]string{filepath.Base(s.Path)}, updDirNames(t, filepath.Dir(s.Path))); diff != "" {
 		t.Errorf("files in the history directory (-want +got):\n%s", diff)

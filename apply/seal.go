@@ -31,6 +31,9 @@ func (ed *Editor) seal(scope, path, old string, had bool, value string) (text st
 		return value, false, nil
 	}
 	oldEncrypted := had && secret.IsEncrypted(old)
+	if ed.For == secret.ForIIS {
+		return ed.sealForIIS(scope, path, old, oldEncrypted, value)
+	}
 	if ed.Sealer == nil {
 		if oldEncrypted {
 			return "", false, fmt.Errorf("%s: %s is encrypted; without a key poolctl cannot tell whether it is the new value, nor encrypt it: give the key file with --key-file or $%s", scope, path, secret.KeyEnv)
@@ -48,6 +51,34 @@ func (ed *Editor) seal(scope, path, old string, had bool, value string) (text st
 		return "", false, fmt.Errorf("%s: %s: %w", scope, path, err)
 	}
 	return enc, false, nil
+}
+
+// sealForIIS is seal for a file that goes to IIS, which cannot decrypt poolctl's
+// values: value is written in clear text, as IIS reads it, with a note that says how to
+// set it on the server instead. Clear text is not written over a value IIS's provider
+// encrypted: poolctl cannot tell whether it is the same.
+func (ed *Editor) sealForIIS(scope, path, old string, oldEncrypted bool, value string) (string, bool, error) {
+	if oldEncrypted && !secret.IsPoolctlValue(old) {
+		env, _ := secret.ParseEnvelope(old)
+		return "", false, fmt.Errorf("%s: %s is encrypted by %s; poolctl cannot tell whether it is the new value, and would undo IIS's encryption: set it on the IIS server with appcmd or IIS Manager", scope, path, env.Provider)
+	}
+	if value != "" {
+		ed.Notes = append(ed.Notes, fmt.Sprintf("%s: %s is written in clear text, which IIS reads, for a file that goes to IIS (--for iis): "+
+			"to keep it out of the file, leave it empty and set it on the IIS server with appcmd or IIS Manager, which encrypt it with IIS's provider; "+
+			"a file for poolctl run: --for run encrypts it with poolctl's key", scope, path))
+	}
+	return value, false, nil
+}
+
+// HoldsPoolctlValue reports whether a pool or the defaults of the file has a value of
+// poolctl's provider, from which secret.Auto takes the file to be for poolctl run.
+func (ed *Editor) HoldsPoolctlValue() bool {
+	for _, a := range secretAttrs(ed.doc) {
+		if secret.IsPoolctlValue(a.value) {
+			return true
+		}
+	}
+	return false
 }
 
 // EncryptClear encrypts, with the editor's Sealer, every encrypted attribute written in

@@ -35,6 +35,7 @@ func (o UpdateOptions) now() time.Time {
 type UpdateResult struct {
 	Changed  bool     // the file was rewritten
 	Snapshot Snapshot // the history copy of the previous content, when one was saved
+	Notes    []string // what Restore did with the secrets the copy did not keep
 }
 
 // ErrChangedOnDisk is wrapped by Update's error when the file changed on disk between
@@ -65,10 +66,13 @@ func Update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 // prefix of one) through Update, so that the content it replaces is saved to history
 // first. The snapshot must parse as XML: a *parse.Error says where it does not. When
 // the snapshot is the oldest of a full history, saving the replaced content prunes it.
+// The copy's secrets are turned back as History.reveal says; its notes are the
+// result's.
 func Restore(ctx context.Context, path, id string, opt UpdateOptions) (UpdateResult, error) {
 	// The snapshot is looked up and read under the lock, so that no writer prunes it
 	// in between.
-	return update(ctx, path, opt, func(*parse.Document) ([]byte, error) {
+	var notes []string
+	res, err := update(ctx, path, opt, func(cur *parse.Document) ([]byte, error) {
 		snap, err := opt.History.Find(path, id)
 		if err != nil {
 			return nil, err
@@ -80,8 +84,11 @@ func Restore(ctx context.Context, path, id string, opt UpdateOptions) (UpdateRes
 		if _, err := parse.ReadBytes(snap.Path, data, opt.Read); err != nil {
 			return nil, err
 		}
-		return data, nil
+		data, notes, err = opt.History.reveal(data, snap, cur)
+		return data, err
 	})
+	res.Notes = notes
+	return res, err
 }
 
 // update is Update with a change that returns the new content of the file.

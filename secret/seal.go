@@ -90,6 +90,8 @@ func (k *Key) Decrypt(value string) (string, error) {
 	switch {
 	case !ok:
 		return "", &DecryptError{Err: ErrNotEncrypted, Detail: "it is clear text; encrypt it with poolctl encrypt"}
+	case env.Provider == HistoryProvider || env.Provider == RedactedProvider:
+		return "", &DecryptError{Err: ErrHistoryValue, Detail: env.Provider + ": give the file the copy's content with poolctl history restore, which turns it back"}
 	case env.IsEmpty():
 		return "", nil
 	case env.Provider != Provider:

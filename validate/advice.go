@@ -36,34 +36,75 @@ func checkAdvice(p *pass) {
 }
 
 // advisePlaintextPassword reports PC301: a password written in the file that is not an
-// encrypted envelope. Neither the message nor the fix quotes the password.
+// encrypted envelope. The advice depends on where the file goes: for IIS, set the
+// password on the server; for poolctl run, poolctl encrypt. Neither the message nor
+// the fix quotes the password.
 func advisePlaintextPassword(f *poolFindings, pool *parse.Pool) {
-	pw, ok := pool.Setting("processModel.password")
+	pw, ok := pool.Setting(secret.PasswordAttr)
 	if !ok || pw.Origin == parse.FromSchema || pw.Text == "" || secret.IsEncrypted(pw.Text) {
 		return
 	}
 	if _, err := pw.Value(); err != nil {
 		return
 	}
-	f.add(RulePlaintextPassword, pool, blameSetting(pool, pw),
-		"encrypt it (poolctl encrypt), or set it with appcmd or IIS Manager, which write [enc:PROVIDER:...:enc]",
-		"processModel.password is stored in clear text")
+	if f.p.dest == secret.ForRun {
+		f.add(RulePlaintextPassword, pool, blameSetting(pool, pw),
+			"encrypt it with poolctl's key: poolctl encrypt (poolctl key generate makes a key)",
+			"processModel.password is stored in clear text")
+		return
+	}
+	f.add(RulePlaintextPassword, pool, blameSetting(pool, pw), setOnServer(pool, pw),
+		"processModel.password is stored in clear text (advice for a file that goes to IIS; --for run if it is for poolctl run)")
+}
+
+// setOnServer is the advice for a password in a file that goes to IIS: set it on the
+// server with appcmd or IIS Manager, which encrypt it with IIS's provider, and leave
+// it empty in the file.
+func setOnServer(pool *parse.Pool, pw parse.Setting) string {
+	if pw.Origin == parse.FromPoolDefaults {
+		return `on the IIS server, set it with appcmd set config -section:system.applicationHost/applicationPools /applicationPoolDefaults.processModel.password:... or IIS Manager, which encrypt it with IIS's provider; ` +
+			"in this file leave it empty (poolctl set --defaults processModel.password=)"
+	}
+	return fmt.Sprintf(`on the IIS server, set it with appcmd set apppool %q /processModel.password:... or IIS Manager, which encrypt it with IIS's provider; `+
+		"in this file leave it empty (poolctl set %s processModel.password=)", pool.Name, shellWord(pool.Name))
+}
+
+// shellWord quotes a pool name for a shell command line when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // advisePoolctlEnvelope reports PC313: a password that poolctl's own provider
-// encrypted, which IIS cannot decrypt.
+// encrypted, which IIS cannot decrypt, in a file that goes to IIS. For poolctl run it
+// is what is wanted, and not reported.
 func advisePoolctlEnvelope(f *poolFindings, pool *parse.Pool) {
-	pw, ok := pool.Setting("processModel.password")
-	if !ok || pw.Origin == parse.FromSchema {
+	pw, ok := pool.Setting(secret.PasswordAttr)
+	if !ok || pw.Origin == parse.FromSchema || !secret.IsPoolctlValue(pw.Text) || f.p.dest == secret.ForRun {
 		return
 	}
-	if env, ok := secret.ParseEnvelope(pw.Text); !ok || env.Provider != secret.Provider || env.IsEmpty() {
-		return
-	}
-	f.add(RulePoolctlEncrypted, pool, blameSetting(pool, pw),
-		"on IIS, set the password with appcmd or IIS Manager; for poolctl run, --disable "+RulePoolctlEncrypted,
+	f.add(RulePoolctlEncrypted, pool, blameSetting(pool, pw), setOnServer(pool, pw)+"; a file for poolctl run: --for run",
 		"processModel.password is encrypted with poolctl's key ("+secret.Provider+"), which IIS cannot decrypt: on IIS the pool fails to start")
 }
+
+// Explain returns the explanation of rule r for a file that goes to dest: PC301's and
+// PC313's depend on it; with secret.Auto, they cover both destinations.
+func Explain(r Rule, dest secret.Destination) string {
+	switch {
+	case r.ID == RulePlaintextPassword && dest == secret.ForIIS:
+		return plaintextCommon + " For a file that goes to IIS, set the password on the server with appcmd (appcmd set apppool \"NAME\" /processModel.password:...) or IIS Manager, which encrypt it with IIS's provider, and leave it empty in the file (poolctl set NAME processModel.password=). Do not use poolctl encrypt: IIS cannot decrypt poolctl's provider (PC313)."
+	case r.ID == RulePlaintextPassword && dest == secret.ForRun:
+		return plaintextCommon + " For a file that poolctl run reads, encrypt it with poolctl's key: poolctl encrypt (poolctl key generate makes the key)."
+	case r.ID == RulePoolctlEncrypted && dest == secret.ForRun:
+		return "Not reported for a file that poolctl run reads (--for run, or a file that holds poolctl's values): poolctl run decrypts [enc:" + secret.Provider + ":...:enc] with poolctl's key. " + r.Explanation
+	}
+	return r.Explanation
+}
+
+// plaintextCommon is the part of PC301's explanation that holds for every destination.
+const plaintextCommon = "processModel.password is declared encrypted: appcmd and IIS Manager write it as [enc:PROVIDER:...:enc]. A clear-text password in the file is readable by anyone who can read the file or its history in version control."
 
 // adviseLocalSystem reports PC302: identityType LocalSystem.
 func adviseLocalSystem(f *poolFindings, pool *parse.Pool) {

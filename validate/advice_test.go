@@ -11,6 +11,7 @@ import (
 
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
+	"github.com/poolctl/poolctl/secret"
 )
 
 func TestPasswordIsEmpty(t *testing.T) {
@@ -415,4 +416,68 @@ func passwordsIn(t *testing.T, path string) []string {
 		}
 	}
 	return out
+}
+
+func TestPasswordAdviceByDestination(t *testing.T) {
+	const poolctlValue = "[enc:PoolctlAesGcmProvider:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMk:enc]"
+	file := func(shop string) []byte {
+		return []byte(`<configuration><system.applicationHost><applicationPools>
+<add name="Shop"><processModel identityType="SpecificUser" userName="svc" password="` + shop + `" /></add>
+<add name="Clear"><processModel identityType="SpecificUser" userName="svc" password="plain" /></add>
+</applicationPools></system.applicationHost></configuration>`)
+	}
+	tests := []struct {
+		name  string
+		shop  string
+		dest  secret.Destination
+		want  map[string]string // rule: a part of its fix; a rule not named must not be reported
+		never string            // what no fix may say
+	}{
+		{"auto, no poolctl value: IIS", "plain", secret.Auto, map[string]string{RulePlaintextPassword: `appcmd set apppool "Clear" /processModel.password:`}, "poolctl encrypt"},
+		{"iis", "plain", secret.ForIIS, map[string]string{RulePlaintextPassword: "leave it empty (poolctl set Clear processModel.password=)"}, "poolctl encrypt"},
+		{"run", "plain", secret.ForRun, map[string]string{RulePlaintextPassword: "poolctl encrypt"}, "appcmd"},
+		{"auto, a poolctl value: run", poolctlValue, secret.Auto, map[string]string{RulePlaintextPassword: "poolctl encrypt"}, "appcmd"},
+		{"iis with a poolctl value", poolctlValue, secret.ForIIS, map[string]string{RulePlaintextPassword: "appcmd", RulePoolctlEncrypted: `appcmd set apppool "Shop" /processModel.password:`}, "poolctl encrypt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ds, err := LintBytes("app.config", file(tt.shop), Options{For: tt.dest})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, d := range ds {
+				if d.Rule == RulePlaintextPassword || d.Rule == RulePoolctlEncrypted {
+					got[d.Rule] = d.Fix
+					if strings.Contains(d.Fix, tt.never) {
+						t.Errorf("%s's fix says %q: %s", d.Rule, tt.never, d.Fix)
+					}
+				}
+			}
+			for rule, part := range tt.want {
+				if !strings.Contains(got[rule], part) {
+					t.Errorf("%s's fix = %q, want it to say %q", rule, got[rule], part)
+				}
+			}
+			for rule := range got {
+				if _, ok := tt.want[rule]; !ok {
+					t.Errorf("%s reported: %s", rule, got[rule])
+				}
+			}
+		})
+	}
+}
+
+func TestExplainByDestination(t *testing.T) {
+	r, _ := Lookup(RulePlaintextPassword)
+	if s := Explain(r, secret.ForIIS); !strings.Contains(s, "appcmd set apppool") || strings.Contains(s, "For a file that poolctl run") {
+		t.Errorf("PC301 for IIS: %s", s)
+	}
+	if s := Explain(r, secret.ForRun); !strings.Contains(s, "poolctl encrypt") || strings.Contains(s, "appcmd set apppool") {
+		t.Errorf("PC301 for run: %s", s)
+	}
+	r, _ = Lookup(RulePoolctlEncrypted)
+	if s := Explain(r, secret.ForRun); !strings.HasPrefix(s, "Not reported for a file that poolctl run reads") {
+		t.Errorf("PC313 for run: %s", s)
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
+	"github.com/poolctl/poolctl/secret"
 )
 
 // Options tune a lint run.
@@ -18,6 +19,9 @@ type Options struct {
 	Disable []string
 	// Read tunes the XML reader.
 	Read parse.Options
+	// For is where the file goes, which decides the advice about passwords (PC301,
+	// PC313); secret.Auto resolves it from the file's own values.
+	For secret.Destination
 }
 
 // LintFile reads and lints one applicationHost.config file (and the configSource files
@@ -48,6 +52,7 @@ func lint(doc *parse.Document, err error, opt Options) ([]Diagnostic, error) {
 		err = p.parseError(err)
 		return p.finish(), err
 	}
+	p.dest = opt.For.Resolve(secret.HoldsPoolctlValue(p.cfg))
 	p.runChecks(
 		checkSchema,     // schemacheck.go: PC003, PC1xx, PC310, PC314
 		checkReferences, // refcheck.go: PC2xx
@@ -66,6 +71,7 @@ type pass struct {
 	rules    map[string]Rule
 	disabled map[string]bool
 	diags    []Diagnostic
+	dest     secret.Destination // where the file goes, resolved
 }
 
 func newPass(opt Options) (*pass, error) {

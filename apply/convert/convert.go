@@ -54,6 +54,11 @@ type Options struct {
 	// AllowPlaintext writes WAMUserPass in clear text when there is no key, instead of
 	// failing.
 	AllowPlaintext bool
+	// ForIIS is true for a configuration that goes to IIS, which cannot decrypt
+	// poolctl's provider: WAMUserPass is then left out, and reported with how to set it
+	// on the server, unless AllowPlaintext writes it in clear text. The Encrypter is
+	// not used.
+	ForIIS bool
 	// Defaults are the values a pool gets where it writes nothing, by attribute path
 	// ("processModel.idleTimeout"), on top of the schema's defaults: the
 	// <applicationPoolDefaults> of a configuration the pools are merged into. Values
@@ -570,6 +575,13 @@ func (c *converter) password(k *metabase.Key, name, user string, pv *poolValues)
 		c.warn(e.Pos, "pool %q: %s", name, e.Reason)
 		return nil
 	}
+	if c.opt.ForIIS && !c.opt.AllowPlaintext {
+		e.Reason = fmt.Sprintf("left out: the configuration goes to IIS, which cannot decrypt poolctl's key; set it on the IIS server with appcmd set apppool %q /processModel.password:... "+
+			"(--allow-plaintext writes it in clear text; --for run encrypts it with poolctl's key, for poolctl run)", name)
+		c.report.add(Dropped, e)
+		c.warn(e.Pos, "pool %q: WAMUserPass %s", name, e.Reason)
+		return nil
+	}
 	enc, err := c.encrypt(p.Value)
 	switch {
 	case err == nil:
@@ -590,7 +602,7 @@ func (c *converter) password(k *metabase.Key, name, user string, pv *poolValues)
 
 // encrypt encrypts a password with the Encrypter, or returns ErrNoKey.
 func (c *converter) encrypt(v string) (string, error) {
-	if c.opt.Encrypter == nil {
+	if c.opt.Encrypter == nil || c.opt.ForIIS {
 		return "", ErrNoKey
 	}
 	return c.opt.Encrypter.Encrypt(v)

@@ -132,8 +132,8 @@ func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Sche
 	if err != nil {
 		return false, err
 	}
-	if key != nil {
-		ed.Sealer = key
+	if err := g.seal(ed, key); err != nil {
+		return false, err
 	}
 	if err := f(ed); err != nil {
 		return false, err

@@ -56,10 +56,14 @@ applications follow. An application whose pool does not exist is reported and le
 out, as is a site whose root application is.
 
 WAMUserName and WAMUserPass of a SpecificUser pool become processModel.userName and
-password, the password encrypted with poolctl's key (--key-file, else
-$POOLCTL_KEY_FILE, else the default key file; "poolctl key generate" makes one).
-Without a key file, convert refuses unless --allow-plaintext, which writes it in
-clear text. A password the IIS 6 server encrypted itself cannot be read: it is
+password. Where the password goes depends on where the configuration goes (--for,
+$POOLCTL_FOR; auto is run for an --into FILE that holds a value of poolctl's key,
+else iis). For IIS, which cannot decrypt poolctl's key, the password is left out and
+reported with the appcmd line that sets it on the server (--allow-plaintext writes it
+in clear text instead). For poolctl run (--for run), it is encrypted with poolctl's
+key (--key-file, else $POOLCTL_KEY_FILE, else the default key file; "poolctl key
+generate" makes one); without a key file, convert refuses unless --allow-plaintext,
+which writes it in clear text. A password the IIS 6 server encrypted itself cannot be read: it is
 reported, and must be set after. No password appears in the report.
 
 Output, one of:
@@ -112,11 +116,17 @@ func runConvert(cmd *cobra.Command, g *globalOptions, o *convertOptions, name st
 	}
 	opt := convert.Options{Target: g.target, Explicit: o.explicit, AllowPlaintext: o.allowPlaintext,
 		Encrypter: &keyLoader{g: g}}
+	poolctlValues := false
 	if o.into != "" {
-		if opt.Defaults, err = intoDefaults(o.into, g.target); err != nil {
+		if opt.Defaults, poolctlValues, err = intoDefaults(o.into, g.target); err != nil {
 			return err
 		}
 	}
+	dest, err := g.destination()
+	if err != nil {
+		return err
+	}
+	opt.ForIIS = dest.Resolve(poolctlValues) == secret.ForIIS
 	res, _, err := convert.Adapt(mb, opt)
 	if err != nil {
 		return err
@@ -210,16 +220,16 @@ func convertInto(cmd *cobra.Command, g *globalOptions, o *convertOptions, res *c
 // intoDefaults returns the <applicationPoolDefaults> values of the configuration file
 // path, by attribute path, so that the conversion compares with what a pool gets
 // there.
-func intoDefaults(path string, v schema.Version) (map[string]string, error) {
+func intoDefaults(path string, v schema.Version) (defaults map[string]string, poolctlValues bool, err error) {
 	cfg, err := parse.Load(path, parse.LoadOptions{Version: v})
 	if err != nil {
-		return nil, fileError(path, "--into", err)
+		return nil, false, fileError(path, "--into", err)
 	}
 	out := map[string]string{}
 	for _, d := range cfg.PoolDefaults() {
 		collectAttrs(d.Element, "", out)
 	}
-	return out, nil
+	return out, secret.HoldsPoolctlValue(cfg), nil
 }
 
 // collectAttrs records the attributes of e and of its child elements, but collection

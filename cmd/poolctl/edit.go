@@ -49,8 +49,8 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 		if err != nil {
 			return err
 		}
-		if key != nil {
-			ed.Sealer = key
+		if err := g.seal(ed, key); err != nil {
+			return err
 		}
 		if err := f(ed); err != nil {
 			return err
@@ -65,7 +65,7 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 	}
 	var res apply.UpdateResult
 	path, err = inSectionFile(path, func(path string) (err error) {
-		res, err = apply.Update(cmd.Context(), path, o.write.updateOptions(), change)
+		res, err = apply.Update(cmd.Context(), path, o.write.updateOptions(key), change)
 		return err
 	})
 	if err != nil {

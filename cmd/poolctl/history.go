@@ -23,6 +23,13 @@ beside the file (or --history-dir), named FILE.ID, where the ID is the UTC time 
 the change (20261121T235959.123456789Z). The newest --keep-history copies are kept
 (default 10); --keep-history 0 saves none.
 
+A copy never holds a password in clear text: poolctl encrypts it for history with
+its key ([enc:PoolctlHistoryProvider:...:enc]) or, without a key, redacts it
+([enc:PoolctlRedactedProvider:...:enc]). Copies are mode 0600 in a directory created
+with mode 0700. "history restore" decrypts the first back to the clear text it was
+(it needs the key that encrypted it); for a redacted one it keeps the value the file
+has now at that place, or leaves the attribute out when there is none, and says so.
+
 "history list" lists the copies, newest first; "history restore ID" gives the file
 the content of one, and saves the content it replaces as a new copy first, so that
 a restore can itself be undone. An ID may be shortened to any prefix that only one
@@ -98,7 +105,11 @@ poolctl was reading it.`,
 		ValidArgsFunction: completeSnapshots(g, w),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path, how := g.configPath()
-			opt := w.updateOptions()
+			key, err := g.key()
+			if err != nil {
+				return err
+			}
+			opt := w.updateOptions(key)
 			snap, err := opt.History.Find(path, args[0])
 			if err != nil {
 				return err
@@ -107,6 +118,7 @@ poolctl was reading it.`,
 			if err != nil {
 				return fileError(path, how, err)
 			}
+			printNotes(cmd.ErrOrStderr(), res.Notes)
 			return writeRestored(cmd.OutOrStdout(), path, snap, res)
 		},
 	}

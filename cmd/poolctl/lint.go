@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/poolctl/poolctl/secret"
 	"github.com/poolctl/poolctl/validate"
 	"github.com/poolctl/poolctl/validate/printers"
 )
@@ -51,7 +52,11 @@ with --strict), 0 otherwise, and 2 when it could not run.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.explain != "" {
-				return explainRule(cmd.OutOrStdout(), opts.explain)
+				dest, err := g.destination()
+				if err != nil {
+					return err
+				}
+				return explainRule(cmd.OutOrStdout(), opts.explain, dest)
 			}
 			return runLint(g, opts, s, args)
 		},
@@ -65,12 +70,12 @@ with --strict), 0 otherwise, and 2 when it could not run.`,
 }
 
 // explainRule prints a rule's explanation; an unknown rule is a usage error.
-func explainRule(w io.Writer, id string) error {
+func explainRule(w io.Writer, id string, dest secret.Destination) error {
 	r, ok := validate.Lookup(id)
 	if !ok {
 		return &exitError{code: exitFailure, err: fmt.Errorf("--explain: unknown rule %q (rules are PC001 to PC3xx; see poolctl lint --help)", id)}
 	}
-	_, err := fmt.Fprintf(w, "%s %s (%s)\n%s\n\n%s\n", r.ID, r.Name, r.Severity, r.Summary, wrap(r.Explanation, 80))
+	_, err := fmt.Fprintf(w, "%s %s (%s)\n%s\n\n%s\n", r.ID, r.Name, r.Severity, r.Summary, wrap(validate.Explain(r, dest), 80))
 	return err
 }
 
@@ -97,7 +102,11 @@ func runLint(g *globalOptions, opts *lintOptions, s streams, args []string) erro
 	if err != nil {
 		return err
 	}
-	vo := validate.Options{Target: g.target, Disable: opts.disable}
+	dest, err := g.destination()
+	if err != nil {
+		return err
+	}
+	vo := validate.Options{Target: g.target, Disable: opts.disable, For: dest}
 	var all []validate.Diagnostic
 	sum := validate.Summary{Files: len(inputs)}
 	for _, in := range inputs {

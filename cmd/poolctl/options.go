@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/poolctl/poolctl/apply"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 	"github.com/poolctl/poolctl/secret"
@@ -25,6 +26,7 @@ type globalOptions struct {
 	config  string
 	target  schema.Version
 	keyFile string
+	dest    destFlag
 	getenv  func(string) string
 }
 
@@ -36,6 +38,10 @@ func (o *globalOptions) addFlags(root *cobra.Command) {
 	fl.Var(&o.target, "target", "IIS `version` whose schema applies: "+joinOr(schema.VersionNames()))
 	fl.StringVar(&o.keyFile, "key-file", "",
 		"the `FILE` of the key that encrypts passwords (default: $"+secret.KeyEnv+", then /etc/poolctl/key for root, else $XDG_CONFIG_HOME/poolctl/key or ~/.config/poolctl/key)")
+	fl.Var(&o.dest, "for", "where the file goes, which decides how passwords are written and the advice about them: "+
+		"iis (set them on the server with appcmd or IIS Manager), run (poolctl run: encrypted with poolctl's key) or auto "+
+		"(run when the file holds a value of poolctl's key, else iis) (default: $"+secret.DestinationEnv+", else auto)")
+	mustComplete(root.RegisterFlagCompletionFunc("for", cobra.FixedCompletions([]string{"iis", "run", "auto"}, cobra.ShellCompDirectiveNoFileComp)))
 	mustComplete(root.MarkPersistentFlagFilename("key-file"))
 	mustComplete(root.MarkPersistentFlagFilename("config", "config"))
 	mustComplete(root.RegisterFlagCompletionFunc("target", cobra.FixedCompletions(schema.VersionNames(), cobra.ShellCompDirectiveNoFileComp)))
@@ -85,6 +91,52 @@ func (o *globalOptions) requireKey() (*secret.Key, error) {
 		return nil, fmt.Errorf("%w; or name another with --key-file or $%s", err, secret.KeyEnv)
 	}
 	return k, err
+}
+
+// destFlag is the value of --for.
+type destFlag struct {
+	d   secret.Destination
+	set bool
+}
+
+// String returns the destination's name.
+func (f *destFlag) String() string { return f.d.String() }
+
+// Set sets the destination named s.
+func (f *destFlag) Set(s string) error {
+	d, err := secret.ParseDestination(s)
+	f.d, f.set = d, true
+	return err
+}
+
+// Type names the value in help output.
+func (f *destFlag) Type() string { return "iis|run|auto" }
+
+// destination returns where the file goes: --for, else $POOLCTL_FOR, else auto.
+func (o *globalOptions) destination() (secret.Destination, error) {
+	if o.dest.set {
+		return o.dest.d, nil
+	}
+	d, err := secret.ParseDestination(o.getenv(secret.DestinationEnv))
+	if err != nil {
+		return d, fmt.Errorf("$%s: %w", secret.DestinationEnv, err)
+	}
+	return d, nil
+}
+
+// seal gives ed what it needs to write passwords for the file's destination: for
+// poolctl run, key (when there is one) encrypts them; for IIS nothing does, and ed
+// says how to set them on the server.
+func (o *globalOptions) seal(ed *apply.Editor, key *secret.Key) error {
+	d, err := o.destination()
+	if err != nil {
+		return err
+	}
+	ed.For = d.Resolve(ed.HoldsPoolctlValue())
+	if key != nil && ed.For == secret.ForRun {
+		ed.Sealer = key
+	}
+	return nil
 }
 
 // mustComplete panics when registering a completion failed: that only happens for a

@@ -191,7 +191,7 @@ func runConfigPath(g *globalOptions, exe string) (string, *demo, error) {
 
 // loadRuntimeConfig lints the file, refusing it on errors, and builds its Spec.
 func loadRuntimeConfig(g *globalOptions, path string, scale float64) (*parse.Config, *spec.Spec, []spec.Warning, error) {
-	ds, err := validate.LintFile(path, validate.Options{Target: g.target})
+	ds, err := validate.LintFile(path, validate.Options{Target: g.target, For: secret.ForRun})
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("config file %s: %w", path, err)
 	}

@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/poolctl/poolctl/apply"
+	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/secret"
 )
 
@@ -69,9 +71,11 @@ func newEncryptCmd(g *globalOptions) *cobra.Command {
 		Short: "Encrypt the passwords written in clear text",
 		Long: `Encrypt encrypts every processModel.password written in clear text in the named pools
 (every pool and <applicationPoolDefaults> when none is named), with poolctl's key,
-in one atomic write. Values already encrypted are left alone. The copy of the previous
-content that the history keeps holds the clear text: delete it (poolctl history list
-names it) once the encrypted file is in use.
+in one atomic write. Values already encrypted are left alone. Then it cleans the
+history: every copy of the file's previous content that holds a password in clear
+text (copies are written without any since poolctl protects them, but older ones
+may) gets it encrypted for history, and every copy is made readable by its owner
+only (0600).
 
 ` + keyHelp + `
 
@@ -80,15 +84,54 @@ names it) once the encrypted file is in use.
   poolctl encrypt --key-file /etc/poolctl/key Shop`,
 		ValidArgsFunction: completePools(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := g.requireKey(); err != nil {
+			key, err := g.requireKey()
+			if err != nil {
 				return err
 			}
-			_, err := runEdit(cmd, g, opts, func(ed *apply.Editor) error { return ed.EncryptClear(args) })
-			return err
+			run, err := forRun(g, "encrypt")
+			if err != nil {
+				return err
+			}
+			if _, err := runEdit(cmd, run, opts, func(ed *apply.Editor) error { return ed.EncryptClear(args) }); err != nil {
+				return err
+			}
+			return cleanHistory(cmd, g, opts, key)
 		},
 	}
 	opts.addFlags(cmd)
 	return cmd
+}
+
+// forRun returns g for a command that writes poolctl's own values (encrypt, rekey):
+// the file is for poolctl run. Asked for IIS, it refuses, with what to do instead.
+func forRun(g *globalOptions, command string) (*globalOptions, error) {
+	d, err := g.destination()
+	if err != nil {
+		return nil, err
+	}
+	if d == secret.ForIIS {
+		return nil, fmt.Errorf("%s writes values of poolctl's key (%s), which IIS cannot decrypt, and the file goes to IIS (--for iis or $%s): "+
+			"set the passwords on the IIS server with appcmd or IIS Manager instead", command, secret.Provider, secret.DestinationEnv)
+	}
+	run := *g
+	run.dest = destFlag{d: secret.ForRun, set: true}
+	return &run, nil
+}
+
+// cleanHistory encrypts, for history, the clear-text passwords that earlier copies of
+// the configuration file kept, and makes every copy readable by its owner only.
+func cleanHistory(cmd *cobra.Command, g *globalOptions, o *editOptions, key *secret.Key) error {
+	path, _ := g.configPath()
+	notes, err := o.write.updateOptions(key).History.Clean(cmd.Context(), path)
+	printNotes(cmd.ErrOrStderr(), notes)
+	return err
+}
+
+// printNotes prints each note on w as "poolctl: note: ...".
+func printNotes(w io.Writer, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(w, "poolctl: note: %s\n", n)
+	}
 }
 
 // newDecryptCmd builds "poolctl decrypt".
@@ -127,12 +170,28 @@ decrypt says which provider it is.
 			if err != nil {
 				return err
 			}
+			if clear == "" {
+				return &exitError{code: exitFindings, err: noPasswordError(pools[0])}
+			}
 			_, err = fmt.Fprintln(cmd.OutOrStdout(), clear)
 			return err
 		},
 	}
 	cmd.Flags().BoolVar(&show, "show", false, "print the password (required)")
 	return cmd
+}
+
+// noPasswordError says that pool has no password to show, and where that comes from:
+// its own empty value, the defaults' empty value, or none written at all.
+func noPasswordError(pool *parse.Pool) error {
+	s, _ := pool.Setting(secret.PasswordAttr)
+	switch s.Origin {
+	case parse.FromPool:
+		return fmt.Errorf("%s: pool %q has no password: its %s is empty", s.Pos(), pool.Name, secret.PasswordAttr)
+	case parse.FromPoolDefaults:
+		return fmt.Errorf("%s: pool %q has no password: it sets no %s, and the one of <applicationPoolDefaults> is empty", s.Pos(), pool.Name, secret.PasswordAttr)
+	}
+	return fmt.Errorf("pool %q has no password: neither the pool nor <applicationPoolDefaults> sets %s", pool.Name, secret.PasswordAttr)
 }
 
 // newRekeyCmd builds "poolctl rekey".
@@ -163,7 +222,11 @@ file in place of the old one.
 			if err != nil {
 				return err
 			}
-			_, err = runEdit(cmd, g, opts, func(ed *apply.Editor) error { return ed.Rekey(next) })
+			run, err := forRun(g, "rekey")
+			if err != nil {
+				return err
+			}
+			_, err = runEdit(cmd, run, opts, func(ed *apply.Editor) error { return ed.Rekey(next) })
 			return err
 		},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/poolctl/poolctl/apply"
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/secret"
 )
 
 // writeOptions are the flags of the commands that write the configuration file: where
@@ -36,9 +37,10 @@ func (w *writeOptions) addHistoryDirFlag(cmd *cobra.Command) {
 }
 
 // updateOptions returns the apply.UpdateOptions the flags ask for: --keep-history 0
-// disables history.
-func (w *writeOptions) updateOptions() apply.UpdateOptions {
+// disables history. key, which may be nil, encrypts the secrets of the history copies.
+func (w *writeOptions) updateOptions(key *secret.Key) apply.UpdateOptions {
 	h := w.history()
+	h.Key = key
 	if w.keep == 0 {
 		h.Keep = -1
 	}
