@@ -189,14 +189,14 @@ func TestBareTimeSpanNote(t *testing.T) {
 }
 
 // TestBareTimeSpanOutOfRange checks that an edit refused for a bare number out of
-// range quotes the value as given and says how IIS reads it.
+// range quotes the value as given, says how IIS reads it and where it stands.
 func TestBareTimeSpanOutOfRange(t *testing.T) {
 	_, ed, err := edit(t, spellingBase, applyTo(t, "Shop", "/processModel.idleTimeout:45"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = ed.Check()
-	want := `pool "Shop": processModel.idleTimeout "45" must be from 0 to 2592000 seconds (00:00:00 to 30.00:00:00): 45 is read as 45 days (45.00:00:00); for 45 minutes write 00:45:00 (PC104)`
+	want := `test.config:6:44: pool "Shop": processModel.idleTimeout "45" must be from 0 to 2592000 seconds (00:00:00 to 30.00:00:00): 45 is read as 45 days (45.00:00:00); for 45 minutes write 00:45:00 (PC104)`
 	if err == nil || err.Error() != want {
 		t.Errorf("Check = %v\nwant      %s", err, want)
 	}

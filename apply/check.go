@@ -2,54 +2,49 @@ package apply
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
-
-	"github.com/beevik/etree"
 
 	"github.com/poolctl/poolctl/validate"
 )
 
-// CheckError is Check's error: the lint errors that the edits bring.
+// CheckError is CheckEdit's error: the lint errors that an edit brings.
 type CheckError struct {
 	Findings []validate.Diagnostic
 }
 
-// Error lists the findings, one per line.
+// Error lists the findings, one per line, as "file:line:col: message (RULE)" with
+// positions in the content the edit would write.
 func (e *CheckError) Error() string {
 	lines := make([]string, len(e.Findings))
 	for i, d := range e.Findings {
-		lines[i] = fmt.Sprintf("%s (%s)", d.Message, d.Rule)
+		lines[i] = fmt.Sprintf("%s:%d:%d: %s (%s)", d.File, d.Line, d.Column, d.Message, d.Rule)
 	}
 	return strings.Join(lines, "\n")
 }
 
-// Check lints what the editor changed, as poolctl lint would for the target version,
-// and returns a *CheckError with the errors that the changes bring: errors that the
-// changed pools and defaults had before are not the edit's doing. Only the changed
-// elements are linted (together with the <applicationPoolDefaults> they inherit), so
-// that checking an edit of one pool of a large file costs little; unique pool names
-// are the editor's own concern.
-func (ed *Editor) Check() error {
-	if len(ed.touched) == 0 {
-		return nil
-	}
-	before, after := ed.miniConfigs()
-	old, err := lintErrors(before, ed)
-	if err != nil {
+// CheckEdit lints next, the content an edit would give the file name (which had old),
+// as poolctl lint would with opt, and returns a *CheckError with the errors that next
+// has and old did not. Findings are matched as a multiset by file, rule and message
+// (which names the pool, site or application a finding is about), never by line, so
+// that errors already in the file do not block an edit that moves them. old is only
+// linted when next has errors, so that a clean edit costs one lint.
+func CheckEdit(name string, old, next []byte, opt validate.Options) error {
+	now, err := lintErrors(name, next, opt)
+	if err != nil || len(now) == 0 {
 		return err
 	}
-	now, err := lintErrors(after, ed)
+	before, err := lintErrors(name, old, opt)
 	if err != nil {
 		return err
 	}
 	seen := map[string]int{}
-	for _, d := range old {
-		seen[d.Rule+"\x00"+d.Message]++
+	for _, d := range before {
+		seen[findingKey(d)]++
 	}
 	var fresh []validate.Diagnostic
 	for _, d := range now {
-		k := d.Rule + "\x00" + d.Message
-		if seen[k] > 0 {
+		if k := findingKey(d); seen[k] > 0 {
 			seen[k]--
 			continue
 		}
@@ -61,57 +56,33 @@ func (ed *Editor) Check() error {
 	return nil
 }
 
-// miniConfigs returns two small configurations that hold the section's defaults and the
-// changed pools, before and after the changes.
-func (ed *Editor) miniConfigs() (before, after *etree.Document) {
-	before, after = miniConfig(), miniConfig()
-	bs, as := before.Root().FindElement("system.applicationHost/applicationPools"), after.Root().FindElement("system.applicationHost/applicationPools")
-	for c := range ed.section.ChildElementsSeq() {
-		if c.FullTag() != "applicationPoolDefaults" {
-			continue
-		}
-		as.AddChild(c.Copy())
-		bs.AddChild(ed.beforeOf(c))
-	}
-	for _, t := range ed.touched {
-		if t.elem.FullTag() == "applicationPoolDefaults" || t.elem.Parent() == nil {
-			continue
-		}
-		as.AddChild(t.elem.Copy())
-		if t.before != nil {
-			bs.AddChild(t.before.Copy())
-		}
-	}
-	return before, after
+// positionRE matches the line:col positions that some messages hold ("already used at
+// 12:9").
+var positionRE = regexp.MustCompile(`\b\d+:\d+\b`)
+
+// findingKey identifies a finding across line shifts: its file, rule and message, with
+// the positions in the message left out.
+func findingKey(d validate.Diagnostic) string {
+	return d.File + "\x00" + d.Rule + "\x00" + positionRE.ReplaceAllString(d.Message, "L:C")
 }
 
-// beforeOf returns a copy of the defaults element c as it was before the changes.
-func (ed *Editor) beforeOf(c *etree.Element) *etree.Element {
-	for _, t := range ed.touched {
-		if t.elem == c {
-			if t.before == nil {
-				return etree.NewElement("applicationPoolDefaults")
-			}
-			return t.before.Copy()
-		}
+// Check lints the document as the editor's changes leave it, as poolctl lint would for
+// the target version, and returns a *CheckError with the errors that the changes bring
+// (see CheckEdit). Update runs the same check before it writes.
+func (ed *Editor) Check() error {
+	if len(ed.touched) == 0 {
+		return nil
 	}
-	return c.Copy()
-}
-
-// miniConfig returns an empty configuration with an applicationPools section.
-func miniConfig() *etree.Document {
-	doc := etree.NewDocument()
-	doc.CreateElement("configuration").CreateElement("system.applicationHost").CreateElement("applicationPools")
-	return doc
-}
-
-// lintErrors lints doc for the editor's target and returns its errors.
-func lintErrors(doc *etree.Document, ed *Editor) ([]validate.Diagnostic, error) {
-	src, err := doc.WriteToBytes()
+	next, err := ed.doc.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("check the edit: %w", err)
+		return fmt.Errorf("check the edit: %w", err)
 	}
-	ds, err := validate.LintBytes(ed.doc.Name+" (changed pools)", src, validate.Options{Target: ed.target.Version})
+	return CheckEdit(ed.doc.Name, ed.doc.Source(), next, validate.Options{Target: ed.target.Version})
+}
+
+// lintErrors lints src as the file name and returns its errors.
+func lintErrors(name string, src []byte, opt validate.Options) ([]validate.Diagnostic, error) {
+	ds, err := validate.LintBytes(name, src, opt)
 	if err != nil {
 		return nil, fmt.Errorf("check the edit: %w", err)
 	}

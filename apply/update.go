@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/validate"
 )
 
 // UpdateOptions tune Update and Restore.
@@ -21,6 +22,11 @@ type UpdateOptions struct {
 	Read parse.Options
 	// Now returns the time for history snapshots; nil means time.Now.
 	Now func() time.Time
+	// Lint tunes the check of the new content before it is written (see CheckEdit);
+	// its Read is the Read above.
+	Lint validate.Options
+	// Force writes the new content even when the check finds errors it brings.
+	Force bool
 }
 
 // now returns the time for a snapshot.
@@ -45,10 +51,11 @@ var ErrChangedOnDisk = errors.New("the file was changed by another program since
 // Update changes the configuration file at path under Lock: it reads and parses it
 // (a *parse.Error is returned as is, so that callers can print file:line:col), calls
 // change with the document and serializes it with doc.Bytes. When the bytes equal what
-// was read, nothing is written. Otherwise it checks that the file on disk still has the
-// SHA-256 it had when read (else its error wraps ErrChangedOnDisk), saves the previous
-// bytes with History.Save (unless history is disabled) and writes the new bytes with
-// WriteFile. An error from change is returned as is, with nothing written.
+// was read, nothing is written. Otherwise, unless Force, it lints the new bytes and
+// returns a *CheckError, writing nothing, when they bring lint errors (CheckEdit); it
+// checks that the file on disk still has the SHA-256 it had when read (else its error
+// wraps ErrChangedOnDisk), saves the previous bytes with History.Save (unless history
+// is disabled) and writes the new bytes with WriteFile. An error from change is returned as is, with nothing written.
 func Update(ctx context.Context, path string, opt UpdateOptions, change func(doc *parse.Document) error) (UpdateResult, error) {
 	return update(ctx, path, opt, func(doc *parse.Document) ([]byte, error) {
 		if err := change(doc); err != nil {
@@ -64,7 +71,9 @@ func Update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 
 // Restore makes path's content that of the snapshot id (an ID or an unambiguous
 // prefix of one) through Update, so that the content it replaces is saved to history
-// first. The snapshot must parse as XML: a *parse.Error says where it does not. When
+// first. The snapshot must parse as XML: a *parse.Error says where it does not; like
+// every write of Update's, the restore is refused with a *CheckError when it brings
+// lint errors, unless Force. When
 // the snapshot is the oldest of a full history, saving the replaced content prunes it.
 // The copy's secrets are turned back as History.reveal says; its notes are the
 // result's.
@@ -115,6 +124,13 @@ func update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 	data, err := change(doc)
 	if err != nil || bytes.Equal(data, old) {
 		return res, err
+	}
+	if !opt.Force {
+		lo := opt.Lint
+		lo.Read = opt.Read
+		if err := CheckEdit(path, old, data, lo); err != nil {
+			return res, err
+		}
 	}
 	if err := checkUnchanged(path, sum); err != nil {
 		return res, err

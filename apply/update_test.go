@@ -238,14 +238,14 @@ func TestUpdateMissingFile(t *testing.T) {
 
 func TestUpdateHistoryDisabled(t *testing.T) {
 	path := updConfigFile(t, updPools(1, ""))
-	res, err := Update(t.Context(), path, UpdateOptions{History: History{Keep: -1}}, updSetQueueLength("Pool0", "5"))
+	res, err := Update(t.Context(), path, UpdateOptions{History: History{Keep: -1}}, updSetQueueLength("Pool0", "50"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(UpdateResult{Changed: true}, res); diff != "" {
 		t.Errorf("Update (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(updRead(t, path), `queueLength="5"`) {
+	if !strings.Contains(updRead(t, path), `queueLength="50"`) {
 		t.Error("not written")
 	}
 	if _, err := os.Stat(DefaultHistoryDir(path)); !os.IsNotExist(err) {

@@ -10,6 +10,7 @@ import (
 	"github.com/poolctl/poolctl/apply"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
+	"github.com/poolctl/poolctl/secret"
 )
 
 // editOptions are the flags of the commands that change the configuration file: set,
@@ -28,9 +29,10 @@ func (o *editOptions) addFlags(cmd *cobra.Command) {
 // editFunc makes the changes of one command with an editor of the file's pools.
 type editFunc func(ed *apply.Editor) error
 
-// runEdit changes the configuration file with f under the write layer's lock, checks
-// the changes as lint would (unless --force), and writes them atomically with a history
-// copy of the previous content. It prints the changes, or "No changes.", and returns
+// runEdit changes the configuration file with f under the write layer's lock and
+// writes the changes atomically with a history copy of the previous content, unless
+// the whole file as they leave it has lint errors it had not before (apply.Update's
+// check; --force skips it). It prints the changes, or "No changes.", and returns
 // whether it wrote.
 func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (bool, error) {
 	path, how := g.configPath()
@@ -55,17 +57,12 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 		if err := f(ed); err != nil {
 			return err
 		}
-		if !o.force {
-			if err := ed.Check(); err != nil {
-				return err
-			}
-		}
 		changes, notes = ed.Changes, ed.Notes
 		return nil
 	}
 	var res apply.UpdateResult
 	path, err = inSectionFile(path, func(path string) (err error) {
-		res, err = apply.Update(cmd.Context(), path, o.write.updateOptions(key), change)
+		res, err = apply.Update(cmd.Context(), path, checkedUpdate(&o.write, g, key, o.force), change)
 		return err
 	})
 	if err != nil {
@@ -92,6 +89,15 @@ func inSectionFile(path string, f func(path string) error) (string, error) {
 	return path, f(path)
 }
 
+// checkedUpdate returns the update options of the write flags w, with the check of
+// every write for the target version of g, skipped when force.
+func checkedUpdate(w *writeOptions, g *globalOptions, key *secret.Key, force bool) apply.UpdateOptions {
+	opt := w.updateOptions(key)
+	opt.Lint.Target = g.target
+	opt.Force = force
+	return opt
+}
+
 // editError turns a refused edit into poolctl's message and exit code 1: the edit was
 // understood, and lint found errors in it.
 func editError(err error) error {
@@ -99,7 +105,7 @@ func editError(err error) error {
 	if !ok {
 		return err
 	}
-	return &exitError{code: exitFindings, err: fmt.Errorf("refused, nothing was written (--force writes it anyway):\n%s", indentLines(ce.Error()))}
+	return &exitError{code: exitFindings, err: fmt.Errorf("refused, nothing was written (--force writes it anyway): lint finds errors the edit brings:\n%s", indentLines(ce.Error()))}
 }
 
 // reportEdit prints the changes and what was written.

@@ -85,6 +85,7 @@ The file itself need not exist.`,
 // newHistoryRestoreCmd builds "poolctl history restore".
 func newHistoryRestoreCmd(g *globalOptions) *cobra.Command {
 	w := &writeOptions{}
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "restore ID",
 		Short: "Give the configuration file the content of a saved copy",
@@ -92,6 +93,8 @@ func newHistoryRestoreCmd(g *globalOptions) *cobra.Command {
 unambiguous prefix of one), after saving the content it replaces as a new copy:
 "poolctl history restore" of that copy undoes the restore. The copy must be
 well-formed XML. When the file already has the copy's content, nothing is written.
+A restore that brings lint errors the file does not have now is refused (exit 1),
+unless --force.
 Only the newest --keep-history copies are kept afterwards: a restore of the oldest
 copy of a full history removes that copy (its content is the file's now).
 
@@ -109,20 +112,21 @@ poolctl was reading it.`,
 			if err != nil {
 				return err
 			}
-			opt := w.updateOptions(key)
+			opt := checkedUpdate(w, g, key, force)
 			snap, err := opt.History.Find(path, args[0])
 			if err != nil {
 				return err
 			}
 			res, err := apply.Restore(cmd.Context(), path, snap.ID, opt)
 			if err != nil {
-				return fileError(path, how, err)
+				return editError(fileError(path, how, err))
 			}
 			printNotes(cmd.ErrOrStderr(), res.Notes)
 			return writeRestored(cmd.OutOrStdout(), path, snap, res)
 		},
 	}
 	w.addFlags(cmd)
+	cmd.Flags().BoolVar(&force, "force", false, "restore even when lint finds errors the restore brings")
 	return cmd
 }
 

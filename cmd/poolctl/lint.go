@@ -42,7 +42,9 @@ configuration file (-c, $POOLCTL_CONFIG, ./applicationHost.config).
 Every finding has a stable rule ID: --explain ID says what it means and how to fix
 it, --disable ID,... leaves rules out, and a comment <!-- poolctl:disable ID -->
 silences a rule on the next line. Lint exits 1 when there are errors (also warnings
-with --strict), 0 otherwise, and 2 when it could not run.`,
+with --strict), 0 otherwise, and 2 when it could not run: a file it cannot read, or
+one that is not well-formed XML (PC001, printed in every --format like any finding,
+the other files' findings with it, and repeated on standard error).`,
 		Example: `  poolctl lint -c /etc/iis/applicationHost.config
   poolctl lint --target iis8.5 config/
   poolctl lint --format sarif . > poolctl.sarif
@@ -127,10 +129,25 @@ func runLint(g *globalOptions, opts *lintOptions, s streams, args []string) erro
 	if err := p.Print(s.out, all, sum); err != nil {
 		return fmt.Errorf("write diagnostics: %w", err)
 	}
+	if bad := unparsed(all); len(bad) > 0 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("could not lint what cannot be parsed:\n%s", indentLines(strings.Join(bad, "\n")))}
+	}
 	if sum.Errors > 0 || opts.strict && sum.Warnings > 0 {
 		return &exitError{code: exitFindings}
 	}
 	return nil
+}
+
+// unparsed returns the findings of files that could not be parsed (PC001), as
+// "file:line:col: message".
+func unparsed(ds []validate.Diagnostic) []string {
+	var out []string
+	for _, d := range ds {
+		if d.Rule == validate.RuleMalformedXML {
+			out = append(out, fmt.Sprintf("%s:%d:%d: %s", d.File, d.Line, d.Column, d.Message))
+		}
+	}
+	return out
 }
 
 // isTerminal reports whether text output to w may be coloured.
