@@ -45,7 +45,10 @@ func TestIdleSuspendAndResume(t *testing.T) {
 	first := h.whoamiPID("/whoami")
 	h.waitEvent(event.WorkerSuspended, "Nap", 10*time.Second)
 	waitFor(t, 5*time.Second, "stopped state", func() bool { return procState(first) == "T" })
-	time.Sleep(200 * time.Millisecond) // several ping intervals: a suspended worker is not pinged
+	// A suspended worker is not pinged: no event says a ping did not happen, so this
+	// waits for the span in which a ping to it would have timed out, twice over.
+	ps := h.sup.pool("Nap").spec()
+	<-time.After(2 * (ps.PingInterval + ps.PingResponseTime))
 	if n := h.events.count(event.PingTimeout, "Nap"); n != 0 {
 		t.Fatalf("%d ping timeouts for a suspended worker", n)
 	}

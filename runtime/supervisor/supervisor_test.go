@@ -247,7 +247,7 @@ func TestRapidFailProtection(t *testing.T) {
 		t.Errorf("%d requests to the other pool failed", n)
 	}
 	// The pool stays stopped until started.
-	time.Sleep(100 * time.Millisecond)
+	h.waitEvent(event.PoolStopped, "Crashy", 10*time.Second)
 	if got := h.poolState("Crashy"); got != string(Stopped) {
 		t.Fatalf("state %s", got)
 	}
