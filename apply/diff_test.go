@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/poolctl/poolctl/internal/sharedtest"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 )
@@ -543,10 +544,7 @@ func TestDiffSample(t *testing.T) {
 // itself, which must be equal in both modes, and with the next one, whose outputs
 // must be valid and hold none of the files' password values.
 func TestDiffCorpus(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "real", "*.config"))
-	if len(files) == 0 {
-		t.Skip("no corpus at ../shared/corpus/real")
-	}
+	files := sharedtest.Glob(t, "*.config", "corpus", "real")
 	cfgs := make([]*parse.Config, len(files))
 	for i, f := range files {
 		cfg, err := parse.Load(f, parse.LoadOptions{})

@@ -512,8 +512,11 @@ func TestKillDuringWrites(t *testing.T) {
 	perUpdate := updTimeUpdates(t, path, keep)
 	start := time.Now()
 	var writes, temps int
-	for range iterations {
-		writes += updKillOnce(t, path, keep, rand.N(2*perUpdate))
+	for i := range iterations {
+		// Every tenth child is killed only after its first Update completed (it said
+		// so), so that some are killed mid-way through a later one however slow a
+		// busy machine makes the children.
+		writes += updKillOnce(t, path, keep, i%10 == 0, rand.N(2*perUpdate))
 		temps += updCheckAfterKill(t, path, docA, docB)
 		if t.Failed() {
 			return
@@ -553,9 +556,10 @@ func updTimeUpdates(t *testing.T, path string, keep int) time.Duration {
 	return time.Since(start) / 2
 }
 
-// updKillOnce starts a toggling child, kills it after wait and returns how many Updates
-// it completed.
-func updKillOnce(t *testing.T, path string, keep int, wait time.Duration) int {
+// updKillOnce starts a toggling child, kills it at a random moment, wait after it is
+// ready (or, afterWrite, after its first Update), and returns how many Updates it
+// completed.
+func updKillOnce(t *testing.T, path string, keep int, afterWrite bool, wait time.Duration) int {
 	t.Helper()
 	c := updStartChild(t, "toggle", path, updChildKeep+"="+strconv.Itoa(keep))
 	r := bufio.NewReader(c.stdout)
@@ -563,8 +567,17 @@ func updKillOnce(t *testing.T, path string, keep int, wait time.Duration) int {
 		c.cmd.Wait()
 		t.Fatalf("child said %q, %v; stderr:\n%s", line, err, c.stderr)
 	}
-	time.Sleep(wait)
-	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	written := 0
+	if afterWrite {
+		if line, err := r.ReadString('\n'); line != "wrote\n" {
+			c.cmd.Wait()
+			t.Fatalf("child said %q, %v; stderr:\n%s", line, err, c.stderr)
+		}
+		written++
+	}
+	kill := make(chan error, 1)
+	time.AfterFunc(wait, func() { kill <- c.cmd.Process.Signal(syscall.SIGKILL) })
+	if err := <-kill; err != nil {
 		t.Fatal(err)
 	}
 	rest, _ := io.ReadAll(r)
@@ -572,7 +585,7 @@ func updKillOnce(t *testing.T, path string, keep int, wait time.Duration) int {
 	if ws, ok := c.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
 		t.Fatalf("child ended with %v, not by SIGKILL; stderr:\n%s", err, c.stderr)
 	}
-	return strings.Count(string(rest), "wrote\n")
+	return written + strings.Count(string(rest), "wrote\n")
 }
 
 // updCheckAfterKill checks the file and its history after a writer was killed, deletes

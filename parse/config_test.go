@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/poolctl/poolctl/internal/sharedtest"
 	"github.com/poolctl/poolctl/schema"
 )
 
@@ -255,10 +256,7 @@ func TestWrongRoot(t *testing.T) {
 // TestCorpusLoads reads every real applicationHost.config for every version and checks
 // that pools resolve and every application's pool is one of them.
 func TestCorpusLoads(t *testing.T) {
-	files, _ := filepath.Glob("../../shared/corpus/real/*.config")
-	if len(files) == 0 {
-		t.Skip("../shared/corpus/real not available")
-	}
+	files := sharedtest.Glob(t, "*.config", "corpus", "real")
 	for _, f := range files {
 		for _, v := range schema.Versions() {
 			t.Run(filepath.Base(f)+"/"+v.String(), func(t *testing.T) {
@@ -283,7 +281,7 @@ func TestCorpusLoads(t *testing.T) {
 	}
 	// File 04 is IIS Express: its first site's application takes its pool from
 	// <sites><applicationDefaults>.
-	if f := "../../shared/corpus/real/04-0001vrn-ASP.Net-Web-Api-Demo.config"; fileExists(f) {
+	if f := filepath.Join(filepath.Dir(files[0]), "04-0001vrn-ASP.Net-Web-Api-Demo.config"); fileExists(f) {
 		a := load(t, f, schema.IIS10).Applications()[0]
 		if a.Pool != "Clr4IntegratedAppPool" || a.PoolOrigin != PoolFromSitesDefaults {
 			t.Errorf("04: first application pool %q from %s", a.Pool, a.PoolOrigin)

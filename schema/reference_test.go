@@ -8,12 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/poolctl/poolctl/internal/sharedtest"
 )
 
-// The reference schema files live in ../shared/reference beside the repository. They
-// are IIS's own IIS_schema.xml of each version and the ASP.NET Core Module's schema;
-// they are read, never copied into the project.
-const referenceDir = "../../shared/reference"
+// The reference schema files live in ../shared/reference beside the repository
+// (sharedtest.Dir). They are IIS's own IIS_schema.xml of each version and the ASP.NET
+// Core Module's schema; they are read, never copied into the project.
 
 // refNode is a node of a schema file: sectionSchema, attribute, element, collection,
 // enum or flag.
@@ -46,7 +47,7 @@ func (n *refNode) children(kind string) []*refNode {
 
 func loadReference(t *testing.T, file string) map[string]*refNode {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(referenceDir, file))
+	b, err := os.ReadFile(filepath.Join(sharedtest.Dir(t, "reference"), file))
 	if err != nil {
 		t.Fatalf("read reference: %v", err)
 	}
@@ -63,9 +64,7 @@ func loadReference(t *testing.T, file string) map[string]*refNode {
 
 func skipWithoutReference(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat(referenceDir); err != nil {
-		t.Skipf("reference schema files not available (%v)", err)
-	}
+	sharedtest.Dir(t, "reference")
 }
 
 func referenceFile(v Version) string {

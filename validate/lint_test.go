@@ -15,6 +15,7 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/poolctl/poolctl/internal/sharedtest"
 	"github.com/poolctl/poolctl/schema"
 	"github.com/poolctl/poolctl/secret"
 )
@@ -24,9 +25,6 @@ var updateRules = flag.Bool("update-rules", false, "rewrite testdata/rules/*.gol
 
 // rulesDir holds one invalid and one valid fixture per reference and advice rule.
 const rulesDir = "testdata/rules"
-
-// corpusGlob finds the real-world applicationHost.config files shared by the project.
-const corpusGlob = "../../shared/corpus/real/*.config"
 
 // appHostConfig returns an applicationHost.config whose applicationPools section holds
 // pools and whose sites section holds sites; an empty sites leaves the section out.
@@ -320,13 +318,7 @@ func TestRuleFixturesLoad(t *testing.T) {
 // error from the reference rules, and the warnings and infos of the reference and
 // advice rules are logged for review (go test -v -run TestCorpus).
 func TestCorpus(t *testing.T) {
-	paths, err := filepath.Glob(corpusGlob)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) == 0 {
-		t.Skipf("no corpus files match %s", corpusGlob)
-	}
+	paths := sharedtest.Glob(t, "*.config", "corpus", "real")
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			ds, err := LintFile(path, Options{Target: schema.IIS10})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/poolctl/poolctl/internal/sharedtest"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 )
@@ -155,13 +156,7 @@ var corpusOldest = map[string]schema.Version{
 }
 
 func TestCheckSchemaCorpus(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "real", "*.config"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Skip("no corpus in ../../shared/corpus/real")
-	}
+	files := sharedtest.Glob(t, "*.config", "corpus", "real")
 	for _, file := range files {
 		oldest, known := corpusOldest[filepath.Base(file)]
 		if !known {

@@ -47,7 +47,9 @@ func TestScripts(t *testing.T) {
 			"waitworkers": cmdWaitWorkers,
 			"savepids":    cmdSavePIDs,
 			"gone":        cmdGone,
-			"sleep":       cmdSleep,
+			"cpevent":     cmdCpEvent,
+			"freeports":   cmdFreePorts,
+			"expandenv":   cmdExpandEnv,
 		},
 	})
 }

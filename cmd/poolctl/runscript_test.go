@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -10,16 +14,39 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/poolctl/poolctl/runtime/admin"
+	"github.com/poolctl/poolctl/runtime/event"
 )
 
 // These commands let scripts follow a poolctl run in the background through its
 // admin socket:
 //
-//	waitworkers SOCK N   wait (up to 30 s) until N workers are ready
-//	savepids SOCK VAR    set $VAR to the pids of every worker's shim and programs, and
-//	                     of every other process in a worker's process group
-//	gone PID...          wait (up to 15 s) until none of the processes exists
-//	sleep DURATION       wait, for a watcher that polls
+//	waitworkers SOCK N           wait (up to 60 s) until N workers are ready
+//	savepids SOCK VAR            set $VAR to the pids of every worker's shim and
+//	                             programs, and of every other process in a worker's
+//	                             process group
+//	gone PID...                  wait (up to 30 s) until none of the processes exists
+//	cpevent SOCK ID SRC DST      copy SRC to DST and wait (up to 60 s) for the event ID
+//	                             of the runtime, which a watcher reports
+//	freeports VAR...             set each $VAR to a free TCP port of 127.0.0.1
+//	expandenv FILE...            replace $VAR and ${VAR} in the files with their values
+//
+// The waits poll the admin status or /proc where no event says what they wait for;
+// their deadlines are generous, since a busy machine is slow.
+
+// poll calls cond every 20 ms until it holds; once within has passed it fails the
+// script with failure's message.
+func poll(ts *testscript.TestScript, within time.Duration, cond func() bool, failure func() string) {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(within)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-timeout:
+			ts.Fatalf("%s", failure())
+		}
+	}
+}
 
 func cmdWaitWorkers(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
@@ -30,25 +57,20 @@ func cmdWaitWorkers(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("waitworkers: %v", err)
 	}
 	c := admin.NewClient(ts.MkAbs(args[0]))
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	ready := 0
+	var err2 error
+	poll(ts, 60*time.Second, func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
 		ws, err := c.Workers(ctx)
-		cancel()
-		ready := 0
+		ready, err2 = 0, err
 		for _, w := range ws {
 			if w.State == "Ready" {
 				ready++
 			}
 		}
-		if err == nil && ready >= want {
-			return
-		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("waitworkers: %d ready workers, want %d (%v)", ready, want, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return err == nil && ready >= want
+	}, func() string { return fmt.Sprintf("waitworkers: %d ready workers, want %d (%v)", ready, want, err2) })
 }
 
 func cmdSavePIDs(ts *testscript.TestScript, neg bool, args []string) {
@@ -78,22 +100,16 @@ func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
 	for _, a := range args {
 		pids = append(pids, strings.Fields(a)...)
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		var alive []string
+	var alive []string
+	poll(ts, 30*time.Second, func() bool {
+		alive = nil
 		for _, p := range pids {
 			if b, err := os.ReadFile("/proc/" + p + "/stat"); err == nil && !strings.Contains(string(b), ") Z ") {
 				alive = append(alive, p)
 			}
 		}
-		if len(alive) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("gone: processes %v still exist", alive)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return len(alive) == 0
+	}, func() string { return fmt.Sprintf("gone: processes %v still exist", alive) })
 }
 
 // groupMembers returns the pids of the processes in process group pgid.
@@ -115,13 +131,78 @@ func groupMembers(pgid int) []string {
 	return out
 }
 
-func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: sleep DURATION")
+func cmdCpEvent(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: cpevent SOCK ID SRC DST")
 	}
-	d, err := time.ParseDuration(args[0])
+	id, err := strconv.Atoi(args[1])
 	if err != nil {
-		ts.Fatalf("sleep: %v", err)
+		ts.Fatalf("cpevent: %v", err)
 	}
-	time.Sleep(d)
+	sock := ts.MkAbs(args[0])
+	c := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+	}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://admin/v1/events", nil)
+	resp, err := c.Do(req) // the runtime subscribes before it answers
+	if err != nil {
+		ts.Fatalf("cpevent: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := os.ReadFile(ts.MkAbs(args[2]))
+	if err != nil {
+		ts.Fatalf("cpevent: %v", err)
+	}
+	if err := os.WriteFile(ts.MkAbs(args[3]), b, 0o666); err != nil {
+		ts.Fatalf("cpevent: %v", err)
+	}
+	dec := json.NewDecoder(resp.Body)
+	for {
+		var e event.Event
+		if err := dec.Decode(&e); err != nil {
+			ts.Fatalf("cpevent: no event %d: %v", id, err)
+		}
+		if e.ID == id {
+			return
+		}
+	}
+}
+
+func cmdFreePorts(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: freeports VAR...")
+	}
+	// All listen at once, so that the ports differ.
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	for _, name := range args {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			ts.Fatalf("freeports: %v", err)
+		}
+		lns = append(lns, ln)
+		ts.Setenv(name, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	}
+}
+
+func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: expandenv FILE...")
+	}
+	for _, name := range args {
+		path := ts.MkAbs(name)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			ts.Fatalf("expandenv: %v", err)
+		}
+		if err := os.WriteFile(path, []byte(os.Expand(string(b), ts.Getenv)), 0o666); err != nil {
+			ts.Fatalf("expandenv: %v", err)
+		}
+	}
 }

@@ -86,11 +86,10 @@ func testFreezeThaw(t *testing.T, m *Manager) {
 		t.Fatal(err)
 	}
 	took := time.Since(start)
-	s := share(t, g, 300*time.Millisecond)
-	t.Logf("thawed in %v; state %q; State: %s; CPU share after thaw %.0f%%", took, freezerState(t, g), procStatus(t, pid, "State"), 100*s)
-	if s < 0.2 {
-		t.Errorf("thawed spinner used %.0f%% of a CPU, want it running", 100*s)
-	}
+	// Thawed, it runs: it uses CPU, however busy the machine (not a share of a span).
+	u1 := usage(t, g)
+	u2 := waitCPU(t, "the thawed spinner", u1, 60*time.Millisecond, func() time.Duration { return usage(t, g) })
+	t.Logf("thawed in %v; state %q; State: %s; CPU after thaw %v -> %v", took, freezerState(t, g), procStatus(t, pid, "State"), u1, u2)
 }
 
 // freezerState reads the freezer's state file.

@@ -1,6 +1,7 @@
 package cgroup
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -24,25 +25,45 @@ func TestStopContinueGroup(t *testing.T) {
 	if err := ContinueGroup(pgid); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
-	c2 := procCPU(t, pgid)
-	t.Logf("continued: State %s, CPU %v -> %v over 300ms", procStatus(t, pgid, "State"), c1, c2)
-	if c2-c1 < 60*time.Millisecond {
-		t.Errorf("continued spinner used only %v of CPU in 300ms", c2-c1)
-	}
+	// Running again: it uses CPU, however busy the machine (not a share of a span).
+	c2 := waitCPU(t, "the continued spinner", c1, 60*time.Millisecond, func() time.Duration { return procCPU(t, pgid) })
+	t.Logf("continued: State %s, CPU %v -> %v", procStatus(t, pgid, "State"), c1, c2)
 }
 
-// waitState waits up to a second for /proc/PID/status State to start with prefix.
+// waitState waits for /proc/PID/status State to start with prefix. No event says a
+// signal was acted on: it polls, within a generous 10 s.
 func waitState(t *testing.T, pid int, prefix string) string {
 	t.Helper()
 	var s string
-	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if s = procStatus(t, pid, "State"); strings.HasPrefix(s, prefix) {
-			return s
+	poll(t, 10*time.Second, func() bool { s = procStatus(t, pid, "State"); return strings.HasPrefix(s, prefix) },
+		func() string { return fmt.Sprintf("State %q, want %s", s, prefix) })
+	return s
+}
+
+// waitCPU waits until cpu reports more than from+more and returns it: the process
+// runs. No event says a process ran: it polls, within a generous 30 s.
+func waitCPU(t *testing.T, what string, from, more time.Duration, cpu func() time.Duration) time.Duration {
+	t.Helper()
+	var now time.Duration
+	poll(t, 30*time.Second, func() bool { now = cpu(); return now-from >= more },
+		func() string { return fmt.Sprintf("%s used only %v of CPU", what, now-from) })
+	return now
+}
+
+// poll checks cond every 5 ms until it holds, or fails the test with failure()
+// once within has passed.
+func poll(t *testing.T, within time.Duration, cond func() bool, failure func() string) {
+	t.Helper()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(within)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-timeout:
+			t.Fatal(failure())
 		}
 	}
-	t.Fatalf("State %q, want %s", s, prefix)
-	return s
 }
 
 func TestSignalGroupRefusesSpecialIDs(t *testing.T) {

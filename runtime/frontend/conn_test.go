@@ -16,33 +16,41 @@ import (
 
 // waitingPools is a Pools whose Acquire waits until the request's context ends, and
 // says so.
-type waitingPools struct{ ended chan error }
+type waitingPools struct {
+	entered chan struct{} // gets a value when Acquire begins to wait
+	ended   chan error
+}
 
 func (p *waitingPools) Acquire(ctx context.Context, _ *spec.App) (Lease, error) {
+	p.entered <- struct{}{}
 	<-ctx.Done()
 	p.ended <- ctx.Err()
 	return nil, ctx.Err()
 }
 
-// sendAndLeave writes a request to addr, waits a moment (longer than watchAfter, so
-// that the connection is being watched) and closes the connection.
-func sendAndLeave(t *testing.T, addr string) {
+// sendAndLeave writes a request to addr, waits until it has reached (the front end
+// handles it: a value on reached) and closes the connection.
+func sendAndLeave(t *testing.T, addr string, reached <-chan struct{}) {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer conn.Close()
 	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
-	time.Sleep(3 * watchAfter)
-	conn.Close()
+	select {
+	case <-reached:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request did not reach its handler within 10 s")
+	}
 }
 
 // TestClientLeavesQueue: a client that closes its connection while its request waits
 // for a worker (Acquire) ends the wait: its place in the pool's queue is freed.
 func TestClientLeavesQueue(t *testing.T) {
-	pools := &waitingPools{ended: make(chan error, 1)}
+	pools := &waitingPools{entered: make(chan struct{}, 1), ended: make(chan error, 1)}
 	addr := oneSite(t, pools)
-	sendAndLeave(t, addr)
+	sendAndLeave(t, addr, pools.entered)
 	select {
 	case err := <-pools.ended:
 		if !errors.Is(err, context.Canceled) {
@@ -57,14 +65,15 @@ func TestClientLeavesQueue(t *testing.T) {
 // answered yet makes the front end drop the worker connection (the worker sees its
 // request's context end) and end the lease not failed.
 func TestClientLeavesWorker(t *testing.T) {
-	cancelled := make(chan struct{})
+	arrived, cancelled := make(chan struct{}, 1), make(chan struct{})
 	pools := newFakePools()
 	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
 		<-r.Context().Done()
 		close(cancelled)
 	}))
 	addr := oneSite(t, pools)
-	sendAndLeave(t, addr)
+	sendAndLeave(t, addr, arrived)
 	select {
 	case <-cancelled:
 	case <-time.After(5 * time.Second):

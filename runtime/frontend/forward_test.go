@@ -15,6 +15,7 @@ import (
 	"net/textproto"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,6 +145,8 @@ func TestStaleConnections(t *testing.T) {
 		io.WriteString(w, "ok")
 	}))
 	srv.Config.IdleTimeout = 20 * time.Millisecond
+	conns := &connCount{changed: make(chan struct{})}
+	srv.Config.ConnState = conns.track
 	srv.Start()
 	t.Cleanup(srv.Close)
 	pools := newFakePools()
@@ -162,10 +165,57 @@ func TestStaleConnections(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		answered := time.Now()
 		if resp.StatusCode != http.StatusOK || string(b) != "ok" {
 			t.Fatalf("request %d: %d %q", i, resp.StatusCode, b)
 		}
-		time.Sleep(staleCheckAfter + 50*time.Millisecond)
+		// The worker closes the idle connection (its IdleTimeout); then the front
+		// end's connection must be older than staleCheckAfter, a span of the real
+		// clock the front end reads.
+		conns.waitAllClosed(t)
+		<-time.After(time.Until(answered.Add(staleCheckAfter + 10*time.Millisecond)))
+	}
+}
+
+// connCount counts an http.Server's connections opened and closed.
+type connCount struct {
+	mu             sync.Mutex
+	opened, closed int
+	changed        chan struct{} // closed and replaced at each change
+}
+
+// track is the server's ConnState hook.
+func (c *connCount) track(_ net.Conn, s http.ConnState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch s {
+	case http.StateNew:
+		c.opened++
+	case http.StateClosed, http.StateHijacked:
+		c.closed++
+	default:
+		return
+	}
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// waitAllClosed waits until every connection the server accepted is closed.
+func (c *connCount) waitAllClosed(t *testing.T) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		c.mu.Lock()
+		done, ch := c.opened == c.closed, c.changed
+		c.mu.Unlock()
+		if done {
+			return
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+			t.Fatal("the worker did not close its idle connections within 10 s")
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/poolctl/poolctl/internal/sharedtest"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 )
@@ -619,11 +620,10 @@ func TestSpecLookups(t *testing.T) {
 // TestBuildCorpus builds real configuration files and the repository's sample:
 // none is an error.
 func TestBuildCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../../../shared/corpus/real/*.config")
-	if len(files) == 0 {
-		t.Log("no ../shared/corpus/real: building the sample only")
-	}
-	files = append(files, "../../testdata/sample/applicationHost.config")
+	files := []string{"../../testdata/sample/applicationHost.config"}
+	t.Run("corpus", func(t *testing.T) {
+		files = append(files, sharedtest.Glob(t, "*.config", "corpus", "real")...)
+	})
 	noFiles := func(string) ([]byte, error) { return nil, fs.ErrNotExist }
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

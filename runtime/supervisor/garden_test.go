@@ -45,7 +45,10 @@ func TestIdleSuspendAndResume(t *testing.T) {
 	first := h.whoamiPID("/whoami")
 	h.waitEvent(event.WorkerSuspended, "Nap", 10*time.Second)
 	waitFor(t, 5*time.Second, "stopped state", func() bool { return procState(first) == "T" })
-	time.Sleep(200 * time.Millisecond) // several ping intervals: a suspended worker is not pinged
+	// A suspended worker is not pinged: no event says a ping did not happen, so this
+	// waits for the span in which a ping to it would have timed out, twice over.
+	ps := h.sup.pool("Nap").spec()
+	<-time.After(2 * (ps.PingInterval + ps.PingResponseTime))
 	if n := h.events.count(event.PingTimeout, "Nap"); n != 0 {
 		t.Fatalf("%d ping timeouts for a suspended worker", n)
 	}
@@ -57,23 +60,35 @@ func TestIdleSuspendAndResume(t *testing.T) {
 
 func TestWebGardenGrowsToMaxProcesses(t *testing.T) {
 	h := start(t, config(poolXML("Garden", "", `maxProcesses="3"`, ""), map[string]string{"/": "Garden"}, nil))
-	pids := h.servingWorkers("Garden", 3, 3*time.Second)
+	pids := h.servingWorkers("Garden", 3, 30*time.Second)
 	if len(pids) != 3 {
 		t.Errorf("requests were served by %d distinct workers %v, want maxProcesses 3", len(pids), pids)
 	}
 }
 
-// servingWorkers keeps the pool busy for d, with slow requests that make a garden grow
-// and quick ones that say which worker served them, and returns the workers that did.
-// It fails the test if the pool ever runs more than max workers.
-func (h *harness) servingWorkers(pool string, max int, d time.Duration) map[int]bool {
+// servingWorkers keeps the pool busy, with slow requests that make a garden grow and
+// quick ones that say which worker served them, until max distinct workers have
+// served or within passes (a garden grows one starting worker at a time, and a start
+// is slow on a busy machine), and returns the workers that did. It fails the test if
+// the pool ever runs more than max workers.
+func (h *harness) servingWorkers(pool string, max int, within time.Duration) map[int]bool {
 	var mu sync.Mutex
 	pids := map[int]bool{}
+	enough := make(chan struct{})
+	var once sync.Once
 	var wg sync.WaitGroup
-	stop := time.Now().Add(d)
+	deadline := time.After(within)
 	for i := range 12 {
 		wg.Go(func() {
-			for time.Now().Before(stop) {
+			for {
+				select {
+				case <-enough:
+					return
+				case <-deadline:
+					once.Do(func() { close(enough) })
+					return
+				default:
+				}
 				if i%3 != 0 {
 					h.get("/sleep?ms=50")
 					continue
@@ -81,6 +96,9 @@ func (h *harness) servingWorkers(pool string, max int, d time.Duration) map[int]
 				if pid := h.whoamiPID("/whoami"); pid != 0 {
 					mu.Lock()
 					pids[pid] = true
+					if len(pids) >= max {
+						once.Do(func() { close(enough) })
+					}
 					mu.Unlock()
 				}
 				if n := len(h.workerPIDs(pool, "")); n > max {
@@ -100,11 +118,16 @@ func TestRecyclingKeepsServing(t *testing.T) {
 		`<recycling logEventOnRecycle="Time, Requests"><periodicRestart time="00:01:00" /></recycling>`), map[string]string{"/": "R"}, nil))
 	h.waitEvent(event.WorkerStarted, "R", 10*time.Second)
 	var failed, served atomic.Int32
-	stop := time.Now().Add(3 * time.Second)
+	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			for time.Now().Before(stop) {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
 				if code, _ := h.get("/"); code == 200 {
 					served.Add(1)
 				} else {
@@ -113,9 +136,13 @@ func TestRecyclingKeepsServing(t *testing.T) {
 			}
 		})
 	}
-	wg.Wait()
+	// Until the third worker is ready: two recycles, each overlapped.
+	func() {
+		defer func() { close(stop); wg.Wait() }()
+		h.waitCount(event.WorkerStarted, "R", 3, 30*time.Second)
+	}()
 	if n := h.events.count(event.RecycleTime, "R"); n < 2 {
-		t.Errorf("%d time recycles in 3 s, want several", n)
+		t.Errorf("%d time recycles, want several", n)
 	}
 	if failed.Load() != 0 {
 		t.Errorf("%d of %d requests failed across recycles", failed.Load(), failed.Load()+served.Load())

@@ -143,18 +143,40 @@ func (h *harness) get(path string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// waitEvent waits until an event with the ID (and pool, when not "") has happened.
+// waitEvent waits until an event with the ID (and pool, when not "") has happened: it
+// wakes on each event the supervisor sends.
 func (h *harness) waitEvent(id int, pool string, within time.Duration) event.Event {
 	h.t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if e, ok := h.events.find(id, pool); ok {
+	timeout := time.After(within)
+	for {
+		e, ok, next := h.events.findOrWait(id, pool)
+		if ok {
 			return e
 		}
-		time.Sleep(5 * time.Millisecond)
+		select {
+		case <-next:
+		case <-timeout:
+			h.t.Fatalf("no event %d for pool %q within %s; events:\n%s", id, pool, within, h.events)
+			return event.Event{}
+		}
 	}
-	h.t.Fatalf("no event %d for pool %q within %s; events:\n%s", id, pool, within, h.events)
-	return event.Event{}
+}
+
+// waitCount waits until n events with the ID (and pool, when not "") have happened.
+func (h *harness) waitCount(id int, pool string, n int, within time.Duration) {
+	h.t.Helper()
+	timeout := time.After(within)
+	for {
+		next := h.events.next()
+		if h.events.count(id, pool) >= n {
+			return
+		}
+		select {
+		case <-next:
+		case <-timeout:
+			h.t.Fatalf("fewer than %d events %d for pool %q within %s; events:\n%s", n, id, pool, within, h.events)
+		}
+	}
 }
 
 // poolState returns the state of the named pool.
@@ -169,16 +191,48 @@ func (h *harness) poolState(name string) string {
 
 // eventLog collects events.
 type eventLog struct {
-	mu  sync.Mutex
-	all []event.Event
+	mu      sync.Mutex
+	all     []event.Event
+	changed chan struct{} // closed and replaced at each event
 }
 
 func (l *eventLog) collect(ch <-chan event.Event) {
 	for e := range ch {
 		l.mu.Lock()
 		l.all = append(l.all, e)
+		if l.changed != nil {
+			close(l.changed)
+			l.changed = nil
+		}
 		l.mu.Unlock()
 	}
+}
+
+// next returns a channel closed at the next event.
+func (l *eventLog) next() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.nextLocked()
+}
+
+func (l *eventLog) nextLocked() <-chan struct{} {
+	if l.changed == nil {
+		l.changed = make(chan struct{})
+	}
+	return l.changed
+}
+
+// findOrWait returns the first event with the ID (and pool), or a channel closed at
+// the next event.
+func (l *eventLog) findOrWait(id int, pool string) (event.Event, bool, <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range l.all {
+		if e.ID == id && (pool == "" || e.Pool == pool) {
+			return e, true, nil
+		}
+	}
+	return event.Event{}, false, l.nextLocked()
 }
 
 func (l *eventLog) find(id int, pool string) (event.Event, bool) {

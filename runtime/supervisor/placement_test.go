@@ -19,7 +19,7 @@ func TestNUMAGardenRunsOneWorkerPerNode(t *testing.T) {
 	cpu := `<cpu numaNodeAssignment="WindowsScheduling" />`
 	h := startWith(t, config(poolXML("Numa", "", `maxProcesses="0"`, cpu), map[string]string{"/": "Numa"}, nil),
 		func(o *Options) { o.TopologyRoot = fourNodes })
-	pids := h.servingWorkers("Numa", 4, 2*time.Second)
+	pids := h.servingWorkers("Numa", 4, 30*time.Second)
 	if len(pids) != 4 {
 		t.Errorf("%d distinct workers served, want one per node: 4", len(pids))
 	}

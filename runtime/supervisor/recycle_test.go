@@ -84,3 +84,25 @@ func TestScheduleCrossed(t *testing.T) {
 		})
 	}
 }
+
+func TestRecycleWhileStoppingStartsNoWorker(t *testing.T) {
+	// A maintenance check that saw the worker ready recycles it just after the pool
+	// began to stop (Shutdown): the overlapped replacement must not start, or it
+	// outlives the stop and Shutdown waits for it until its deadline.
+	h := start(t, config(poolXML("S", `startMode="AlwaysRunning"`, "", ""), map[string]string{"/": "S"}, nil))
+	h.waitEvent(event.WorkerStarted, "S", 10*time.Second)
+	p := h.sup.pool("S")
+	p.mu.Lock()
+	ready := p.workers[0]
+	p.state = Stopping // as stop does, before it stops the workers it took
+	victims := p.takeWorkersLocked()
+	p.mu.Unlock()
+	p.replace(ready)
+	p.mu.Lock()
+	started := len(p.workers) - len(victims)
+	p.mu.Unlock()
+	p.stopSlots(victims, true)
+	if started != 0 {
+		t.Errorf("recycling during a stop started %d workers, want none", started)
+	}
+}

@@ -70,10 +70,11 @@ func TestReloadKeepsWorkersWhenRotationIsDisallowed(t *testing.T) {
 	keep := `<recycling disallowRotationOnConfigChange="true" />`
 	h := start(t, config(poolXML("K", always, "", keep+env("V", "1", "TW_ECHO_ENV", "V")), map[string]string{"/": "K"}, nil))
 	first := h.waitEvent(event.WorkerStarted, "K", 10*time.Second)
+	before := h.sup.pool("K")
 	h.reload(config(poolXML("K", always, "", keep+env("V", "2", "TW_ECHO_ENV", "V")), map[string]string{"/": "K"}, nil))
 	h.waitEvent(event.ConfigReloaded, "K", 5*time.Second)
-	time.Sleep(100 * time.Millisecond)
-	if !alive(first.PID) || len(h.workerPIDs("K", "Ready")) != 1 {
+	// Reload decides at once: a pool it recycles is a new pool, whose old one stops.
+	if h.sup.pool("K") != before || !alive(first.PID) || len(h.workerPIDs("K", "Ready")) != 1 {
 		t.Fatalf("the worker was recycled despite disallowRotationOnConfigChange")
 	}
 	if _, body := h.get("/whoami"); !strings.Contains(body, `"V":"1"`) {

@@ -349,6 +349,10 @@ func (p *pool) replace(w *slot) {
 		return
 	}
 	p.mu.Lock()
+	if p.state != Started {
+		p.mu.Unlock()
+		return // the pool is stopping and stops w: a replacement would outlive it
+	}
 	next := p.startWorkerLocked()
 	p.mu.Unlock()
 	p.sup.wg.Go(func() {

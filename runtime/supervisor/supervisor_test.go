@@ -61,15 +61,20 @@ func alive(pid int) bool {
 	return state != "" && state != "Z"
 }
 
-// waitFor polls cond until it holds or within passes.
+// waitFor polls cond until it holds or within passes. It is for what no event
+// announces (a process gone from /proc, a file written by an action, a worker's state
+// in the admin status); within is generous, since a busy machine is slow.
 func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(within)
 	for !cond() {
-		if time.Now().After(deadline) {
+		select {
+		case <-tick.C:
+		case <-timeout:
 			t.Fatalf("%s: not within %s", what, within)
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -164,7 +169,7 @@ func TestPingTimeoutReplacesTheWorker(t *testing.T) {
 	if e.PID != first.PID {
 		t.Errorf("ping timeout of pid %d, the worker is %d", e.PID, first.PID)
 	}
-	waitFor(t, 10*time.Second, "a replacement", func() bool { return h.events.count(event.WorkerStarted, "P") >= 2 })
+	h.waitCount(event.WorkerStarted, "P", 2, 10*time.Second) // a replacement
 	waitFor(t, 5*time.Second, "the hung worker gone", func() bool { return !alive(first.PID) })
 }
 
@@ -176,7 +181,7 @@ func TestUnhealthyWorkerIsRecycled(t *testing.T) {
 		t.Errorf("reason %q", e.Reason)
 	}
 	h.waitEvent(event.WorkerRecycled, "U", 5*time.Second)
-	waitFor(t, 10*time.Second, "the new worker", func() bool { return h.events.count(event.WorkerStarted, "U") >= 2 })
+	h.waitCount(event.WorkerStarted, "U", 2, 10*time.Second) // the new worker
 }
 
 func TestOrphanWorkerProcess(t *testing.T) {
@@ -224,8 +229,9 @@ func TestRapidFailProtection(t *testing.T) {
 		})
 	}
 	for i := 0; i < 10 && h.poolState("Crashy") == string(Started); i++ {
+		crashes := h.events.count(event.WorkerCrashed, "Crashy")
 		h.get("/crashy/")
-		time.Sleep(20 * time.Millisecond)
+		h.waitCount(event.WorkerCrashed, "Crashy", crashes+1, 10*time.Second) // the worker crashed after its one request
 	}
 	h.waitEvent(event.RapidFailStop, "Crashy", 10*time.Second)
 	if n := h.events.count(event.WorkerCrashed, "Crashy"); n != 3 {
@@ -241,7 +247,7 @@ func TestRapidFailProtection(t *testing.T) {
 		t.Errorf("%d requests to the other pool failed", n)
 	}
 	// The pool stays stopped until started.
-	time.Sleep(100 * time.Millisecond)
+	h.waitEvent(event.PoolStopped, "Crashy", 10*time.Second)
 	if got := h.poolState("Crashy"); got != string(Stopped) {
 		t.Fatalf("state %s", got)
 	}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"os/exec"
 	"strconv"
@@ -209,15 +210,23 @@ func startMain(t *testing.T, env ...string) (*exec.Cmd, string) {
 func TestMainSIGTERM(t *testing.T) {
 	cmd, addr := startMain(t)
 	got := make(chan error, 1)
+	local := make(chan string, 1)
+	c := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
+		conn, err := (&net.Dialer{}).DialContext(ctx, network, a)
+		if err == nil {
+			local <- conn.LocalAddr().String()
+		}
+		return conn, err
+	}}}
 	go func() {
-		resp, err := http.Get("http://" + addr + "/sleep?ms=300")
+		resp, err := c.Get("http://" + addr + "/sleep?ms=300")
 		if err == nil {
 			_, err = io.ReadAll(resp.Body)
 			resp.Body.Close()
 		}
 		got <- err
 	}()
-	time.Sleep(100 * time.Millisecond) // the request is in flight
+	waitInFlight(t, addr, <-local)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +244,7 @@ func TestMainIgnoresSIGTERM(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond)
+	waitDelivered(t, cmd.Process.Pid, syscall.SIGTERM)
 	if resp, err := http.Get("http://" + addr + "/"); err != nil {
 		t.Errorf("after SIGTERM: %v", err)
 	} else {
@@ -272,5 +281,76 @@ func TestMainGrandchild(t *testing.T) {
 		}
 		_ = syscall.Kill(me.Grandchild, syscall.SIGKILL)
 		_ = cmd.Process.Kill()
+	}
+}
+
+// waitInFlight waits until the server at addr has accepted the connection from local
+// and read what was sent on it (the request is in flight): the kernel's socket table
+// shows the server's end with an inode (accepted) and nothing left to read. No event
+// says so from another process: it polls, within a generous 10 s.
+func waitInFlight(t *testing.T, addr, local string) {
+	t.Helper()
+	server, client := procNetAddr(t, addr), procNetAddr(t, local)
+	poll(t, 10*time.Second, "the request in flight", func() bool {
+		b, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			f := strings.Fields(line)
+			// sl local rem st tx_queue:rx_queue tr tm->when retrnsmt uid timeout inode
+			if len(f) > 9 && f[1] == server && f[2] == client {
+				return strings.HasSuffix(f[4], ":00000000") && f[9] != "0"
+			}
+		}
+		return false
+	})
+}
+
+// procNetAddr writes an IPv4 address the way /proc/net/tcp does.
+func procNetAddr(t *testing.T, hostport string) string {
+	t.Helper()
+	ap, err := netip.ParseAddrPort(hostport)
+	if err != nil || !ap.Addr().Is4() {
+		t.Fatalf("address %q: %v", hostport, err)
+	}
+	ip := ap.Addr().As4()
+	return fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[3], ip[2], ip[1], ip[0], ap.Port())
+}
+
+// waitDelivered waits until sig is no longer pending for process pid: the process has
+// received it. It polls /proc, within a generous 10 s.
+func waitDelivered(t *testing.T, pid int, sig syscall.Signal) {
+	t.Helper()
+	bit := uint64(1) << (uint(sig) - 1)
+	poll(t, 10*time.Second, "the signal delivered", func() bool {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			name, mask, ok := strings.Cut(line, ":")
+			if ok && (name == "SigPnd" || name == "ShdPnd") {
+				if m, _ := strconv.ParseUint(strings.TrimSpace(mask), 16, 64); m&bit != 0 {
+					return false
+				}
+			}
+		}
+		return true
+	})
+}
+
+// poll checks cond every 5 ms until it holds, or fails the test once within passed.
+func poll(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(within)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-timeout:
+			t.Fatalf("%s: not within %s", what, within)
+		}
 	}
 }

@@ -73,17 +73,17 @@ func TestDescendants(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh := cmd.Process.Pid
-	for range 500 {
+	started := poll(30*time.Second, func() bool { // until sh has started sleep
 		d, _ := tree(os.Getpid())
-		if sub, _ := tree(sh); slices.Contains(d, sh) && len(sub) == 1 {
-			if n := signalDescendants(sh, 9); n != 1 {
-				t.Errorf("signalDescendants = %d, want 1", n)
-			}
-			_ = cmd.Wait() // sh reaps sleep and exits
-			return
+		sub, _ := tree(sh)
+		return slices.Contains(d, sh) && len(sub) == 1
+	})
+	if started {
+		if n := signalDescendants(sh, 9); n != 1 {
+			t.Errorf("signalDescendants = %d, want 1", n)
 		}
-		time.Sleep(10 * time.Millisecond) // until sh has started sleep
-
+		_ = cmd.Wait() // sh reaps sleep and exits
+		return
 	}
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()

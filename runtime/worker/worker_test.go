@@ -482,13 +482,9 @@ func TestNoLeak(t *testing.T) {
 	if _, zombies := tree(os.Getpid()); len(zombies) > 0 {
 		t.Errorf("zombies left: %v", zombies)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for countFDs(t) > fds || runtime.NumGoroutine() > goroutines {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 30 workers: %d fds (was %d), %d goroutines (was %d)",
-				countFDs(t), fds, runtime.NumGoroutine(), goroutines)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !poll(30*time.Second, func() bool { return countFDs(t) <= fds && runtime.NumGoroutine() <= goroutines }) {
+		t.Fatalf("after 30 workers: %d fds (was %d), %d goroutines (was %d)",
+			countFDs(t), fds, runtime.NumGoroutine(), goroutines)
 	}
 }
 
