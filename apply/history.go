@@ -68,10 +68,16 @@ func (h History) keep() int {
 // Snapshot files are named base + "." + ID. When history is disabled (Keep < 0), Save
 // writes nothing and returns the zero Snapshot.
 func (h History) Save(path string, data []byte, now time.Time) (Snapshot, error) {
+	return h.save(path, data, now, true)
+}
+
+// save is Save; protect false says that data is known to hold no clear-text secret
+// (see holdsClearSecret), which spares reading it again.
+func (h History) save(path string, data []byte, now time.Time, protect bool) (Snapshot, error) {
 	if h.keep() <= 0 {
 		return Snapshot{}, nil
 	}
-	snap, err := h.create(path, data, now)
+	snap, err := h.create(path, data, now, protect)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("save history of %s: %w", path, err)
 	}
@@ -84,14 +90,16 @@ func (h History) Save(path string, data []byte, now time.Time) (Snapshot, error)
 // create writes data to a new snapshot file of path named for now. The file is written
 // under a temporary name and linked to its final one, which fails rather than replace
 // a snapshot of the same time: the next free "-N" suffix is tried instead.
-func (h History) create(path string, data []byte, now time.Time) (Snapshot, error) {
+func (h History) create(path string, data []byte, now time.Time, protect bool) (Snapshot, error) {
 	dir := h.dir(path)
 	if err := os.MkdirAll(dir, historyDirPerm); err != nil {
 		return Snapshot{}, err
 	}
-	data, _, err := h.protect(path, data)
-	if err != nil {
-		return Snapshot{}, err
+	if protect {
+		var err error
+		if data, _, err = h.protect(path, data); err != nil {
+			return Snapshot{}, err
+		}
 	}
 	base := filepath.Base(path)
 	tmp, err := writeTemp(filepath.Join(dir, base), data, nil, historyPerm)

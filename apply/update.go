@@ -3,7 +3,6 @@ package apply
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -53,9 +52,11 @@ var ErrChangedOnDisk = errors.New("the file was changed by another program since
 // change with the document and serializes it with doc.Bytes. When the bytes equal what
 // was read, nothing is written. Otherwise, unless Force, it lints the new bytes and
 // returns a *CheckError, writing nothing, when they bring lint errors (CheckEdit); it
-// checks that the file on disk still has the SHA-256 it had when read (else its error
-// wraps ErrChangedOnDisk), saves the previous bytes with History.Save (unless history
-// is disabled) and writes the new bytes with WriteFile. An error from change is returned as is, with nothing written.
+// checks that the file on disk still holds the bytes it read (else its error wraps
+// ErrChangedOnDisk), saves the previous bytes with History.Save (unless history is
+// disabled) and writes the new bytes as WriteFile does (their temporary file is
+// written while the check runs). An error from change is returned as is, with nothing
+// written.
 func Update(ctx context.Context, path string, opt UpdateOptions, change func(doc *parse.Document) error) (UpdateResult, error) {
 	return update(ctx, path, opt, func(doc *parse.Document) ([]byte, error) {
 		if err := change(doc); err != nil {
@@ -120,50 +121,101 @@ func update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 		return res, err // a *parse.Error or an error that names path
 	}
 	old := doc.Source()
-	sum := sha256.Sum256(old)
+	protect := holdsClearSecret(doc) // before change, which may change the tree
 	data, err := change(doc)
 	if err != nil || bytes.Equal(data, old) {
 		return res, err
 	}
+	return commit(path, old, data, protect, opt)
+}
+
+// commit checks data, the new content of path (which had old), and writes it with a
+// history copy of old. The new content is written to a temporary file while the check
+// runs, and renamed over path only when the check passes and path still holds old: a
+// refused edit leaves no file behind. protect says whether old holds a clear-text
+// secret that the history copy must not keep.
+func commit(path string, old, data []byte, protect bool, opt UpdateOptions) (UpdateResult, error) {
+	type prepared struct {
+		file *pendingFile
+		err  error
+	}
+	done := make(chan prepared, 1)
+	go func() {
+		f, err := prepareFile(path, data)
+		done <- prepared{f, err}
+	}()
+	var err error
 	if !opt.Force {
 		lo := opt.Lint
 		lo.Read = opt.Read
-		if err := CheckEdit(path, old, data, lo); err != nil {
-			return res, err
-		}
+		err = CheckEdit(path, old, data, lo)
 	}
-	if err := checkUnchanged(path, sum); err != nil {
-		return res, err
+	p := <-done
+	switch {
+	case err != nil && p.file != nil:
+		p.file.abort()
+		return UpdateResult{}, err
+	case err != nil:
+		return UpdateResult{}, err
+	case p.err != nil:
+		return UpdateResult{}, p.err
 	}
-	return write(path, old, data, opt)
+	err = checkUnchanged(path, old)
+	var snap Snapshot
+	if err == nil {
+		snap, err = saveHistory(path, old, protect, opt)
+	}
+	if err != nil {
+		p.file.abort()
+		return UpdateResult{}, err
+	}
+	if err := p.file.commit(); err != nil {
+		return UpdateResult{}, err
+	}
+	return UpdateResult{Changed: true, Snapshot: snap}, nil
 }
 
 // checkUnchanged returns an error wrapping ErrChangedOnDisk when the file at path no
-// longer has the SHA-256 sum.
-func checkUnchanged(path string, sum [sha256.Size]byte) error {
+// longer holds old.
+func checkUnchanged(path string, old []byte) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("write %s: %w; nothing was written", path, err)
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	same, err := sameContent(f, old)
+	if err != nil {
 		return fmt.Errorf("write %s: %w; nothing was written", path, err)
 	}
-	if !bytes.Equal(h.Sum(nil), sum[:]) {
+	if !same {
 		return fmt.Errorf("write %s: %w; nothing was written", path, ErrChangedOnDisk)
 	}
 	return nil
 }
 
-// write saves old to history and replaces the content of path with data.
-func write(path string, old, data []byte, opt UpdateOptions) (UpdateResult, error) {
-	snap, err := opt.History.Save(path, old, opt.now())
+// sameContent reports whether r holds exactly want, reading it in blocks.
+func sameContent(r io.Reader, want []byte) (bool, error) {
+	buf := make([]byte, 256<<10)
+	for {
+		n, err := io.ReadFull(r, buf)
+		if n > len(want) || !bytes.Equal(buf[:n], want[:n]) {
+			return false, nil
+		}
+		want = want[n:]
+		switch {
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return len(want) == 0, nil
+		case err != nil:
+			return false, err
+		}
+	}
+}
+
+// saveHistory saves old, the content path had, to history.
+func saveHistory(path string, old []byte, protect bool, opt UpdateOptions) (Snapshot, error) {
+	snap, err := opt.History.save(path, old, opt.now(), protect)
 	if err != nil {
-		return UpdateResult{}, fmt.Errorf("%w; nothing was written", err)
+		return Snapshot{}, fmt.Errorf("%w; nothing was written", err)
 	}
-	if err := WriteFile(path, data); err != nil {
-		return UpdateResult{}, err
-	}
-	return UpdateResult{Changed: true, Snapshot: snap}, nil
+	return snap, nil
 }

@@ -137,6 +137,11 @@ func TestUpdateNoChange(t *testing.T) {
 			if _, err := os.Stat(DefaultHistoryDir(path)); !os.IsNotExist(err) {
 				t.Errorf("history saved: %v", err)
 			}
+			for _, name := range updDirNames(t, filepath.Dir(path)) {
+				if updIsTemp(name, filepath.Base(path)) {
+					t.Errorf("temporary file %s left behind", name)
+				}
+			}
 		})
 	}
 }
@@ -193,6 +198,18 @@ func TestUpdateWritesNothing(t *testing.T) {
 			want: other,
 		},
 		{
+			name: "refused by the check",
+			file: updPools(2, ""),
+			change: func(string) func(*parse.Document) error {
+				return updSetQueueLength("Pool0", "5") // PC104: from 10 to 65535
+			},
+			check: func(t *testing.T, err error) {
+				if _, ok := errors.AsType[*CheckError](err); !ok {
+					t.Errorf("Update = %v, want a *CheckError", err)
+				}
+			},
+		},
+		{
 			name: "malformed",
 			file: "<configuration>\n  <system.applicationHost\n</configuration>\n",
 			change: func(string) func(*parse.Document) error {
@@ -223,6 +240,11 @@ func TestUpdateWritesNothing(t *testing.T) {
 			}
 			if _, err := os.Stat(DefaultHistoryDir(path)); !os.IsNotExist(err) {
 				t.Errorf("history saved: %v", err)
+			}
+			for _, name := range updDirNames(t, filepath.Dir(path)) {
+				if updIsTemp(name, filepath.Base(path)) {
+					t.Errorf("temporary file %s left behind", name)
+				}
 			}
 		})
 	}
