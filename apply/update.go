@@ -26,6 +26,10 @@ type UpdateOptions struct {
 	Lint validate.Options
 	// Force writes the new content even when the check finds errors it brings.
 	Force bool
+	// Main is the configuration file whose configSource the file Update writes is,
+	// when it is one: the check then lints Main with the new content
+	// (CheckSectionEdit). Empty means that the file is a configuration file itself.
+	Main string
 }
 
 // now returns the time for a snapshot.
@@ -146,9 +150,7 @@ func commit(path string, old, data []byte, protect bool, opt UpdateOptions) (Upd
 	}()
 	var err error
 	if !opt.Force {
-		lo := opt.Lint
-		lo.Read = opt.Read
-		err = CheckEdit(path, old, data, lo)
+		err = check(path, old, data, opt)
 	}
 	p := <-done
 	switch {
@@ -173,6 +175,16 @@ func commit(path string, old, data []byte, protect bool, opt UpdateOptions) (Upd
 		return UpdateResult{}, err
 	}
 	return UpdateResult{Changed: true, Snapshot: snap}, nil
+}
+
+// check runs the check of an edit of path from old to data that opt asks for.
+func check(path string, old, data []byte, opt UpdateOptions) error {
+	lo := opt.Lint
+	lo.Read = opt.Read
+	if opt.Main != "" {
+		return CheckSectionEdit(opt.Main, path, old, data, lo)
+	}
+	return CheckEdit(path, old, data, lo)
 }
 
 // checkUnchanged returns an error wrapping ErrChangedOnDisk when the file at path no
