@@ -134,47 +134,67 @@ func update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 }
 
 // commit checks data, the new content of path (which had old), and writes it with a
-// history copy of old. The new content is written to a temporary file while the check
-// runs, and renamed over path only when the check passes and path still holds old: a
+// history copy of old. Both files are written under temporary names while the check
+// runs, and given their names only when the check passes and path still holds old: a
 // refused edit leaves no file behind. protect says whether old holds a clear-text
 // secret that the history copy must not keep.
 func commit(path string, old, data []byte, protect bool, opt UpdateOptions) (UpdateResult, error) {
-	type prepared struct {
-		file *pendingFile
-		err  error
-	}
 	done := make(chan prepared, 1)
-	go func() {
-		f, err := prepareFile(path, data)
-		done <- prepared{f, err}
-	}()
+	go func() { done <- prepare(path, old, data, protect, opt) }()
 	var err error
 	if !opt.Force {
 		err = check(path, old, data, opt)
 	}
 	p := <-done
-	switch {
-	case err != nil && p.file != nil:
-		p.file.abort()
-		return UpdateResult{}, err
-	case err != nil:
-		return UpdateResult{}, err
-	case p.err != nil:
-		return UpdateResult{}, p.err
-	}
-	err = checkUnchanged(path, old)
-	var snap Snapshot
 	if err == nil {
-		snap, err = saveHistory(path, old, protect, opt)
+		err = p.err
+	}
+	if err == nil {
+		err = checkUnchanged(path, old)
 	}
 	if err != nil {
-		p.file.abort()
+		p.abort()
 		return UpdateResult{}, err
+	}
+	snap, err := p.history.keep(opt.now())
+	if err != nil {
+		p.file.abort()
+		return UpdateResult{}, fmt.Errorf("%w; nothing was written", err)
 	}
 	if err := p.file.commit(); err != nil {
 		return UpdateResult{}, err
 	}
 	return UpdateResult{Changed: true, Snapshot: snap}, nil
+}
+
+// prepared holds the files commit writes under temporary names.
+type prepared struct {
+	file    *pendingFile
+	history *historyCopy
+	err     error
+}
+
+// prepare writes data, the new content of path, and the history copy of old under
+// temporary names. On error it leaves nothing behind.
+func prepare(path string, old, data []byte, protect bool, opt UpdateOptions) prepared {
+	f, err := prepareFile(path, data)
+	if err != nil {
+		return prepared{err: err}
+	}
+	h, err := opt.History.prepare(path, old, protect)
+	if err != nil {
+		f.abort()
+		return prepared{err: fmt.Errorf("%w; nothing was written", err)}
+	}
+	return prepared{file: f, history: h}
+}
+
+// abort removes what prepare wrote.
+func (p prepared) abort() {
+	if p.file != nil {
+		p.file.abort()
+	}
+	p.history.abort()
 }
 
 // check runs the check of an edit of path from old to data that opt asks for.
@@ -221,13 +241,4 @@ func sameContent(r io.Reader, want []byte) (bool, error) {
 			return false, err
 		}
 	}
-}
-
-// saveHistory saves old, the content path had, to history.
-func saveHistory(path string, old []byte, protect bool, opt UpdateOptions) (Snapshot, error) {
-	snap, err := opt.History.save(path, old, opt.now(), protect)
-	if err != nil {
-		return Snapshot{}, fmt.Errorf("%w; nothing was written", err)
-	}
-	return snap, nil
 }

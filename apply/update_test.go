@@ -713,3 +713,22 @@ func updCheckHistory(t *testing.T, path string, want, n int) {
 		t.Errorf("attributes set in each snapshot, newest first (-want +got):\n%s", diff)
 	}
 }
+
+// TestUpdateRefusedKeepsHistory: the history copy is written while the check runs; a
+// refused edit removes it, leaving the history directory as it was.
+func TestUpdateRefusedKeepsHistory(t *testing.T) {
+	path := updConfigFile(t, updPools(2, ""))
+	opt := updFixedNow(History{})
+	if _, err := Update(t.Context(), path, opt, updSetQueueLength("Pool0", "2000")); err != nil {
+		t.Fatal(err)
+	}
+	dir := DefaultHistoryDir(path)
+	before := updDirNames(t, dir)
+	_, err := Update(t.Context(), path, opt, updSetQueueLength("Pool1", "5"))
+	if _, ok := errors.AsType[*CheckError](err); !ok {
+		t.Fatalf("Update = %v, want a *CheckError", err)
+	}
+	if diff := cmp.Diff(before, updDirNames(t, dir)); diff != "" {
+		t.Errorf("history directory after a refused edit (-before +after):\n%s", diff)
+	}
+}
