@@ -57,10 +57,10 @@ var ErrChangedOnDisk = errors.New("the file was changed by another program since
 // was read, nothing is written. Otherwise, unless Force, it lints the new bytes and
 // returns a *CheckError, writing nothing, when they bring lint errors (CheckEdit); it
 // checks that the file on disk still holds the bytes it read (else its error wraps
-// ErrChangedOnDisk), saves the previous bytes with History.Save (unless history is
-// disabled) and writes the new bytes as WriteFile does (their temporary file is
-// written while the check runs). An error from change is returned as is, with nothing
-// written.
+// ErrChangedOnDisk), saves the previous bytes as History.Save does (unless history is
+// disabled) and writes the new bytes as WriteFile does; both are written under
+// temporary names while the check runs, and named only when it passes. An error from
+// change is returned as is, with nothing written.
 func Update(ctx context.Context, path string, opt UpdateOptions, change func(doc *parse.Document) error) (UpdateResult, error) {
 	return update(ctx, path, opt, func(doc *parse.Document) ([]byte, error) {
 		if err := change(doc); err != nil {
