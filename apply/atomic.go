@@ -42,21 +42,59 @@ func metaOf(fi fs.FileInfo) fileMeta {
 // symbolic link at path is followed: the file it points to is replaced and the link
 // stays. A new file gets mode 0666 less the umask.
 func WriteFile(path string, data []byte) error {
+	p, err := prepareFile(path, data)
+	if err != nil {
+		return err
+	}
+	return p.commit()
+}
+
+// pendingFile is the first half of WriteFile: the new content written and synced to a
+// temporary file beside the file it will replace.
+type pendingFile struct {
+	path   string // as given, for errors
+	target string // the file replaced: path with symbolic links followed
+	tmp    string // the temporary file
+}
+
+// prepareFile writes data to a temporary file beside path (or the file a link at path
+// points to), synced and with the original's mode and owner, and returns it for
+// commit or abort. On error no temporary file is left.
+func prepareFile(path string, data []byte) (*pendingFile, error) {
 	target, err := resolve(path)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	var meta *fileMeta
 	if fi, err := os.Stat(target); err == nil {
 		m := metaOf(fi)
 		meta = &m
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("write %s: %w", path, err)
+		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := replace(target, data, meta); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	tmp, err := writeTemp(target, data, meta, 0o666)
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return &pendingFile{path: path, target: target, tmp: tmp}, nil
+}
+
+// commit renames the temporary file over the target and fsyncs the directory, as
+// WriteFile says.
+func (p *pendingFile) commit() error {
+	if err := os.Rename(p.tmp, p.target); err != nil {
+		os.Remove(p.tmp)
+		return fmt.Errorf("write %s: %w", p.path, err)
+	}
+	if err := syncDir(filepath.Dir(p.target)); err != nil {
+		return fmt.Errorf("write %s: %w", p.path, err)
 	}
 	return nil
+}
+
+// abort removes the temporary file: the target stays as it was.
+func (p *pendingFile) abort() {
+	os.Remove(p.tmp)
 }
 
 // resolve follows symbolic links at path, so that a write replaces the file a link
@@ -67,21 +105,6 @@ func resolve(path string) (string, error) {
 		return path, nil
 	}
 	return filepath.EvalSymlinks(path)
-}
-
-// replace writes data to a temporary file beside path, with meta's mode and owner
-// when meta is not nil, renames it to path and fsyncs the directory. The temporary
-// file never outlives a failure.
-func replace(path string, data []byte, meta *fileMeta) error {
-	tmp, err := writeTemp(path, data, meta, 0o666)
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncDir(filepath.Dir(path))
 }
 
 // writeTemp writes data to a new temporary file beside path, created with perm less

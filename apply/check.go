@@ -2,6 +2,7 @@ package apply
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 
@@ -30,11 +31,36 @@ func (e *CheckError) Error() string {
 // that errors already in the file do not block an edit that moves them. old is only
 // linted when next has errors, so that a clean edit costs one lint.
 func CheckEdit(name string, old, next []byte, opt validate.Options) error {
-	now, err := lintErrors(name, next, opt)
+	return checkLint(old, next, func(src []byte) ([]validate.Diagnostic, error) {
+		return validate.LintBytes(name, src, opt)
+	})
+}
+
+// CheckSectionEdit is CheckEdit for an edit of path, the configSource file of a
+// section of the configuration file main: it lints main as poolctl lint would, with
+// path's content old or next, so that the edit is checked against the rest of the
+// configuration (an application of main that names a pool the edit deletes). path must
+// be as parse.ConfigSourcePath gives it for main.
+func CheckSectionEdit(main, path string, old, next []byte, opt validate.Options) error {
+	return checkLint(old, next, func(src []byte) ([]validate.Diagnostic, error) {
+		o := opt
+		o.Read.Sources = maps.Clone(opt.Read.Sources)
+		if o.Read.Sources == nil {
+			o.Read.Sources = map[string][]byte{}
+		}
+		o.Read.Sources[path] = src
+		return validate.LintFile(main, o)
+	})
+}
+
+// checkLint returns a *CheckError with the errors that lint finds in next and not in
+// old (see CheckEdit).
+func checkLint(old, next []byte, lint func(src []byte) ([]validate.Diagnostic, error)) error {
+	now, err := lintErrors(next, lint)
 	if err != nil || len(now) == 0 {
 		return err
 	}
-	before, err := lintErrors(name, old, opt)
+	before, err := lintErrors(old, lint)
 	if err != nil {
 		return err
 	}
@@ -69,20 +95,29 @@ func findingKey(d validate.Diagnostic) string {
 // Check lints the document as the editor's changes leave it, as poolctl lint would for
 // the target version, and returns a *CheckError with the errors that the changes bring
 // (see CheckEdit). Update runs the same check before it writes.
-func (ed *Editor) Check() error {
-	if len(ed.touched) == 0 {
+func (ed *Editor) Check() error { return ed.CheckIn("") }
+
+// CheckIn is Check for a document that is the configSource file of a section of the
+// configuration file main, which is linted with it (CheckSectionEdit); an empty main
+// makes it Check.
+func (ed *Editor) CheckIn(main string) error {
+	if len(ed.touched) == 0 && len(ed.Changes) == 0 { // a deleted pool is a change only
 		return nil
 	}
 	next, err := ed.doc.Bytes()
 	if err != nil {
 		return fmt.Errorf("check the edit: %w", err)
 	}
-	return CheckEdit(ed.doc.Name, ed.doc.Source(), next, validate.Options{Target: ed.target.Version})
+	opt := validate.Options{Target: ed.target.Version}
+	if main != "" {
+		return CheckSectionEdit(main, ed.doc.Name, ed.doc.Source(), next, opt)
+	}
+	return CheckEdit(ed.doc.Name, ed.doc.Source(), next, opt)
 }
 
-// lintErrors lints src as the file name and returns its errors.
-func lintErrors(name string, src []byte, opt validate.Options) ([]validate.Diagnostic, error) {
-	ds, err := validate.LintBytes(name, src, opt)
+// lintErrors lints src with lint and returns its errors.
+func lintErrors(src []byte, lint func(src []byte) ([]validate.Diagnostic, error)) ([]validate.Diagnostic, error) {
+	ds, err := lint(src)
 	if err != nil {
 		return nil, fmt.Errorf("check the edit: %w", err)
 	}

@@ -68,53 +68,112 @@ func (h History) keep() int {
 // Snapshot files are named base + "." + ID. When history is disabled (Keep < 0), Save
 // writes nothing and returns the zero Snapshot.
 func (h History) Save(path string, data []byte, now time.Time) (Snapshot, error) {
+	return h.save(path, data, now, true)
+}
+
+// save is Save; protect false says that data is known to hold no clear-text secret
+// (see holdsClearSecret), which spares reading it again.
+func (h History) save(path string, data []byte, now time.Time, protect bool) (Snapshot, error) {
+	c, err := h.prepare(path, data, protect)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	return c.keep(now)
+}
+
+// historyCopy is the first half of save: the copy written, under a temporary name, in
+// the history directory. keep makes it a snapshot; abort removes it. A nil copy (history
+// is disabled) keeps nothing.
+type historyCopy struct {
+	h    History
+	path string // the file it is a copy of
+	dir  string // the history directory
+	made bool   // dir was created for the copy
+	tmp  string // the temporary file
+	size int64
+}
+
+// prepare writes data, with its secrets protected unless protect is false, to a
+// temporary file in the history directory of path, which it creates when missing. On
+// error nothing is left behind.
+func (h History) prepare(path string, data []byte, protect bool) (c *historyCopy, err error) {
 	if h.keep() <= 0 {
+		return nil, nil
+	}
+	c = &historyCopy{h: h, path: path, dir: h.dir(path)}
+	defer func() {
+		if err != nil {
+			c.abort()
+			err = fmt.Errorf("save history of %s: %w", path, err)
+		}
+	}()
+	_, serr := os.Stat(c.dir)
+	if err := os.MkdirAll(c.dir, historyDirPerm); err != nil {
+		return nil, err
+	}
+	c.made = errors.Is(serr, fs.ErrNotExist)
+	if protect {
+		if data, _, err = h.protect(path, data); err != nil {
+			return nil, err
+		}
+	}
+	if c.tmp, err = writeTemp(filepath.Join(c.dir, filepath.Base(path)), data, nil, historyPerm); err != nil {
+		return nil, err
+	}
+	c.size = int64(len(data))
+	return c, nil
+}
+
+// keep links the copy to its snapshot name for now, which fails rather than replace a
+// snapshot of the same time: the next free "-N" suffix is tried instead. It then
+// removes the oldest snapshots beyond Keep.
+func (c *historyCopy) keep(now time.Time) (Snapshot, error) {
+	if c == nil {
 		return Snapshot{}, nil
 	}
-	snap, err := h.create(path, data, now)
+	defer os.Remove(c.tmp)
+	snap, err := c.link(now)
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("save history of %s: %w", path, err)
+		return Snapshot{}, fmt.Errorf("save history of %s: %w", c.path, err)
 	}
-	if err := h.prune(path); err != nil {
-		return snap, fmt.Errorf("prune history of %s: %w", path, err)
+	if err := c.h.prune(c.path); err != nil {
+		return snap, fmt.Errorf("prune history of %s: %w", c.path, err)
 	}
 	return snap, nil
 }
 
-// create writes data to a new snapshot file of path named for now. The file is written
-// under a temporary name and linked to its final one, which fails rather than replace
-// a snapshot of the same time: the next free "-N" suffix is tried instead.
-func (h History) create(path string, data []byte, now time.Time) (Snapshot, error) {
-	dir := h.dir(path)
-	if err := os.MkdirAll(dir, historyDirPerm); err != nil {
-		return Snapshot{}, err
-	}
-	data, _, err := h.protect(path, data)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	base := filepath.Base(path)
-	tmp, err := writeTemp(filepath.Join(dir, base), data, nil, historyPerm)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	defer os.Remove(tmp)
+// link gives the copy its snapshot name for now.
+func (c *historyCopy) link(now time.Time) (Snapshot, error) {
+	base := filepath.Base(c.path)
 	stamp := now.UTC().Format(idLayout)
 	for n := 1; ; n++ {
 		id := stamp
 		if n > 1 {
 			id += "-" + strconv.Itoa(n)
 		}
-		name := filepath.Join(dir, base+"."+id)
-		err := os.Link(tmp, name)
+		name := filepath.Join(c.dir, base+"."+id)
+		err := os.Link(c.tmp, name)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
 		if err != nil {
 			return Snapshot{}, err
 		}
-		snap := Snapshot{ID: id, Path: name, Time: now.UTC(), Size: int64(len(data))}
-		return snap, syncDir(dir)
+		snap := Snapshot{ID: id, Path: name, Time: now.UTC(), Size: c.size}
+		return snap, syncDir(c.dir)
+	}
+}
+
+// abort removes the copy, and the history directory when prepare created it.
+func (c *historyCopy) abort() {
+	if c == nil {
+		return
+	}
+	if c.tmp != "" {
+		os.Remove(c.tmp)
+	}
+	if c.made {
+		os.Remove(c.dir) // only if empty: another writer may have saved a snapshot since
 	}
 }
 

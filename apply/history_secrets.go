@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -35,6 +36,15 @@ type secretAttr struct {
 // key identifies the attribute across two versions of a file: pool names compare as
 // IIS compares them, without regard to case.
 func (a secretAttr) key() string { return strings.ToLower(a.scope) + "\x00" + a.path }
+
+// clear reports whether the value is a clear-text secret, which history must not keep.
+func (a secretAttr) clear() bool { return a.value != "" && !secret.IsEncrypted(a.value) }
+
+// holdsClearSecret reports whether doc has a clear-text secret that History.protect
+// would encrypt or redact.
+func holdsClearSecret(doc *parse.Document) bool {
+	return slices.ContainsFunc(secretAttrs(doc), secretAttr.clear)
+}
 
 // secretAttrs returns the encrypted attributes written in every <applicationPools>
 // of doc (its root, in a configSource file, included).
@@ -87,7 +97,7 @@ func (h History) protect(path string, data []byte) (out []byte, changed bool, er
 		return data, false, nil
 	}
 	for _, a := range secretAttrs(doc) {
-		if a.value == "" || secret.IsEncrypted(a.value) {
+		if !a.clear() {
 			continue
 		}
 		v := secret.Redacted

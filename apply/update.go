@@ -3,7 +3,6 @@ package apply
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +26,10 @@ type UpdateOptions struct {
 	Lint validate.Options
 	// Force writes the new content even when the check finds errors it brings.
 	Force bool
+	// Main is the configuration file whose configSource the file Update writes is,
+	// when it is one: the check then lints Main with the new content
+	// (CheckSectionEdit). Empty means that the file is a configuration file itself.
+	Main string
 }
 
 // now returns the time for a snapshot.
@@ -53,9 +56,11 @@ var ErrChangedOnDisk = errors.New("the file was changed by another program since
 // change with the document and serializes it with doc.Bytes. When the bytes equal what
 // was read, nothing is written. Otherwise, unless Force, it lints the new bytes and
 // returns a *CheckError, writing nothing, when they bring lint errors (CheckEdit); it
-// checks that the file on disk still has the SHA-256 it had when read (else its error
-// wraps ErrChangedOnDisk), saves the previous bytes with History.Save (unless history
-// is disabled) and writes the new bytes with WriteFile. An error from change is returned as is, with nothing written.
+// checks that the file on disk still holds the bytes it read (else its error wraps
+// ErrChangedOnDisk), saves the previous bytes as History.Save does (unless history is
+// disabled) and writes the new bytes as WriteFile does; both are written under
+// temporary names while the check runs, and named only when it passes. An error from
+// change is returned as is, with nothing written.
 func Update(ctx context.Context, path string, opt UpdateOptions, change func(doc *parse.Document) error) (UpdateResult, error) {
 	return update(ctx, path, opt, func(doc *parse.Document) ([]byte, error) {
 		if err := change(doc); err != nil {
@@ -120,50 +125,120 @@ func update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 		return res, err // a *parse.Error or an error that names path
 	}
 	old := doc.Source()
-	sum := sha256.Sum256(old)
+	protect := holdsClearSecret(doc) // before change, which may change the tree
 	data, err := change(doc)
 	if err != nil || bytes.Equal(data, old) {
 		return res, err
 	}
+	return commit(path, old, data, protect, opt)
+}
+
+// commit checks data, the new content of path (which had old), and writes it with a
+// history copy of old. Both files are written under temporary names while the check
+// runs, and given their names only when the check passes and path still holds old: a
+// refused edit leaves no file behind. protect says whether old holds a clear-text
+// secret that the history copy must not keep.
+func commit(path string, old, data []byte, protect bool, opt UpdateOptions) (UpdateResult, error) {
+	done := make(chan prepared, 1)
+	go func() { done <- prepare(path, old, data, protect, opt) }()
+	var err error
 	if !opt.Force {
-		lo := opt.Lint
-		lo.Read = opt.Read
-		if err := CheckEdit(path, old, data, lo); err != nil {
-			return res, err
-		}
+		err = check(path, old, data, opt)
 	}
-	if err := checkUnchanged(path, sum); err != nil {
-		return res, err
+	p := <-done
+	if err == nil {
+		err = p.err
 	}
-	return write(path, old, data, opt)
+	if err == nil {
+		err = checkUnchanged(path, old)
+	}
+	if err != nil {
+		p.abort()
+		return UpdateResult{}, err
+	}
+	snap, err := p.history.keep(opt.now())
+	if err != nil {
+		p.file.abort()
+		return UpdateResult{}, fmt.Errorf("%w; nothing was written", err)
+	}
+	if err := p.file.commit(); err != nil {
+		return UpdateResult{}, err
+	}
+	return UpdateResult{Changed: true, Snapshot: snap}, nil
+}
+
+// prepared holds the files commit writes under temporary names.
+type prepared struct {
+	file    *pendingFile
+	history *historyCopy
+	err     error
+}
+
+// prepare writes data, the new content of path, and the history copy of old under
+// temporary names. On error it leaves nothing behind.
+func prepare(path string, old, data []byte, protect bool, opt UpdateOptions) prepared {
+	f, err := prepareFile(path, data)
+	if err != nil {
+		return prepared{err: err}
+	}
+	h, err := opt.History.prepare(path, old, protect)
+	if err != nil {
+		f.abort()
+		return prepared{err: fmt.Errorf("%w; nothing was written", err)}
+	}
+	return prepared{file: f, history: h}
+}
+
+// abort removes what prepare wrote.
+func (p prepared) abort() {
+	if p.file != nil {
+		p.file.abort()
+	}
+	p.history.abort()
+}
+
+// check runs the check of an edit of path from old to data that opt asks for.
+func check(path string, old, data []byte, opt UpdateOptions) error {
+	lo := opt.Lint
+	lo.Read = opt.Read
+	if opt.Main != "" {
+		return CheckSectionEdit(opt.Main, path, old, data, lo)
+	}
+	return CheckEdit(path, old, data, lo)
 }
 
 // checkUnchanged returns an error wrapping ErrChangedOnDisk when the file at path no
-// longer has the SHA-256 sum.
-func checkUnchanged(path string, sum [sha256.Size]byte) error {
+// longer holds old.
+func checkUnchanged(path string, old []byte) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("write %s: %w; nothing was written", path, err)
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	same, err := sameContent(f, old)
+	if err != nil {
 		return fmt.Errorf("write %s: %w; nothing was written", path, err)
 	}
-	if !bytes.Equal(h.Sum(nil), sum[:]) {
+	if !same {
 		return fmt.Errorf("write %s: %w; nothing was written", path, ErrChangedOnDisk)
 	}
 	return nil
 }
 
-// write saves old to history and replaces the content of path with data.
-func write(path string, old, data []byte, opt UpdateOptions) (UpdateResult, error) {
-	snap, err := opt.History.Save(path, old, opt.now())
-	if err != nil {
-		return UpdateResult{}, fmt.Errorf("%w; nothing was written", err)
+// sameContent reports whether r holds exactly want, reading it in blocks.
+func sameContent(r io.Reader, want []byte) (bool, error) {
+	buf := make([]byte, 256<<10)
+	for {
+		n, err := io.ReadFull(r, buf)
+		if n > len(want) || !bytes.Equal(buf[:n], want[:n]) {
+			return false, nil
+		}
+		want = want[n:]
+		switch {
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return len(want) == 0, nil
+		case err != nil:
+			return false, err
+		}
 	}
-	if err := WriteFile(path, data); err != nil {
-		return UpdateResult{}, err
-	}
-	return UpdateResult{Changed: true, Snapshot: snap}, nil
 }

@@ -137,6 +137,11 @@ func TestUpdateNoChange(t *testing.T) {
 			if _, err := os.Stat(DefaultHistoryDir(path)); !os.IsNotExist(err) {
 				t.Errorf("history saved: %v", err)
 			}
+			for _, name := range updDirNames(t, filepath.Dir(path)) {
+				if updIsTemp(name, filepath.Base(path)) {
+					t.Errorf("temporary file %s left behind", name)
+				}
+			}
 		})
 	}
 }
@@ -193,6 +198,18 @@ func TestUpdateWritesNothing(t *testing.T) {
 			want: other,
 		},
 		{
+			name: "refused by the check",
+			file: updPools(2, ""),
+			change: func(string) func(*parse.Document) error {
+				return updSetQueueLength("Pool0", "5") // PC104: from 10 to 65535
+			},
+			check: func(t *testing.T, err error) {
+				if _, ok := errors.AsType[*CheckError](err); !ok {
+					t.Errorf("Update = %v, want a *CheckError", err)
+				}
+			},
+		},
+		{
 			name: "malformed",
 			file: "<configuration>\n  <system.applicationHost\n</configuration>\n",
 			change: func(string) func(*parse.Document) error {
@@ -223,6 +240,11 @@ func TestUpdateWritesNothing(t *testing.T) {
 			}
 			if _, err := os.Stat(DefaultHistoryDir(path)); !os.IsNotExist(err) {
 				t.Errorf("history saved: %v", err)
+			}
+			for _, name := range updDirNames(t, filepath.Dir(path)) {
+				if updIsTemp(name, filepath.Base(path)) {
+					t.Errorf("temporary file %s left behind", name)
+				}
 			}
 		})
 	}
@@ -702,5 +724,24 @@ func updCheckHistory(t *testing.T, path string, want, n int) {
 	}
 	if diff := cmp.Diff(wantCounts, got); diff != "" {
 		t.Errorf("attributes set in each snapshot, newest first (-want +got):\n%s", diff)
+	}
+}
+
+// TestUpdateRefusedKeepsHistory: the history copy is written while the check runs; a
+// refused edit removes it, leaving the history directory as it was.
+func TestUpdateRefusedKeepsHistory(t *testing.T) {
+	path := updConfigFile(t, updPools(2, ""))
+	opt := updFixedNow(History{})
+	if _, err := Update(t.Context(), path, opt, updSetQueueLength("Pool0", "2000")); err != nil {
+		t.Fatal(err)
+	}
+	dir := DefaultHistoryDir(path)
+	before := updDirNames(t, dir)
+	_, err := Update(t.Context(), path, opt, updSetQueueLength("Pool1", "5"))
+	if _, ok := errors.AsType[*CheckError](err); !ok {
+		t.Fatalf("Update = %v, want a *CheckError", err)
+	}
+	if diff := cmp.Diff(before, updDirNames(t, dir)); diff != "" {
+		t.Errorf("history directory after a refused edit (-before +after):\n%s", diff)
 	}
 }

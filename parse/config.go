@@ -190,10 +190,10 @@ func (c *Config) follow(sec *etree.Element, ro Options) (*SectionRef, error) {
 	if err != nil {
 		return nil, &Error{Pos: pos, Msg: err.Error(), Kind: ErrConfigSource}
 	}
-	if _, err := os.Stat(path); err != nil {
+	if err := statSource(path, ro); err != nil {
 		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q: %v", src, err), Kind: ErrConfigSource}
 	}
-	doc, err := ReadFile(path, ro)
+	doc, err := readSource(path, ro)
 	if err != nil {
 		return nil, fmt.Errorf("%s: configSource: %w", pos, err)
 	}
@@ -203,6 +203,24 @@ func (c *Config) follow(sec *etree.Element, ro Options) (*SectionRef, error) {
 	c.Sources = append(c.Sources, doc)
 	ref.Element, ref.Doc, ref.Source = doc.Root(), doc, sec
 	return ref, nil
+}
+
+// statSource checks that the configSource file path exists, unless ro.Sources gives
+// its content.
+func statSource(path string, ro Options) error {
+	if _, ok := ro.Sources[path]; ok {
+		return nil
+	}
+	_, err := os.Stat(path)
+	return err
+}
+
+// readSource reads the configSource file path, or the content ro.Sources gives it.
+func readSource(path string, ro Options) (*Document, error) {
+	if src, ok := ro.Sources[path]; ok {
+		return ReadBytes(path, src, ro)
+	}
+	return ReadFile(path, ro)
 }
 
 // Documents returns the main document followed by the configSource documents.

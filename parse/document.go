@@ -31,6 +31,12 @@ type Options struct {
 	// MaxDepth is the deepest nesting of elements accepted; the root element
 	// is at depth 1. Zero or less means 256.
 	MaxDepth int
+
+	// Sources holds content that configSource files are read with instead of
+	// their content on disk, by the path ConfigSourcePath gives (so that an
+	// edit of such a file can be linted with its main file before it is
+	// written). The caller must not modify the content afterwards.
+	Sources map[string][]byte
 }
 
 func (o Options) maxBytes() int64 {

@@ -121,7 +121,9 @@ func readDesired(name string, stdin io.Reader, target *schema.Schema) (*etree.El
 func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Schema, f editFunc) (bool, error) {
 	path, how := g.configPath()
 	var ed *apply.Editor
-	path, err := inSectionFile(path, func(path string) (err error) {
+	var main string
+	path, err := inSectionFile(path, func(path, m string) (err error) {
+		main = m
 		ed, err = editorFor(path, target)
 		return err
 	})
@@ -139,7 +141,7 @@ func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Sche
 		return false, err
 	}
 	if !o.force {
-		if err := ed.Check(); err != nil {
+		if err := ed.CheckIn(main); err != nil {
 			return false, editError(err)
 		}
 	}

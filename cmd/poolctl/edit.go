@@ -61,8 +61,10 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 		return nil
 	}
 	var res apply.UpdateResult
-	path, err = inSectionFile(path, func(path string) (err error) {
-		res, err = apply.Update(cmd.Context(), path, checkedUpdate(&o.write, g, key, o.force), change)
+	path, err = inSectionFile(path, func(path, main string) (err error) {
+		opt := checkedUpdate(&o.write, g, key, o.force)
+		opt.Main = main
+		res, err = apply.Update(cmd.Context(), path, opt, change)
 		return err
 	})
 	if err != nil {
@@ -74,19 +76,20 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 	return res.Changed, reportEdit(cmd.OutOrStdout(), path, changes, res)
 }
 
-// inSectionFile runs f on the configuration file path and, when the applicationPools
-// section is in a configSource file, once more on that file. It returns the file f ran
-// on last.
-func inSectionFile(path string, f func(path string) error) (string, error) {
-	err := f(path)
+// inSectionFile runs f on the configuration file path (main empty) and, when the
+// applicationPools section is in a configSource file, once more on that file (main
+// path, which the check of an edit lints with it). It returns the file f ran on last.
+func inSectionFile(path string, f func(path, main string) error) (string, error) {
+	err := f(path, "")
 	cse, ok := errors.AsType[*apply.ConfigSourceError](err)
 	if !ok {
 		return path, err
 	}
+	main := path
 	if path, err = cse.Path(); err != nil {
 		return path, err
 	}
-	return path, f(path)
+	return path, f(path, main)
 }
 
 // checkedUpdate returns the update options of the write flags w, with the check of

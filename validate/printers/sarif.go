@@ -1,6 +1,7 @@
 package printers
 
 import (
+	"fmt"
 	"io"
 	"net/url"
 	"path"
@@ -24,7 +25,9 @@ const (
 )
 
 // sarifPrinter writes a SARIF 2.1.0 log with one run, whose tool describes
-// every rule (whether it fired or not) and whose results are the diagnostics.
+// every rule (whether it fired or not) and whose results are the diagnostics. The
+// run's one invocation is unsuccessful, with a notification for each, when a file
+// was not well-formed (PC001), as poolctl lint then exits 2.
 type sarifPrinter struct {
 	toolVersion string
 }
@@ -37,9 +40,24 @@ type (
 		Runs    []sarifRun `json:"runs"`
 	}
 	sarifRun struct {
-		Tool       sarifTool     `json:"tool"`
-		Results    []sarifResult `json:"results"`
-		ColumnKind string        `json:"columnKind"`
+		Tool        sarifTool         `json:"tool"`
+		Invocations []sarifInvocation `json:"invocations"`
+		Results     []sarifResult     `json:"results"`
+		ColumnKind  string            `json:"columnKind"`
+	}
+	sarifInvocation struct {
+		ExecutionSuccessful        bool                `json:"executionSuccessful"`
+		ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+	}
+	sarifNotification struct {
+		Level          string              `json:"level"`
+		Message        sarifMessage        `json:"message"`
+		Locations      []sarifLocation     `json:"locations,omitempty"`
+		AssociatedRule *sarifDescriptorRef `json:"associatedRule,omitempty"`
+	}
+	sarifDescriptorRef struct {
+		ID    string `json:"id"`
+		Index int    `json:"index"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -110,6 +128,7 @@ func (p sarifPrinter) Print(w io.Writer, ds []validate.Diagnostic, _ validate.Su
 		}
 	}
 	results := make([]sarifResult, 0, len(ds)) // [], not null, when there are none
+	inv := sarifInvocation{ExecutionSuccessful: true}
 	for _, d := range ds {
 		res := sarifResult{RuleID: d.Rule, Level: sarifLevel(d.Severity), Message: sarifMessage{d.Message}}
 		if i, ok := index[d.Rule]; ok {
@@ -118,21 +137,51 @@ func (p sarifPrinter) Print(w io.Writer, ds []validate.Diagnostic, _ validate.Su
 		if d.Fix != "" {
 			res.Message.Text += " Fix: " + d.Fix
 		}
-		if d.File != "" {
-			loc := sarifPhysicalLocation{}
-			loc.ArtifactLocation.URI, loc.ArtifactLocation.URIBaseID = artifactURI(d.File)
-			if d.Line > 0 {
-				loc.Region = &sarifRegion{StartLine: d.Line, StartColumn: max(d.Column, 0)}
-			}
-			res.Locations = []sarifLocation{{loc}}
-		}
+		res.Locations = sarifLocations(d)
 		results = append(results, res)
+		if d.Rule == validate.RuleMalformedXML {
+			inv.ExecutionSuccessful = false
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, unparsedNotification(d, index))
+		}
 	}
 	return writeJSON(w, sarifLog{
 		Schema:  sarifSchema,
 		Version: sarifVersion,
-		Runs:    []sarifRun{{Tool: sarifTool{driver}, Results: results, ColumnKind: sarifColumnKind}},
+		Runs: []sarifRun{{
+			Tool:        sarifTool{driver},
+			Invocations: []sarifInvocation{inv},
+			Results:     results,
+			ColumnKind:  sarifColumnKind,
+		}},
 	})
+}
+
+// sarifLocations returns the location of d, if it has a file.
+func sarifLocations(d validate.Diagnostic) []sarifLocation {
+	if d.File == "" {
+		return nil
+	}
+	loc := sarifPhysicalLocation{}
+	loc.ArtifactLocation.URI, loc.ArtifactLocation.URIBaseID = artifactURI(d.File)
+	if d.Line > 0 {
+		loc.Region = &sarifRegion{StartLine: d.Line, StartColumn: max(d.Column, 0)}
+	}
+	return []sarifLocation{{loc}}
+}
+
+// unparsedNotification returns the notification of a file that could not be linted
+// because it is not well-formed (d is its PC001 finding): the run did not succeed
+// (SARIF §3.20.14), and the message names the file as "file:line:col: message".
+func unparsedNotification(d validate.Diagnostic, index map[string]int) sarifNotification {
+	n := sarifNotification{
+		Level:     "error",
+		Message:   sarifMessage{fmt.Sprintf("could not lint %s:%d:%d: %s", d.File, d.Line, d.Column, d.Message)},
+		Locations: sarifLocations(d),
+	}
+	if i, ok := index[d.Rule]; ok {
+		n.AssociatedRule = &sarifDescriptorRef{ID: d.Rule, Index: i}
+	}
+	return n
 }
 
 // sarifLevel returns the SARIF level of severity s: "error", "warning" or

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -190,5 +191,51 @@ func TestArtifactURI(t *testing.T) {
 		if got != want {
 			t.Errorf("artifactURI(%q) = %q, %q; want %q, %q", in, got.uri, got.base, want.uri, want.base)
 		}
+	}
+}
+
+// TestSARIFInvocation checks the run's invocation: successful when every file was
+// linted; unsuccessful, with a notification naming file:line:col for each, when a file
+// was not well-formed (PC001), for which lint exits 2.
+func TestSARIFInvocation(t *testing.T) {
+	malformed := []validate.Diagnostic{
+		{File: "bad.config", Line: 4, Column: 7, Severity: validate.Error, Rule: validate.RuleMalformedXML, Message: "element <applicationPools> closed by </system.applicationHost>"},
+		{File: "good.config", Line: 9, Column: 3, Severity: validate.Error, Rule: validate.RuleUnknownPool, Message: "no such pool"},
+	}
+	tests := []struct {
+		name    string
+		ds      []validate.Diagnostic
+		ok      bool
+		notices []string
+	}{
+		{name: "findings", ds: malformed[1:], ok: true},
+		{name: "nothing", ok: true},
+		{name: "malformed", ds: malformed, notices: []string{"could not lint bad.config:4:7: element <applicationPools> closed by </system.applicationHost>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := render(t, "sarif", sarifOptions, tt.ds, validate.Summary{Files: 2})
+			if tt.name == "malformed" {
+				checkGolden(t, "sarif", "malformed", out)
+			}
+			var log sarifLog
+			if err := json.Unmarshal(out, &log); err != nil {
+				t.Fatal(err)
+			}
+			invs := log.Runs[0].Invocations
+			if len(invs) != 1 {
+				t.Fatalf("%d invocations, want 1", len(invs))
+			}
+			var notices []string
+			for _, n := range invs[0].ToolExecutionNotifications {
+				notices = append(notices, n.Message.Text)
+				if n.Level != "error" || n.AssociatedRule == nil || n.AssociatedRule.ID != "PC001" || len(n.Locations) != 1 {
+					t.Errorf("notification %+v: want level error, rule PC001 and the file's location", n)
+				}
+			}
+			if invs[0].ExecutionSuccessful != tt.ok || !slices.Equal(notices, tt.notices) {
+				t.Errorf("executionSuccessful %v, notifications %q; want %v, %q", invs[0].ExecutionSuccessful, notices, tt.ok, tt.notices)
+			}
+		})
 	}
 }
