@@ -23,7 +23,9 @@ func AppliedSection(section string) string {
 func Done(name, done string) string { return fmt.Sprintf("\"%s\" successfully %s.", name, done) }
 
 // Worker is appcmd's line of "list wp" for one worker process.
-func Worker(pid int, pool string) string { return fmt.Sprintf("WP \"%d\" (applicationPool:%s)", pid, pool) }
+func Worker(pid int, pool string) string {
+	return fmt.Sprintf("WP \"%d\" (applicationPool:%s)", pid, pool)
+}
 
 // Error is appcmd's form of an error message: ERROR ( message:... ).
 type Error struct {
