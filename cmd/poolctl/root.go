@@ -45,7 +45,7 @@ Exit codes:
 		newLintCmd(opts, s), newSchemaCmd(opts), newShowCmd(opts), newDiffCmd(opts), // read
 		newSetCmd(opts), newAddCmd(opts), newDeleteCmd(opts), newApplyCmd(opts, s), newHistoryCmd(opts), // edit
 		newKeyCmd(opts), newEncryptCmd(opts), newDecryptCmd(opts), newRekeyCmd(opts), // secrets
-		newConvertCmd(opts),                                                                                // IIS 6
+		newConvertCmd(opts), newAppcmdCmd(opts), // IIS 6, appcmd
 		newRunCmd(opts, s), newPoolsCmd(opts), newWorkersCmd(opts), newPoolCmd(opts), newIdentityCmd(opts), // runtime
 	)
 	root.AddCommand(newHiddenCmds()...)

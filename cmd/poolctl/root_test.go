@@ -35,7 +35,7 @@ func TestCommandTree(t *testing.T) {
 			names = append(names, c.Name())
 		}
 	}
-	want := "add apply completion convert decrypt delete diff encrypt help history identity key lint pool pools rekey run schema set show workers"
+	want := "add appcmd apply completion convert decrypt delete diff encrypt help history identity key lint pool pools rekey run schema set show workers"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("commands = %q, want %q", got, want)
 	}

@@ -72,6 +72,9 @@ func TestNoCommandPrintsAPassword(t *testing.T) {
 
 	runs := [][]string{
 		{"show"}, {"show", "--all", "--format", "json"}, {"show", "Sealed"},
+		{"show", "--list"},
+		{"appcmd", "list", "apppool", "/text:*"}, {"appcmd", "list", "apppool", "/text:processModel.password"}, {"appcmd", "list", "apppool", "/xml"},
+		{"appcmd", "set", "apppool", "Clear", "/processModel.password:" + leakClear},
 		{"lint", app}, {"lint", "--format", "json", app}, {"lint", "--format", "sarif", app}, {"lint", "--format", "github", app},
 		{"schema"},
 		{"diff", app, other}, {"diff", "--format", "json", app, other}, {"diff", "--effective", other, app},
@@ -96,7 +99,8 @@ func TestNoCommandPrintsAPassword(t *testing.T) {
 	// Some runs must say this, so that the test is not passed by commands that fail
 	// before they get to the passwords.
 	expect := map[string]string{
-		"show":                         "(set, hidden)",
+		"show": "(set, hidden)",
+		"appcmd list apppool /text:processModel.password": "(set, hidden)",
 		"lint " + app:                  "PC301",
 		"diff " + app + " " + other:    "processModel.password: differs (not shown)",
 		"apply " + desired + " --plan": "processModel.password (secret, not shown)",

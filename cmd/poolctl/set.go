@@ -58,7 +58,7 @@ names), or with --defaults the <applicationPoolDefaults> that every pool inherit
   poolctl set Shop environmentVariables+=ASPNETCORE_ENVIRONMENT=Production
   poolctl set --defaults processModel.identityType=ApplicationPoolIdentity`,
 		Args:              cobra.MinimumNArgs(1),
-		ValidArgsFunction: completePools(g),
+		ValidArgsFunction: completeSet(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pool, edits := "", args
 			if !opts.defaults {

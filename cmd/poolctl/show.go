@@ -13,6 +13,7 @@ import (
 type showOptions struct {
 	format *choice
 	all    bool
+	list   bool
 }
 
 // newShowCmd builds "poolctl show": the effective configuration of pools.
@@ -30,10 +31,13 @@ path) that run in the pool.
 By default only settings that the file sets are printed; --all adds those that keep
 the schema default of the target version. Pool names compare case-insensitively, as
 in IIS. The value of an encrypted attribute such as processModel.password is never
-printed: show says "(set, hidden)" instead.`,
+printed: show says "(set, hidden)" instead. --list prints one line per pool instead:
+its name, .NET runtime version, pipeline mode, identity, autoStart and number of
+applications.`,
 		Example: `  poolctl show -c testdata/sample/applicationHost.config
   poolctl show DefaultAppPool Shop
   poolctl show --all --target iis8.5 Shop
+  poolctl show --list
   poolctl show --format json | jq '.pools[].name'`,
 		Args:              cobra.ArbitraryArgs,
 		ValidArgsFunction: completePools(g),
@@ -45,6 +49,9 @@ printed: show says "(set, hidden)" instead.`,
 			pools, err := selectPools(cfg, args)
 			if err != nil {
 				return err
+			}
+			if opts.list {
+				return writeShowList(cmd.OutOrStdout(), cfg, pools)
 			}
 			views := make([]poolView, len(pools))
 			for i, p := range pools {
@@ -64,6 +71,8 @@ printed: show says "(set, hidden)" instead.`,
 	}
 	opts.format.addFlag(cmd, "format", "output format")
 	cmd.Flags().BoolVar(&opts.all, "all", false, "print every attribute, schema defaults included")
+	cmd.Flags().BoolVar(&opts.list, "list", false, "print one line per pool: name, runtime, pipeline, identity, autoStart, applications")
+	cmd.MarkFlagsMutuallyExclusive("list", "all")
 	return cmd
 }
 

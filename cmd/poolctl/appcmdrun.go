@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/poolctl/poolctl/cmd/poolctl/appcmd"
+	"github.com/poolctl/poolctl/runtime/admin"
+)
+
+// appcmdWorkers runs "list wp": the workers of a running poolctl run, of one pool
+// with /apppool.name.
+func appcmdWorkers(cmd *cobra.Command, g *globalOptions, a *adminOptions, l appcmd.Line) error {
+	workers, err := a.client(g).Workers(cmd.Context())
+	if err != nil {
+		return err
+	}
+	for _, w := range workers {
+		if l.ID != "" && !strings.EqualFold(w.Pool, l.ID) {
+			continue
+		}
+		if err := printLine(cmd, appcmd.Worker(w.PID, w.Pool)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appcmdAction runs start, stop and recycle apppool against a running poolctl run.
+// As appcmd, it refuses to start a started pool or to stop a stopped one (exit 1).
+func appcmdAction(cmd *cobra.Command, g *globalOptions, a *adminOptions, l appcmd.Line) error {
+	if l.ID == "" {
+		return errors.New(l.Verb + " apppool: give the pool: NAME or /apppool.name:NAME")
+	}
+	ctx, c := cmd.Context(), a.client(g)
+	pools, err := c.Pools(ctx)
+	if err != nil {
+		return err
+	}
+	var status *admin.PoolStatus
+	for i := range pools {
+		if strings.EqualFold(pools[i].Name, l.ID) {
+			status = &pools[i]
+		}
+	}
+	if status == nil {
+		e := appcmd.NotFound(l.ID)
+		e.Detail = "pools of poolctl run: " + statusNames(pools)
+		return e
+	}
+	if err := refuseState(l.Verb, status.State); err != nil {
+		return &exitError{code: exitFindings, err: err}
+	}
+	do := map[string]func(*admin.Client, context.Context, string) error{
+		"start": (*admin.Client).StartPool, "stop": (*admin.Client).StopPool, "recycle": (*admin.Client).RecyclePool,
+	}[l.Verb]
+	if err := do(c, ctx, status.Name); err != nil {
+		return withPoolList(ctx, c, err)
+	}
+	done := map[string]string{"start": "started", "stop": "stopped", "recycle": "recycled"}[l.Verb]
+	return printLine(cmd, appcmd.Done(status.Name, done))
+}
+
+// refuseState returns appcmd's error for starting a started pool, or stopping or
+// recycling a stopped one.
+func refuseState(verb, state string) error {
+	switch {
+	case verb == "start" && (state == "Started" || state == "Starting"):
+		return &appcmd.Error{Message: "Command execution failed. The service has already been started.", Detail: "the pool is " + state}
+	case verb != "start" && (state == "Stopped" || state == "Stopping"):
+		return &appcmd.Error{Message: "Command execution failed. The service has not been started.", Detail: "the pool is " + state + " (poolctl appcmd start apppool NAME starts it)"}
+	}
+	return nil
+}
