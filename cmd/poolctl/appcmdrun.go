@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"strings"
 
@@ -51,14 +50,20 @@ func appcmdAction(cmd *cobra.Command, g *globalOptions, a *adminOptions, l appcm
 		e.Detail = "pools of poolctl run: " + statusNames(pools)
 		return e
 	}
-	if err := refuseState(l.Verb, status.State); err != nil {
-		return &exitError{code: exitFindings, err: err}
+	if l.Verb == "recycle" {
+		if err := refuseState(l.Verb, status.State); err != nil {
+			return &exitError{code: exitFindings, err: err}
+		}
 	}
-	do := map[string]func(*admin.Client, context.Context, string) error{
-		"start": (*admin.Client).StartPool, "stop": (*admin.Client).StopPool, "recycle": (*admin.Client).RecyclePool,
-	}[l.Verb]
-	if err := do(c, ctx, status.Name); err != nil {
+	// The runtime itself says whether the pool was in that state already, so that a
+	// change of state between the look-up above and the action is answered right.
+	r, err := c.Act(ctx, status.Name, l.Verb)
+	if err != nil {
 		return withPoolList(ctx, c, err)
+	}
+	if r.Already != "" {
+		state := map[string]string{"started": "Started", "stopped": "Stopped"}[r.Already]
+		return &exitError{code: exitFindings, err: refuseState(l.Verb, state)}
 	}
 	done := map[string]string{"start": "started", "stop": "stopped", "recycle": "recycled"}[l.Verb]
 	return printLine(cmd, appcmd.Done(status.Name, done))
