@@ -235,17 +235,6 @@ func (l *eventLog) findOrWait(id int, pool string) (event.Event, bool, <-chan st
 	return event.Event{}, false, l.nextLocked()
 }
 
-func (l *eventLog) find(id int, pool string) (event.Event, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, e := range l.all {
-		if e.ID == id && (pool == "" || e.Pool == pool) {
-			return e, true
-		}
-	}
-	return event.Event{}, false
-}
-
 func (l *eventLog) count(id int, pool string) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
