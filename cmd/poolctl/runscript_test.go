@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/poolctl/poolctl/internal/testwait"
 	"github.com/poolctl/poolctl/runtime/admin"
 	"github.com/poolctl/poolctl/runtime/event"
 )
@@ -36,15 +37,8 @@ import (
 // poll calls cond every 20 ms until it holds; once within has passed it fails the
 // script with failure's message.
 func poll(ts *testscript.TestScript, within time.Duration, cond func() bool, failure func() string) {
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	timeout := time.After(within)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-timeout:
-			ts.Fatalf("%s", failure())
-		}
+	if !testwait.Until(within, 20*time.Millisecond, cond) {
+		ts.Fatalf("%s", failure())
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/poolctl/poolctl/internal/testwait"
 )
 
 func TestStopContinueGroup(t *testing.T) {
@@ -54,15 +56,8 @@ func waitCPU(t *testing.T, what string, from, more time.Duration, cpu func() tim
 // once within has passed.
 func poll(t *testing.T, within time.Duration, cond func() bool, failure func() string) {
 	t.Helper()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	timeout := time.After(within)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-timeout:
-			t.Fatal(failure())
-		}
+	if !testwait.Until(within, 5*time.Millisecond, cond) {
+		t.Fatal(failure())
 	}
 }
 

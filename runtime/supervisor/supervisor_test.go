@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/poolctl/poolctl/internal/testwait"
 	"github.com/poolctl/poolctl/runtime/event"
 )
 
@@ -66,15 +67,8 @@ func alive(pid int) bool {
 // in the admin status); within is generous, since a busy machine is slow.
 func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	timeout := time.After(within)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-timeout:
-			t.Fatalf("%s: not within %s", what, within)
-		}
+	if !testwait.Until(within, 5*time.Millisecond, cond) {
+		t.Fatalf("%s: not within %s", what, within)
 	}
 }
 

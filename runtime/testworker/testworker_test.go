@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/poolctl/poolctl/internal/testwait"
 )
 
 // The test binary runs Main when TW_TEST_MAIN=1.
@@ -343,14 +345,7 @@ func waitDelivered(t *testing.T, pid int, sig syscall.Signal) {
 // poll checks cond every 5 ms until it holds, or fails the test once within passed.
 func poll(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	timeout := time.After(within)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-timeout:
-			t.Fatalf("%s: not within %s", what, within)
-		}
+	if !testwait.Until(within, 5*time.Millisecond, cond) {
+		t.Fatalf("%s: not within %s", what, within)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/poolctl/poolctl/internal/testwait"
 	"github.com/poolctl/poolctl/runtime/testworker"
 )
 
@@ -245,17 +246,7 @@ func reapOrphan(t *testing.T, p process) {
 // tests poll /proc and wait4 for what no event reports: processes of other parents
 // ending, descendants appearing, descriptors closing.
 func poll(within time.Duration, cond func() bool) bool {
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	timeout := time.After(within)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-timeout:
-			return false
-		}
-	}
-	return true
+	return testwait.Until(within, 10*time.Millisecond, cond)
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent use.
