@@ -1,17 +1,18 @@
 package secret
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // KeyEnv is the environment variable that names the key file when --key-file does not.
@@ -88,10 +89,16 @@ func parseKeyFile(name string, data []byte) (*Key, error) {
 // ErrNoKeyFile is wrapped by ReadKeyFile's error when the key file does not exist.
 var ErrNoKeyFile = errors.New("no key file")
 
-// ReadKeyFile reads the key file at path. It refuses a key file that its group or
-// others may read or write, with the command that fixes it.
+// maxKeyFile bounds a key file's size: one key line and a comment take about 200 bytes.
+const maxKeyFile = 4 << 10
+
+// ReadKeyFile reads the key file at path. A symlink is followed (configuration
+// management often links the key into place), and every check is made on the file
+// actually opened: it must be a regular file (a FIFO, device, directory or socket is
+// refused without blocking), owned by this user or root, not readable or writable by
+// its group or others (the error gives the command that fixes it), and at most 4 KiB.
 func ReadKeyFile(path string) (*Key, error) {
-	f, err := os.Open(path)
+	f, err := openKeyFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("key file %s: %w (create one with: poolctl key generate --out %s)", path, ErrNoKeyFile, path)
 	}
@@ -103,14 +110,59 @@ func ReadKeyFile(path string) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
-	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
-		return nil, fmt.Errorf("key file %s: other users may read it (mode %04o); refusing to use it: run chmod 600 %s", path, mode, path)
+	if err := checkKeyFile(path, fi, os.Geteuid()); err != nil {
+		return nil, err
 	}
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(f); err != nil {
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
-	return parseKeyFile(path, buf.Bytes())
+	if len(data) > maxKeyFile {
+		return nil, fmt.Errorf("key file %s: larger than %d bytes; a key file is one short line", path, maxKeyFile)
+	}
+	return parseKeyFile(path, data)
+}
+
+// openKeyFile opens path for reading with O_NONBLOCK, so that opening a FIFO returns
+// at once instead of waiting for a writer; the caller checks what it opened.
+func openKeyFile(path string) (*os.File, error) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// checkKeyFile refuses the opened key file fi unless it is a regular file owned by
+// euid or root that its group and others cannot read or write.
+func checkKeyFile(path string, fi fs.FileInfo, euid int) error {
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("key file %s is %s, not a regular file; refusing to use it", path, fileKind(fi.Mode()))
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid != 0 && int(st.Uid) != euid {
+		return fmt.Errorf("key file %s belongs to uid %d, not to this user (uid %d) or root; refusing to use it: run chown %d %s", path, st.Uid, euid, euid, path)
+	}
+	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+		return fmt.Errorf("key file %s: other users may read it (mode %04o); refusing to use it: run chmod 600 %s", path, mode, path)
+	}
+	return nil
+}
+
+// fileKind names the type of a file that is not a regular file, for errors.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "a special file"
 }
 
 // WriteKeyFile writes k to a new file at path with mode 0600, creating its directory
