@@ -7,12 +7,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
+
+	"github.com/poolctl/poolctl/internal/saferead"
 )
 
 // KeyEnv is the environment variable that names the key file when --key-file does not.
@@ -98,7 +98,11 @@ const maxKeyFile = 4 << 10
 // refused without blocking), owned by this user or root, not readable or writable by
 // its group or others (the error gives the command that fixes it), and at most 4 KiB.
 func ReadKeyFile(path string) (*Key, error) {
-	f, err := openKeyFile(path)
+	f, err := saferead.Open(path)
+	var notRegular *saferead.NotRegularError
+	if errors.As(err, &notRegular) {
+		return nil, fmt.Errorf("key file %s is %s, not a regular file; refusing to use it", path, saferead.Kind(notRegular.Mode))
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("key file %s: %w (create one with: poolctl key generate --out %s)", path, ErrNoKeyFile, path)
 	}
@@ -113,56 +117,30 @@ func ReadKeyFile(path string) (*Key, error) {
 	if err := checkKeyFile(path, fi, os.Geteuid()); err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	data, err := saferead.ReadAll(f, path, maxKeyFile)
+	var tooLarge *saferead.TooLargeError
+	if errors.As(err, &tooLarge) {
+		return nil, fmt.Errorf("key file %s: larger than %d bytes; a key file is one short line", path, maxKeyFile)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
-	if len(data) > maxKeyFile {
-		return nil, fmt.Errorf("key file %s: larger than %d bytes; a key file is one short line", path, maxKeyFile)
-	}
 	return parseKeyFile(path, data)
-}
-
-// openKeyFile opens path for reading with O_NONBLOCK, so that opening a FIFO returns
-// at once instead of waiting for a writer; the caller checks what it opened.
-func openKeyFile(path string) (*os.File, error) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC|syscall.O_NOCTTY, 0)
-	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
-	}
-	return os.NewFile(uintptr(fd), path), nil
 }
 
 // checkKeyFile refuses the opened key file fi unless it is a regular file owned by
 // euid or root that its group and others cannot read or write.
 func checkKeyFile(path string, fi fs.FileInfo, euid int) error {
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("key file %s is %s, not a regular file; refusing to use it", path, fileKind(fi.Mode()))
+		return fmt.Errorf("key file %s is %s, not a regular file; refusing to use it", path, saferead.Kind(fi.Mode()))
 	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid != 0 && int(st.Uid) != euid {
-		return fmt.Errorf("key file %s belongs to uid %d, not to this user (uid %d) or root; refusing to use it: run chown %d %s", path, st.Uid, euid, euid, path)
+	if uid, ok := fileOwner(fi); ok && uid != 0 && uid != euid {
+		return fmt.Errorf("key file %s belongs to uid %d, not to this user (uid %d) or root; refusing to use it: run chown %d %s", path, uid, euid, euid, path)
 	}
 	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
 		return fmt.Errorf("key file %s: other users may read it (mode %04o); refusing to use it: run chmod 600 %s", path, mode, path)
 	}
 	return nil
-}
-
-// fileKind names the type of a file that is not a regular file, for errors.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	}
-	return "a special file"
 }
 
 // WriteKeyFile writes k to a new file at path with mode 0600, creating its directory

@@ -1,0 +1,107 @@
+package saferead
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// NotRegularError reports a path that names something other than a regular file.
+type NotRegularError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+// Error names the path and what it is.
+func (e *NotRegularError) Error() string {
+	return fmt.Sprintf("%s is %s, not a regular file", e.Path, Kind(e.Mode))
+}
+
+// TooLargeError reports input larger than the limit it was read with.
+type TooLargeError struct {
+	Name  string
+	Limit int64
+}
+
+// Error names the input and the limit.
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s: larger than the limit of %d bytes", e.Name, e.Limit)
+}
+
+// Kind names the type of a file mode for messages: "a directory", "a FIFO", ...
+func Kind(m fs.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return "a regular file"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "a special file"
+}
+
+// Open opens path for reading and returns it only when the file opened is a
+// regular file; a FIFO does not block the open. Symlinks are followed, and the check
+// is made on the opened descriptor, so a file swapped after a check cannot slip by.
+func Open(path string) (*os.File, error) {
+	f, err := openNonblock(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, &NotRegularError{Path: path, Mode: fi.Mode()}
+	}
+	return f, nil
+}
+
+// ReadFile reads the regular file at path, refusing it when it holds more than
+// limit bytes.
+func ReadFile(path string, limit int64) ([]byte, error) {
+	f, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := int64(0)
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	if size > limit {
+		return nil, &TooLargeError{Name: path, Limit: limit}
+	}
+	return readAll(f, path, limit, size)
+}
+
+// ReadAll reads r to its end, stopping with a *TooLargeError as soon as more than
+// limit bytes have come; name is used in that error.
+func ReadAll(r io.Reader, name string, limit int64) ([]byte, error) {
+	return readAll(r, name, limit, 0)
+}
+
+func readAll(r io.Reader, name string, limit, hint int64) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(int(min(hint, limit)) + bytes.MinRead)
+	// Read one byte past the limit to tell "exactly limit" from "more".
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(buf.Len()) > limit {
+		return nil, &TooLargeError{Name: name, Limit: limit}
+	}
+	return buf.Bytes(), nil
+}
