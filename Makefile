@@ -5,6 +5,7 @@
 #   make bench      run the Go benchmarks and the benchmark scripts under bench/
 #   make lint       gofmt, go vet and staticcheck
 #   make fuzz       run each fuzz target for FUZZTIME (default 30s)
+#   make chaos      run the hardening probe (bench/chaos.sh): kills, bad input, hostile files
 #   make clean      remove what the other targets wrote
 
 SHELL := bash
@@ -16,7 +17,7 @@ FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
-.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend lint fuzz clean
+.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend lint fuzz chaos clean
 
 all: build test
 
@@ -54,6 +55,10 @@ bench-run:
 # worker's resident memory before and after it is suspended.
 bench-suspend:
 	bash ./bench/suspend.sh
+
+# chaos repeats issue 14's hardening probe and prints one table; never part of test.
+chaos:
+	bash ./bench/chaos.sh
 
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt -l lists files to format:"; echo "$$unformatted"; exit 1; fi
