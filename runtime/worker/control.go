@@ -27,10 +27,13 @@ func (w *Worker) wait(pipe *os.File, rep *bufio.Reader) {
 			break
 		}
 	}
+	w.endProcesses()
 	w.mu.Lock()
 	w.exited = true
 	w.mu.Unlock()
+	forgetShim(w.pid)
 	err := w.cmd.Wait()
+	SweepOrphans()
 	w.transport.CloseIdleConnections()
 	w.waitErr = err
 	if err != nil {
