@@ -28,7 +28,7 @@ func (w *Worker) joinCgroup(cfg Config) {
 // reused): everything in the worker's cgroup, and every process still in its process
 // group. A shim killed with SIGKILL leaves its programs' descendants orphaned: they
 // are re-parented to the runtime when it is a subreaper, and SweepOrphans, which wait
-// calls once the shim is reaped, ends them. A released worker's processes are ended
+// calls next, ends them. A released worker's processes are ended
 // too: the shim that watched them is gone.
 func (w *Worker) endProcesses() {
 	if w.group != nil {
