@@ -78,3 +78,18 @@ func TestForeignSocketRefused(t *testing.T) {
 		t.Errorf("Listen: %v, want an error with %q", err, want)
 	}
 }
+
+// TestLinkToForeignSocketRefused checks that a symbolic link in a private directory
+// does not lead the client to a socket in a directory others can write.
+func TestLinkToForeignSocketRefused(t *testing.T) {
+	target := filepath.Join(sharedDir(t, 0o777), "admin.sock")
+	staleSocket(t, target)
+	link := filepath.Join(t.TempDir(), "admin.sock")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	_, err := NewClient(link).Pools(t.Context())
+	if want := "(mode 0777) can be written by group or others and is not sticky"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("client: %v, want an error with %q", err, want)
+	}
+}

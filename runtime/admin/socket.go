@@ -168,23 +168,33 @@ func checkOwner(path string, fi fs.FileInfo) error {
 }
 
 // checkSocket is the client's check of the socket at path before it connects: its
-// directory passes checkDir and the socket is the caller's or root's. A missing path
+// directory, and that of the socket a symbolic link leads to, pass checkDir, and the
+// socket is the caller's or root's. A missing path, or a file that is not a socket,
 // passes: dialing it reports that no runtime is there.
 func checkSocket(path string) error {
 	if err := checkDir(filepath.Dir(path)); err != nil {
 		return err
 	}
-	fi, err := os.Lstat(path)
+	target, err := filepath.EvalSymlinks(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("admin socket: %w", err)
 	}
-	if fi.Mode().Type() != fs.ModeSocket {
-		return fmt.Errorf("admin socket %s is not a socket", path)
+	if target != path {
+		if err := checkDir(filepath.Dir(target)); err != nil {
+			return err
+		}
 	}
-	return checkOwner(path, fi)
+	fi, err := os.Lstat(target)
+	if err != nil {
+		return fmt.Errorf("admin socket: %w", err)
+	}
+	if fi.Mode().Type() != fs.ModeSocket {
+		return nil
+	}
+	return checkOwner(target, fi)
 }
 
 // removeStale removes the socket at path when nothing accepts connections on it. A
