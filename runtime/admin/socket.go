@@ -169,10 +169,12 @@ func checkOwner(path string, fi fs.FileInfo) error {
 
 // checkSocket is the client's check of the socket at path before it connects: its
 // directory, and that of the socket a symbolic link leads to, pass checkDir, and the
-// socket is the caller's or root's. A missing path, or a file that is not a socket,
-// passes: dialing it reports that no runtime is there.
+// socket is the caller's or root's. A missing path or directory, or a file that is not
+// a socket, passes: dialing it reports that no runtime is there.
 func checkSocket(path string) error {
-	if err := checkDir(filepath.Dir(path)); err != nil {
+	if err := checkDir(filepath.Dir(path)); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	target, err := filepath.EvalSymlinks(path)
