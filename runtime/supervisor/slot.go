@@ -58,6 +58,9 @@ func (p *pool) run(w *slot) {
 		p.startFailed(w, nil, "the worker did not start: "+err.Error())
 		return
 	}
+	if _, err := proc.Cgroup(); err != nil {
+		p.emit(event.CgroupUnavailable, "warning", "worker not in a cgroup of its own: its end kills its process group and orphans only", proc.PID(), err.Error())
+	}
 	p.joinCPUGroup(proc)
 	p.mu.Lock()
 	w.proc = proc
