@@ -26,6 +26,7 @@ import (
 	"github.com/poolctl/poolctl/runtime/frontend"
 	"github.com/poolctl/poolctl/runtime/spec"
 	"github.com/poolctl/poolctl/runtime/supervisor"
+	"github.com/poolctl/poolctl/runtime/worker"
 	"github.com/poolctl/poolctl/secret"
 	"github.com/poolctl/poolctl/validate"
 )
@@ -112,6 +113,9 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	}
 	var current atomic.Pointer[parse.Config] // the configuration running, replaced by reloads
 	current.Store(cfg)
+	if err := worker.BecomeSubreaper(); err != nil { // the orphans of a killed shim come back to us
+		fmt.Fprintf(s.err, "poolctl: run: %v\n", err)
+	}
 	cg, cgErr := cgroup.New("")
 	if cgErr == nil {
 		defer cg.Close()

@@ -38,9 +38,14 @@ func NewClient(path string) *Client {
 	return c
 }
 
-// dial connects to the socket. Nothing listening there, no socket or a stale one, is
-// an error that wraps ErrNoRuntime and says how to start one.
+// dial connects to the socket once checkSocket has passed it: a command, root's
+// pool-stop above all, never goes to another user's socket. Nothing listening there,
+// no socket or a stale one, is an error that wraps ErrNoRuntime and says how to start
+// one.
 func (c *Client) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	if err := checkSocket(c.path); err != nil {
+		return nil, err
+	}
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "unix", c.path)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {

@@ -90,6 +90,13 @@ func lockSocket(path string) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin socket lock: %w", err)
 	}
+	if fi, err := f.Stat(); err == nil {
+		err = checkOwner(path+".lock", fi)
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("admin socket lock: %w", err)
+	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
@@ -111,10 +118,9 @@ func chmodBeforeBind(_, _ string, rc syscall.RawConn) error {
 }
 
 // ensureDir creates the socket's directory with mode 0700 when it does not exist, and
-// refuses one that another user (root excepted) owns: that user could replace the
-// socket with their own, as anyone could with a /tmp/poolctl-UID made in advance.
+// otherwise refuses one that others could use to replace the socket (checkDir).
 func ensureDir(dir string) error {
-	fi, err := os.Stat(dir)
+	_, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return fmt.Errorf("admin socket directory: %w", err)
@@ -125,17 +131,72 @@ func ensureDir(dir string) error {
 		}
 		return nil
 	}
+	return checkDir(dir)
+}
+
+// checkDir refuses a socket directory in which another user could put a socket of
+// their own at the socket's path: one another user (root excepted) owns, as a
+// /tmp/poolctl-UID made by someone else in advance, and one that group or others may
+// write unless it is sticky (as /tmp), where only the socket's owner can remove or
+// rename it and the socket itself must then be the caller's (checkOwner).
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
 	if err != nil {
 		return fmt.Errorf("admin socket directory: %w", err)
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("admin socket directory %s is not a directory", dir)
 	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if uid := os.Geteuid(); ok && st.Uid != 0 && int(st.Uid) != uid {
-		return fmt.Errorf("admin socket directory %s belongs to uid %d, not to this user (uid %d) or root", dir, st.Uid, uid)
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		if uid := os.Geteuid(); st.Uid != 0 && int(st.Uid) != uid {
+			return fmt.Errorf("admin socket directory %s belongs to uid %d, not to this user (uid %d) or root", dir, st.Uid, uid)
+		}
+	}
+	if fi.Mode().Perm()&0o022 != 0 && fi.Mode()&fs.ModeSticky == 0 {
+		return fmt.Errorf("admin socket directory %s (mode %04o) can be written by group or others and is not sticky: another user could replace the socket; use a directory only its owner can write", dir, fi.Mode().Perm())
 	}
 	return nil
+}
+
+// checkOwner refuses the file fi at path unless the caller or root owns it.
+func checkOwner(path string, fi fs.FileInfo) error {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if uid := os.Geteuid(); ok && st.Uid != 0 && int(st.Uid) != uid {
+		return fmt.Errorf("admin socket %s belongs to uid %d, not to this user (uid %d) or root", path, st.Uid, uid)
+	}
+	return nil
+}
+
+// checkSocket is the client's check of the socket at path before it connects: its
+// directory, and that of the socket a symbolic link leads to, pass checkDir, and the
+// socket is the caller's or root's. A missing path or directory, or a file that is not
+// a socket, passes: dialing it reports that no runtime is there.
+func checkSocket(path string) error {
+	if err := checkDir(filepath.Dir(path)); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("admin socket: %w", err)
+	}
+	if target != path {
+		if err := checkDir(filepath.Dir(target)); err != nil {
+			return err
+		}
+	}
+	fi, err := os.Lstat(target)
+	if err != nil {
+		return fmt.Errorf("admin socket: %w", err)
+	}
+	if fi.Mode().Type() != fs.ModeSocket {
+		return nil
+	}
+	return checkOwner(target, fi)
 }
 
 // removeStale removes the socket at path when nothing accepts connections on it. A
@@ -151,6 +212,9 @@ func removeStale(path string) error {
 	}
 	if fi.Mode().Type() != fs.ModeSocket {
 		return fmt.Errorf("admin socket %s: the file exists and is not a socket", path)
+	}
+	if err := checkOwner(path, fi); err != nil {
+		return err
 	}
 	conn, err := net.DialTimeout("unix", path, time.Second)
 	if err == nil {

@@ -225,6 +225,10 @@ func TestNoRuntime(t *testing.T) {
 	staleSocket(t, path)
 	_, err = c.Pools(ctx)
 	check("Pools on a stale socket", err)
+	missing := filepath.Join(filepath.Dir(path), "no-such-dir", "admin.sock")
+	want = "no poolctl run at " + missing + " (start one with poolctl run, or give --admin PATH)"
+	_, err = NewClient(missing).Pools(ctx)
+	check("Pools in a missing directory", err)
 }
 
 // staleSocket leaves a socket at path that nothing accepts connections on, as a

@@ -270,3 +270,49 @@ func removeDir(d string) error {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// killTimeout bounds how long Kill keeps killing processes that are still in the group.
+const killTimeout = 5 * time.Second
+
+// Kill kills every process of the group, those that left the worker's process group
+// or session included, and waits until the group is empty: on cgroup v2 it writes
+// cgroup.kill where the kernel has it, else it freezes the group (so that nothing
+// forks meanwhile), sends SIGKILL to every pid in cgroup.procs and thaws it (v1 holds
+// a frozen task's SIGKILL until the thaw). A process it cannot signal is an error.
+func (g *Group) Kill() error {
+	kill := filepath.Join(g.dirs[0], "cgroup.kill")
+	useKill := g.version == 2 && writeFile(kill, "1") == nil
+	deadline := time.Now().Add(killTimeout)
+	for wait := 100 * time.Microsecond; ; wait = min(2*wait, 20*time.Millisecond) {
+		pids, err := g.Pids()
+		if errors.Is(err, unix.ENOENT) || err == nil && len(pids) == 0 {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("cgroup %s: kill: %w", g.name, err)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("cgroup %s: kill: %d processes remain after %v", g.name, len(pids), killTimeout)
+		}
+		if !useKill {
+			g.killEach(pids)
+		}
+		time.Sleep(wait)
+	}
+}
+
+// killEach sends SIGKILL to pids, with the group frozen when it has a freezer.
+func (g *Group) killEach(pids []int) {
+	frozen := g.freezer != "" && g.setFrozen(true) == nil
+	if frozen {
+		if more, err := g.Pids(); err == nil {
+			pids = more // those forked before the freeze
+		}
+	}
+	for _, pid := range pids {
+		_ = unix.Kill(pid, unix.SIGKILL)
+	}
+	if g.freezer != "" {
+		_ = g.setFrozen(false)
+	}
+}

@@ -2,6 +2,7 @@ package cgroup
 
 import (
 	"errors"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,9 +35,24 @@ func TestFreezeThaw(t *testing.T) {
 // TestFreezeThawV2 runs the same test on the cgroup v2 hierarchy, freeze and usage
 // only, where the machine is hybrid (its cpu controller is on v1).
 func TestFreezeThawV2(t *testing.T) {
+	m2 := hybridV2(t)
+	t.Run("freeze", func(t *testing.T) { testFreezeThaw(t, m2) })
+	g := newGroup(t, m2)
+	if err := g.SetCPUMax(10*time.Millisecond, 0); !errors.Is(err, ErrNotSupported) {
+		t.Errorf("SetCPUMax without a cpu controller: %v, want ErrNotSupported", err)
+	}
+	if err := g.SetCPUWeight(100); !errors.Is(err, ErrNotSupported) {
+		t.Errorf("SetCPUWeight without a cpu controller: %v, want ErrNotSupported", err)
+	}
+}
+
+// hybridV2 returns a Manager on the cgroup v2 hierarchy of a hybrid machine (whose
+// cpu controller is on v1), freeze and usage only; it skips when there is none.
+func hybridV2(t *testing.T) *Manager {
+	t.Helper()
 	m := realManager(t)
 	if m.Version() == 2 {
-		t.Skip("the manager already uses cgroup v2 (TestFreezeThaw)")
+		t.Skip("the manager already uses cgroup v2")
 	}
 	ps, _, err := probe("/")
 	if err != nil {
@@ -51,13 +67,30 @@ func TestFreezeThawV2(t *testing.T) {
 		t.Skipf("cannot use cgroup v2 at %s: %v", v2dir, err)
 	}
 	t.Cleanup(func() { _ = m2.Close() })
-	t.Run("freeze", func(t *testing.T) { testFreezeThaw(t, m2) })
-	g := newGroup(t, m2)
-	if err := g.SetCPUMax(10*time.Millisecond, 0); !errors.Is(err, ErrNotSupported) {
-		t.Errorf("SetCPUMax without a cpu controller: %v, want ErrNotSupported", err)
+	return m2
+}
+
+// TestKill checks that Kill ends every process of a group and returns once it is
+// empty: on the Manager's hierarchy (v1 freeze and SIGKILL each on a hybrid machine)
+// and on cgroup v2 (cgroup.kill) where the machine has both.
+func TestKill(t *testing.T) {
+	t.Run("manager", func(t *testing.T) { testKill(t, realManager(t)) })
+	t.Run("v2", func(t *testing.T) { testKill(t, hybridV2(t)) })
+}
+
+func testKill(t *testing.T, m *Manager) {
+	a, b := startRole(t, "sleep"), startRole(t, "sleep")
+	g := newGroup(t, m, a.Process.Pid, b.Process.Pid)
+	if err := g.Kill(); err != nil {
+		t.Fatal(err)
 	}
-	if err := g.SetCPUWeight(100); !errors.Is(err, ErrNotSupported) {
-		t.Errorf("SetCPUWeight without a cpu controller: %v, want ErrNotSupported", err)
+	if pids, err := g.Pids(); err != nil || len(pids) != 0 {
+		t.Errorf("after Kill the group holds %v (%v), want none", pids, err)
+	}
+	for _, cmd := range []*exec.Cmd{a, b} {
+		if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
+			t.Errorf("pid %d: %v, want killed", cmd.Process.Pid, err)
+		}
 	}
 }
 

@@ -34,6 +34,10 @@ func TestMain(m *testing.M) {
 		testworker.Main()
 		return
 	}
+	// As `poolctl run` does: the orphans of a killed shim come back to the test process.
+	if err := worker.BecomeSubreaper(); err != nil {
+		fmt.Fprintln(os.Stderr, "supervisor tests:", err)
+	}
 	os.Exit(m.Run())
 }
 

@@ -58,6 +58,9 @@ func (p *pool) run(w *slot) {
 		p.startFailed(w, nil, "the worker did not start: "+err.Error())
 		return
 	}
+	if _, err := proc.Cgroup(); err != nil {
+		p.emit(event.CgroupUnavailable, "warning", "worker not in a cgroup of its own: its end kills its process group and orphans only", proc.PID(), err.Error())
+	}
 	p.joinCPUGroup(proc)
 	p.mu.Lock()
 	w.proc = proc
@@ -384,6 +387,7 @@ func (p *pool) workerConfig() worker.Config {
 	cfg := worker.Config{
 		Pool: p.spec().Name, Shim: p.sup.opt.Shim, ShimEnv: p.sup.opt.ShimEnv, Env: p.spec().Env,
 		Output: p.sup.opt.Output, GraceKill: p.spec().ShutdownTimeLimit,
+		Cgroups: p.sup.opt.Cgroups, CgroupName: cgroupName(p.spec().Name),
 	}
 	if p.accountErr == nil {
 		cfg.Credential = p.account.Credential()

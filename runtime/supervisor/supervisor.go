@@ -36,8 +36,9 @@ type Options struct {
 	Password func(pool string) error
 	// Now returns the time; nil means time.Now.
 	Now func() time.Time
-	// Cgroups freezes suspended workers (and, later, caps their CPU); nil, or one
-	// that is not available, suspends with SIGSTOP.
+	// Cgroups gives each worker a cgroup, killed whole when the worker ends, freezes
+	// suspended workers and caps pools' CPU; nil, or one that is not available,
+	// suspends with SIGSTOP and ends a worker by its process group and orphans.
 	Cgroups *cgroup.Manager
 	// TopologyRoot is where the NUMA topology is read (numa.Read); "" is "/". Tests
 	// point it at a fake sysfs tree.

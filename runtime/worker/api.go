@@ -67,6 +67,8 @@ import (
 	"io"
 	"syscall"
 	"time"
+
+	"github.com/poolctl/poolctl/runtime/cgroup"
 )
 
 // App is one application's program in a worker.
@@ -107,6 +109,13 @@ type Config struct {
 	// exited unasked), before it kills everything: use the pool's shutdownTimeLimit.
 	// 0 = 5 s.
 	GraceKill time.Duration
+	// Cgroups, when Available, gives the worker a cgroup of its own, named
+	// CgroupName-<shim pid>, that the shim joins before it starts the programs: when
+	// the worker ends, whatever is left in it is killed, descendants that left the
+	// process group or were orphaned included. nil = none (the process group and the
+	// orphans re-parented to the runtime are killed all the same).
+	Cgroups    *cgroup.Manager
+	CgroupName string
 }
 
 // defaultGraceKill is GraceKill when Config leaves it 0.

@@ -27,9 +27,13 @@ func (w *Worker) wait(pipe *os.File, rep *bufio.Reader) {
 			break
 		}
 	}
+	// Before the wait: an orphan holding the output pipe would delay it by waitDelay.
+	w.endProcesses()
+	SweepOrphans()
 	w.mu.Lock()
 	w.exited = true
 	w.mu.Unlock()
+	forgetShim(w.pid)
 	err := w.cmd.Wait()
 	w.transport.CloseIdleConnections()
 	w.waitErr = err

@@ -55,19 +55,9 @@ func parseStat(b []byte) (procStat, error) {
 // tree returns the descendants of root (not root itself), from a scan of /proc: those
 // that run, and those that are dead (zombies not reaped yet).
 func tree(root int) (live, dead []int) {
-	d, err := os.Open("/proc")
-	if err != nil {
-		return nil, nil
-	}
-	names, _ := d.Readdirnames(-1)
-	d.Close()
 	children := make(map[int][]int)
 	isDead := make(map[int]bool)
-	for _, name := range names {
-		pid, err := strconv.Atoi(name)
-		if err != nil {
-			continue
-		}
+	for _, pid := range procPIDs() {
 		st, err := readStat(pid)
 		if err != nil {
 			continue // it was reaped meanwhile

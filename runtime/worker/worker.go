@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/poolctl/poolctl/runtime/cgroup"
 )
 
 // waitDelay bounds how long waiting for the shim waits for its output pipe to close
@@ -36,6 +38,9 @@ type Worker struct {
 	released atomic.Bool
 	mu       sync.Mutex
 	exited   bool // the shim has exited: its pid may no longer be signalled
+
+	group    *cgroup.Group // the worker's own cgroup; nil = none
+	groupErr error         // why it has none, when Config.Cgroups was Available
 
 	// Set before done is closed.
 	waitErr    error  // the shim's *exec.ExitError, nil when it exited 0
@@ -132,7 +137,12 @@ func (w *Worker) startShim(cfg Config, payload []byte) (*os.File, error) {
 		return nil, err
 	}
 	w.cmd = shimCmd(cfg, stdinR, repW)
-	err = forkFromOwnGoroutine(w.cmd)
+	err = startShimProcess(func() (int, error) {
+		if err := forkFromOwnGoroutine(w.cmd); err != nil {
+			return 0, err
+		}
+		return w.cmd.Process.Pid, nil
+	})
 	stdinR.Close()
 	repW.Close()
 	if err != nil {
@@ -140,6 +150,7 @@ func (w *Worker) startShim(cfg Config, payload []byte) (*os.File, error) {
 		return nil, err
 	}
 	w.pid = w.cmd.Process.Pid
+	w.joinCgroup(cfg) // the shim waits for its instructions: it has started nothing yet
 	// A shim that exits before it reads this reports why on the report pipe or by its
 	// status: the write's error adds nothing.
 	_, _ = stdinW.Write(payload)
