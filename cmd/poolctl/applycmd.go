@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/beevik/etree"
 	"github.com/spf13/cobra"
@@ -86,7 +85,11 @@ func runApply(cmd *cobra.Command, g *globalOptions, opts *applyOptions, stdin io
 	if err != nil {
 		return false, err
 	}
-	desired, err := readDesired(name, stdin, target)
+	ro, err := g.readOptions()
+	if err != nil {
+		return false, err
+	}
+	desired, err := readDesired(name, stdin, target, ro)
 	if err != nil {
 		return false, err
 	}
@@ -99,18 +102,15 @@ func runApply(cmd *cobra.Command, g *globalOptions, opts *applyOptions, stdin io
 	return runEdit(cmd, g, &opts.edit, converge)
 }
 
-// readDesired reads and checks the desired state in the file name, or stdin for "-".
-func readDesired(name string, stdin io.Reader, target *schema.Schema) (*etree.Element, error) {
-	var data []byte
-	var err error
-	if name == "-" {
-		name = "<stdin>"
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(name)
-	}
+// readDesired reads and checks the desired state in the file name, or stdin for "-",
+// within the size limit of ro.
+func readDesired(name string, stdin io.Reader, target *schema.Schema, ro parse.Options) (*etree.Element, error) {
+	data, err := readInput(stdin, name, ro)
 	if err != nil {
 		return nil, fmt.Errorf("desired state: %w", err)
+	}
+	if name == "-" {
+		name = stdinName
 	}
 	_, section, err := apply.ReadDesired(name, data, target)
 	return section, err
