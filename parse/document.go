@@ -13,6 +13,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/poolctl/poolctl/internal/excerpt"
 	"github.com/poolctl/poolctl/internal/saferead"
 )
 
@@ -344,7 +345,7 @@ func (d *Document) decodeUTF16() error {
 
 // errorf returns an *Error at offset in the document's text.
 func (d *Document) errorf(offset int, format string, args ...any) error {
-	return &Error{Pos: d.PosAt(offset), Msg: fmt.Sprintf(format, args...)}
+	return &Error{Pos: d.PosAt(offset), Msg: fmt.Sprintf(format, excerpt.Args(args)...)}
 }
 
 // Root returns the root element, or nil if the tree has none.
