@@ -124,7 +124,7 @@ func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Sche
 	var main string
 	path, err := inSectionFile(path, func(path, m string) (err error) {
 		main = m
-		ed, err = editorFor(path, target)
+		ed, err = editorFor(path, target, g)
 		return err
 	})
 	if err != nil {
@@ -148,9 +148,14 @@ func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Sche
 	return len(ed.Changes) > 0, apply.WritePlan(w, ed.Changes)
 }
 
-// editorFor reads the file at path and returns an editor of its pools.
-func editorFor(path string, target *schema.Schema) (*apply.Editor, error) {
-	doc, err := parse.ReadFile(path, parse.Options{})
+// editorFor reads the file at path, within the input limit of g, and returns an editor
+// of its pools.
+func editorFor(path string, target *schema.Schema, g *globalOptions) (*apply.Editor, error) {
+	ro, err := g.readOptions()
+	if err != nil {
+		return nil, err
+	}
+	doc, err := parse.ReadFile(path, ro)
 	if err != nil {
 		return nil, err
 	}

@@ -122,7 +122,7 @@ func runConvert(cmd *cobra.Command, g *globalOptions, o *convertOptions, name st
 		Encrypter: &keyLoader{g: g}}
 	poolctlValues := false
 	if o.into != "" {
-		if opt.Defaults, poolctlValues, err = intoDefaults(o.into, g.target); err != nil {
+		if opt.Defaults, poolctlValues, err = intoDefaults(o.into, g.target, ro); err != nil {
 			return err
 		}
 	}
@@ -225,8 +225,8 @@ func convertInto(cmd *cobra.Command, g *globalOptions, o *convertOptions, res *c
 // intoDefaults returns the <applicationPoolDefaults> values of the configuration file
 // path, by attribute path, so that the conversion compares with what a pool gets
 // there.
-func intoDefaults(path string, v schema.Version) (defaults map[string]string, poolctlValues bool, err error) {
-	cfg, err := parse.Load(path, parse.LoadOptions{Version: v})
+func intoDefaults(path string, v schema.Version, ro parse.Options) (defaults map[string]string, poolctlValues bool, err error) {
+	cfg, err := parse.Load(path, parse.LoadOptions{Version: v, Read: ro})
 	if err != nil {
 		return nil, false, fileError(path, "--into", err)
 	}
