@@ -19,6 +19,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
+	"github.com/poolctl/poolctl/internal/excerpt"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 )
@@ -186,7 +187,7 @@ func checkDesiredXML(doc *parse.Document, sec *etree.Element) error {
 func desiredDuplicate(seen map[string]parse.Pos, name string, pos parse.Pos) error {
 	key := strings.ToLower(name)
 	if first, ok := seen[key]; ok {
-		return &parse.Error{Pos: pos, Msg: fmt.Sprintf("pool %q is named twice (first at %d:%d)", name, first.Line, first.Col)}
+		return &parse.Error{Pos: pos, Msg: fmt.Sprintf("pool %q is named twice (first at %d:%d)", excerpt.String(name), first.Line, first.Col)}
 	}
 	seen[key] = pos
 	return nil
@@ -260,7 +261,7 @@ func (src *desiredSource) lineStart(line int) int {
 
 // desiredErrorAt returns a *parse.Error at pos.
 func desiredErrorAt(pos parse.Pos, format string, args ...any) *parse.Error {
-	return &parse.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	return &parse.Error{Pos: pos, Msg: fmt.Sprintf(format, excerpt.Args(args)...)}
 }
 
 // desiredMaxDepth bounds the nesting of JSON and YAML values: a desired state nests six
@@ -462,7 +463,7 @@ func (t *desiredTree) where(tokens []string) string {
 	case tokens[0] == "applicationPools" && len(tokens) > 1:
 		head, rest = "applicationPools["+tokens[1]+"]", tokens[2:]
 		if name := desiredPoolName(t.lookup(tokens[:2])); name != "" && !slices.Equal(rest, []string{"name"}) {
-			head = fmt.Sprintf("pool %q", name)
+			head = fmt.Sprintf("pool %q", excerpt.String(name))
 		}
 	case tokens[0] == "applicationPoolDefaults":
 		head, rest = tokens[0], tokens[1:]
@@ -542,7 +543,7 @@ func desiredTyped(v any) string {
 func desiredLiteral(v any) string {
 	switch x := v.(type) {
 	case string:
-		return strconv.Quote(x)
+		return fmt.Sprintf("%q", excerpt.String(x))
 	case map[string]any:
 		return "{...}"
 	case []any:

@@ -257,6 +257,11 @@ func TestReadDesiredErrors(t *testing.T) {
 			`enum.json:1:53: applicationPoolDefaults: managedPipelineMode: invalid value "classic": must be one of Integrated, Classic`},
 		{"flags.json", `{"applicationPools": [{"name": "a", "recycling": {"logEventOnRecycle": "Time, Often"}}]}`, 0,
 			`flags.json:1:72: pool "a": recycling.logEventOnRecycle: invalid value "Time, Often": flag "Often" is not one of Time, Requests, Schedule, Memory, IsapiUnhealthy, OnDemand, ConfigChange, PrivateMemory`},
+		// Long values are quoted cut (issue 14 item 5).
+		{"long-enum.json", `{"applicationPoolDefaults": {"managedPipelineMode": "` + strings.Repeat("x", 300) + `"}}`, 0,
+			`long-enum.json:1:53: applicationPoolDefaults: managedPipelineMode: invalid value "` + strings.Repeat("x", 200) + `"… (300 bytes): must be one of Integrated, Classic`},
+		{"long-key.json", `{"applicationPool` + strings.Repeat("s", 1500) + `": []}`, 0,
+			`long-key.json:1:2: top level: unknown property "applicationPool` + strings.Repeat("s", 185) + `"… (1515 bytes)`},
 		{"pool-name.json", `{"applicationPools": [{"name": "a/b"}]}`, 0,
 			`pool-name.json:1:32: applicationPools[0]: name: invalid value "a/b": '/' is not allowed in an application pool name (forbidden: |<>&"/[]+=;:,?*@)`},
 		{"null.json", `{"applicationPools": [{"name": "a", "autoStart": null}]}`, 0,

@@ -6,13 +6,15 @@ import (
 	"io"
 	"math"
 	"math/bits"
-	"os"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
 
 	"github.com/beevik/etree"
+
+	"github.com/poolctl/poolctl/internal/excerpt"
+	"github.com/poolctl/poolctl/internal/saferead"
 )
 
 // The limits of the zero Options.
@@ -38,6 +40,10 @@ type Options struct {
 	// written). The caller must not modify the content afterwards.
 	Sources map[string][]byte
 }
+
+// Limit returns the size limit these options set, in bytes: MaxBytes, or the default
+// of 256 MiB when MaxBytes is zero or less.
+func (o Options) Limit() int64 { return o.maxBytes() }
 
 func (o Options) maxBytes() int64 {
 	if o.MaxBytes <= 0 {
@@ -179,17 +185,18 @@ func (d *Document) leafOrigin(t etree.Token) *leafOrigin {
 	return nil
 }
 
-// ReadFile reads the XML file at path. Errors name the path: a *Error
-// carries it in its position, other errors mention it.
+// ReadFile reads the XML file at path, which must be a regular file: a FIFO, device
+// or directory is a *saferead.NotRegularError (and a FIFO does not block). Errors name
+// the path: a *Error carries it in its position, other errors mention it.
 func ReadFile(path string, opt Options) (*Document, error) {
-	f, err := os.Open(path)
+	f, err := saferead.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	limit := opt.maxBytes()
 	size := int64(0)
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
 		if size > limit {
 			return nil, tooLarge(path, size, limit)
@@ -220,12 +227,27 @@ func ReadBytes(name string, src []byte, opt Options) (*Document, error) {
 	return read(name, src, string(src), opt)
 }
 
+// tooLarge returns the error of the input name, of size bytes (-1 when not known),
+// larger than limit: a *saferead.TooLargeError underneath, as for every input that
+// poolctl reads.
 func tooLarge(name string, size, limit int64) error {
-	if size < 0 {
-		return fmt.Errorf("%s: file is larger than the limit of %d bytes (Options.MaxBytes)", name, limit)
-	}
-	return fmt.Errorf("%s: file is %d bytes, larger than the limit of %d bytes (Options.MaxBytes)", name, size, limit)
+	return &tooLargeError{size: size, err: &saferead.TooLargeError{Name: name, Limit: limit}}
 }
+
+// tooLargeError is a saferead.TooLargeError that says the size when it is known.
+type tooLargeError struct {
+	size int64
+	err  *saferead.TooLargeError
+}
+
+func (e *tooLargeError) Error() string {
+	if e.size < 0 {
+		return fmt.Sprintf("%s: file is larger than the limit of %d bytes", e.err.Name, e.err.Limit)
+	}
+	return fmt.Sprintf("%s: file is %d bytes, larger than the limit of %d bytes", e.err.Name, e.size, e.err.Limit)
+}
+
+func (e *tooLargeError) Unwrap() error { return e.err }
 
 // read reads src, whose UTF-8 reading is text when src is UTF-8.
 func read(name string, src []byte, text string, opt Options) (*Document, error) {
@@ -323,7 +345,7 @@ func (d *Document) decodeUTF16() error {
 
 // errorf returns an *Error at offset in the document's text.
 func (d *Document) errorf(offset int, format string, args ...any) error {
-	return &Error{Pos: d.PosAt(offset), Msg: fmt.Sprintf(format, args...)}
+	return &Error{Pos: d.PosAt(offset), Msg: fmt.Sprintf(format, excerpt.Args(args)...)}
 }
 
 // Root returns the root element, or nil if the tree has none.

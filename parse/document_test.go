@@ -15,6 +15,8 @@ import (
 
 	"github.com/beevik/etree"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/poolctl/poolctl/internal/saferead"
 )
 
 // positionDoc has CR LF line breaks, a byte order mark, and non-ASCII
@@ -284,6 +286,12 @@ func TestReadFile(t *testing.T) {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("err %q does not mention %q", err, want)
 			}
+		}
+	})
+	t.Run("too large is a saferead.TooLargeError", func(t *testing.T) {
+		_, err := ReadFile(big, Options{MaxBytes: 64})
+		if tl, ok := errors.AsType[*saferead.TooLargeError](err); !ok || tl.Limit != 64 {
+			t.Errorf("err = %v, want a *saferead.TooLargeError with the limit", err)
 		}
 	})
 	t.Run("directory", func(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/beevik/etree"
+
+	"github.com/poolctl/poolctl/internal/excerpt"
 )
 
 // scanner reads a document's text into its tree and records the origin of
@@ -361,11 +363,11 @@ func (p *scanner) startTag(i int) (int, error) {
 		}
 		m := skipSpace(s, an)
 		if m == len(s) || s[m] != '=' {
-			return 0, p.missing(m, fmt.Sprintf("'=' after attribute name %q", aname))
+			return 0, p.missing(m, fmt.Sprintf("'=' after attribute name %q", excerpt.String(aname)))
 		}
 		m = skipSpace(s, m+1)
 		if m == len(s) || s[m] != '"' && s[m] != '\'' {
-			return 0, p.missing(m, fmt.Sprintf(`'"' or '\'' to start the value of attribute %q`, aname))
+			return 0, p.missing(m, fmt.Sprintf(`'"' or '\'' to start the value of attribute %q`, excerpt.String(aname)))
 		}
 		if s[m] == '"' {
 			p.dq++
@@ -550,7 +552,7 @@ func (p *scanner) procInst(i int) (int, error) {
 		}
 		to = from + j
 	default:
-		return 0, p.missing(tEnd, fmt.Sprintf("white space or '?>' after processing instruction target %q", target))
+		return 0, p.missing(tEnd, fmt.Sprintf("white space or '?>' after processing instruction target %q", excerpt.String(target)))
 	}
 	if strings.EqualFold(target, "xml") {
 		switch {
@@ -602,11 +604,11 @@ func (p *scanner) xmlDecl(from, to int) error {
 		}
 		m := skipSpace(s, j)
 		if m == to || s[m] != '=' {
-			return p.missing(m, fmt.Sprintf("'=' after %q in the XML declaration", name))
+			return p.missing(m, fmt.Sprintf("'=' after %q in the XML declaration", excerpt.String(name)))
 		}
 		m = skipSpace(s, m+1)
 		if m == to || s[m] != '"' && s[m] != '\'' {
-			return p.missing(m, fmt.Sprintf("a quoted value for %q in the XML declaration", name))
+			return p.missing(m, fmt.Sprintf("a quoted value for %q in the XML declaration", excerpt.String(name)))
 		}
 		e := strings.IndexByte(s[m+1:], s[m])
 		if e < 0 {
@@ -828,7 +830,7 @@ func parseRef(s string) (r rune, n int, msg string) {
 		case k == len(s):
 			return 0, 0, "unexpected end of file inside a character reference"
 		case k == digits || s[k] != ';':
-			return 0, 0, fmt.Sprintf("malformed character reference %q: expected &#DDD; or &#xHHH;", s[:k+1])
+			return 0, 0, fmt.Sprintf("malformed character reference %q: expected &#DDD; or &#xHHH;", excerpt.String(s[:k+1]))
 		case !isXMLChar(r):
 			return 0, 0, fmt.Sprintf("character reference %s stands for a character XML does not allow", s[:k+1])
 		}

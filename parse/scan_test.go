@@ -350,6 +350,27 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
+// TestErrorCutsLongNames checks that an error quoting a huge name of the file shows
+// an excerpt of it, not the whole name.
+func TestErrorCutsLongNames(t *testing.T) {
+	name := strings.Repeat("n", 1<<20)
+	tests := []struct{ name, src, want string }{
+		{"duplicate attribute", `<a ` + name + `="1" ` + name + `="2"/>`, `duplicate attribute "nnnn`},
+		{"attribute without '='", `<a ` + name + ` />`, `'=' after attribute name "nnnn`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadBytes("long.config", []byte(tt.src), Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "… (1048576 bytes)") {
+				t.Fatalf("err = %.300v, want %q and the length of the cut name", err, tt.want)
+			}
+			if len(err.Error()) > 1000 {
+				t.Errorf("error of %d bytes; want the name cut", len(err.Error()))
+			}
+		})
+	}
+}
+
 func TestReadTooLarge(t *testing.T) {
 	src := []byte("<a>0123456789</a>")
 	_, err := ReadBytes("big.config", src, Options{MaxBytes: 10})

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/beevik/etree"
+
+	"github.com/poolctl/poolctl/internal/excerpt"
 )
 
 // WriteTo writes the document to w. It walks d.Tree and, for every token
@@ -111,7 +113,7 @@ func findOrigin[T any](tab *table[T], cursor *int, is func(*T) bool, index func(
 }
 
 func (p *printer) errorf(format string, args ...any) error {
-	return fmt.Errorf("%s: cannot write: %s", p.d.Name, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%s: cannot write: %s", p.d.Name, fmt.Sprintf(format, excerpt.Args(args)...))
 }
 
 // copy writes the source bytes text[start:end].

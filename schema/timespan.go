@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/poolctl/poolctl/internal/excerpt"
 	"math"
 	"strconv"
 	"strings"
@@ -114,7 +115,7 @@ func ParseTimeSpan(s string, f TimeSpanFormat) (TimeSpan, error) {
 		err = fmt.Errorf("unknown format %v", f)
 	}
 	if err != nil {
-		return TimeSpan{}, fmt.Errorf("timespan %q: %w", s, err)
+		return TimeSpan{}, fmt.Errorf("timespan %q: %w", excerpt.String(s), err)
 	}
 	return TimeSpan{ticks: ticks, text: s, format: f}, nil
 }

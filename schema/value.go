@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"github.com/poolctl/poolctl/internal/excerpt"
 	"strconv"
 	"strings"
 )
@@ -110,7 +111,7 @@ type ValueError struct {
 }
 
 func (e *ValueError) Error() string {
-	return fmt.Sprintf("attribute %s: invalid value %q: %s", e.Attribute, e.Text, e.Msg)
+	return fmt.Sprintf("attribute %s: invalid value %q: %s", e.Attribute, excerpt.String(e.Text), e.Msg)
 }
 
 func (a *Attribute) errorf(text string, format string, args ...any) *ValueError {
@@ -161,7 +162,18 @@ func (a *Attribute) parseBool(text string, v *Value) error {
 }
 
 func (a *Attribute) parseInt(text string, min, max int64, v *Value) error {
-	n, err := strconv.ParseInt(text, 10, 64)
+	num := text
+	if len(text) > maxIntLen {
+		short, ok := shortInt(text)
+		if !ok {
+			return a.errorf(text, "not a %s (want a whole number from %d to %d)", a.Type, min, max)
+		}
+		if len(short) > maxIntLen {
+			short = short[:maxIntLen] // still out of range
+		}
+		num = short
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil && !isRangeErr(err) || strings.HasPrefix(text, "+") {
 		return a.errorf(text, "not a %s (want a whole number from %d to %d)", a.Type, min, max)
 	}
@@ -170,6 +182,27 @@ func (a *Attribute) parseInt(text string, min, max int64, v *Value) error {
 	}
 	v.Int = n
 	return nil
+}
+
+// maxIntLen is longer than any number strconv.ParseInt reads without leading zeros: a
+// sign and 19 digits.
+const maxIntLen = 64
+
+// shortInt returns text without the leading zeros of its digits, for strconv, which
+// copies its whole input into its errors; ok is false when text is not a number.
+func shortInt(text string) (s string, ok bool) {
+	neg, digits := "", text
+	if rest, found := strings.CutPrefix(text, "-"); found {
+		neg, digits = "-", rest
+	}
+	if digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
+		return "", false
+	}
+	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		digits = "0"
+	}
+	return neg + digits, true
 }
 
 func isRangeErr(err error) bool {
@@ -191,6 +224,9 @@ func (a *Attribute) lookupValue(values []EnumValue, name string) (EnumValue, Spe
 				return e, OtherCase, true
 			}
 		}
+	}
+	if num, ok := shortInt(name); !ok || len(num) > maxIntLen {
+		return EnumValue{}, Exact, false // not a number (strconv would copy name into its error)
 	}
 	if n, err := strconv.ParseInt(name, 10, 64); err == nil {
 		for _, e := range values {
@@ -222,7 +258,7 @@ func (a *Attribute) parseFlags(text string, v *Value) error {
 		name := strings.TrimSpace(part)
 		e, sp, ok := a.lookupValue(a.Flags, name)
 		if !ok {
-			return a.errorf(text, "flag %q is not one of %s", name, valueNames(a.Flags))
+			return a.errorf(text, "flag %q is not one of %s", excerpt.String(name), valueNames(a.Flags))
 		}
 		v.Int |= e.Value
 		if sp > v.Spelling {

@@ -56,6 +56,9 @@ type Diagnostic struct {
 	// SourceLine is the text of the line the diagnostic points at (without its line
 	// ending), for printers that show it; empty when there is no such line.
 	SourceLine string `json:"-"`
+	// SourceCol is the column of the diagnostic in SourceLine when SourceLine is a
+	// window of a long line (see cutSourceLines); zero when it is the whole line.
+	SourceCol int `json:"-"`
 }
 
 // String formats the diagnostic as "file:line:col: severity RULE: message".

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/poolctl/poolctl/internal/excerpt"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 	"github.com/poolctl/poolctl/secret"
@@ -140,7 +141,7 @@ func (p *pass) report(rule string, doc *parse.Document, pos parse.Pos, fix, form
 	}
 	d := Diagnostic{
 		File: pos.File, Line: pos.Line, Column: pos.Col,
-		Severity: r.Severity, Rule: rule, Message: fmt.Sprintf(format, args...), Fix: fix,
+		Severity: r.Severity, Rule: rule, Message: fmt.Sprintf(format, excerpt.Args(args)...), Fix: fix,
 	}
 	if doc != nil {
 		d.SourceLine = doc.Line(pos.Line)
@@ -156,5 +157,6 @@ func (p *pass) finish() []Diagnostic {
 		}
 	}
 	Sort(out)
+	cutSourceLines(out)
 	return out
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/poolctl/poolctl/internal/excerpt"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 )
@@ -222,9 +223,9 @@ func (n node) outerPrefix() string { return scopePrefix(n.outer) }
 // for the attribute that names the scope.
 func (n node) subject(name, text string) string {
 	if n.label.key == name && n.path == "" {
-		return fmt.Sprintf("%s%s %s %q", n.outerPrefix(), n.label.name, name, text)
+		return fmt.Sprintf("%s%s %s %q", n.outerPrefix(), n.label.name, name, excerpt.String(text))
 	}
-	return fmt.Sprintf("%s%s%s %q", n.prefix(), n.path, name, text)
+	return fmt.Sprintf("%s%s%s %q", n.prefix(), n.path, name, excerpt.String(text))
 }
 
 // described returns how messages name the node's element: `site "Default Web Site"`
@@ -613,10 +614,12 @@ func validationRule(val *schema.Validation) string {
 // describeValueError turns a parse or validation error into the end of a message that starts
 // with the attribute and its quoted value.
 func describeValueError(a *schema.Attribute, text string, err error) string {
-	msg := err.Error()
-	var ve *schema.ValueError
-	if errors.As(err, &ve) {
+	// Not err.Error() for a ValueError: it quotes the whole value, which may be huge.
+	var msg string
+	if ve, ok := errors.AsType[*schema.ValueError](err); ok {
 		msg = ve.Msg
+	} else {
+		msg = err.Error()
 	}
 	switch {
 	case a.Type == schema.Enum && strings.HasPrefix(msg, "enum "):
@@ -626,7 +629,7 @@ func describeValueError(a *schema.Attribute, text string, err error) string {
 	case strings.HasPrefix(msg, "not "), strings.HasPrefix(msg, "out of "):
 		return " is " + msg
 	case a.Type == schema.TimeSpanType:
-		return " is not a timeSpan ([-][d.]hh:mm:ss[.fffffff]): " + strings.TrimPrefix(msg, fmt.Sprintf("timespan %q: ", text))
+		return " is not a timeSpan ([-][d.]hh:mm:ss[.fffffff]): " + strings.TrimPrefix(msg, fmt.Sprintf("timespan %q: ", excerpt.String(text)))
 	}
 	return ": " + msg
 }

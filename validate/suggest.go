@@ -29,10 +29,12 @@ func didYouMean(name string, names []string, otherwise string) string {
 // editDistance returns the Levenshtein distance between a and b, in runes, or limit+1
 // as soon as the distance is known to exceed limit.
 func editDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
+	// Compare the lengths before making rune slices: a is a value of the file, which
+	// may be huge.
+	if d := utf8.RuneCountInString(a) - utf8.RuneCountInString(b); d > limit || -d > limit {
 		return limit + 1
 	}
+	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {

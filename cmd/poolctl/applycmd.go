@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/beevik/etree"
 	"github.com/spf13/cobra"
@@ -86,7 +85,11 @@ func runApply(cmd *cobra.Command, g *globalOptions, opts *applyOptions, stdin io
 	if err != nil {
 		return false, err
 	}
-	desired, err := readDesired(name, stdin, target)
+	ro, err := g.readOptions()
+	if err != nil {
+		return false, err
+	}
+	desired, err := readDesired(name, stdin, target, ro)
 	if err != nil {
 		return false, err
 	}
@@ -99,18 +102,15 @@ func runApply(cmd *cobra.Command, g *globalOptions, opts *applyOptions, stdin io
 	return runEdit(cmd, g, &opts.edit, converge)
 }
 
-// readDesired reads and checks the desired state in the file name, or stdin for "-".
-func readDesired(name string, stdin io.Reader, target *schema.Schema) (*etree.Element, error) {
-	var data []byte
-	var err error
-	if name == "-" {
-		name = "<stdin>"
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(name)
-	}
+// readDesired reads and checks the desired state in the file name, or stdin for "-",
+// within the size limit of ro.
+func readDesired(name string, stdin io.Reader, target *schema.Schema, ro parse.Options) (*etree.Element, error) {
+	data, err := readInput(stdin, name, ro)
 	if err != nil {
 		return nil, fmt.Errorf("desired state: %w", err)
+	}
+	if name == "-" {
+		name = stdinName
 	}
 	_, section, err := apply.ReadDesired(name, data, target)
 	return section, err
@@ -124,7 +124,7 @@ func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Sche
 	var main string
 	path, err := inSectionFile(path, func(path, m string) (err error) {
 		main = m
-		ed, err = editorFor(path, target)
+		ed, err = editorFor(path, target, g)
 		return err
 	})
 	if err != nil {
@@ -148,9 +148,14 @@ func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Sche
 	return len(ed.Changes) > 0, apply.WritePlan(w, ed.Changes)
 }
 
-// editorFor reads the file at path and returns an editor of its pools.
-func editorFor(path string, target *schema.Schema) (*apply.Editor, error) {
-	doc, err := parse.ReadFile(path, parse.Options{})
+// editorFor reads the file at path, within the input limit of g, and returns an editor
+// of its pools.
+func editorFor(path string, target *schema.Schema, g *globalOptions) (*apply.Editor, error) {
+	ro, err := g.readOptions()
+	if err != nil {
+		return nil, err
+	}
+	doc, err := parse.ReadFile(path, ro)
 	if err != nil {
 		return nil, err
 	}

@@ -110,7 +110,11 @@ errors), 2 could not run: METABASE unreadable or malformed, a key needed, FILE e
 
 // runConvert converts the metabase name and writes what the flags ask for.
 func runConvert(cmd *cobra.Command, g *globalOptions, o *convertOptions, name string) error {
-	mb, err := readMetabase(cmd.InOrStdin(), name)
+	ro, err := g.readOptions()
+	if err != nil {
+		return err
+	}
+	mb, err := readMetabase(cmd.InOrStdin(), name, ro)
 	if err != nil {
 		return err
 	}
@@ -118,7 +122,7 @@ func runConvert(cmd *cobra.Command, g *globalOptions, o *convertOptions, name st
 		Encrypter: &keyLoader{g: g}}
 	poolctlValues := false
 	if o.into != "" {
-		if opt.Defaults, poolctlValues, err = intoDefaults(o.into, g.target); err != nil {
+		if opt.Defaults, poolctlValues, err = intoDefaults(o.into, g.target, ro); err != nil {
 			return err
 		}
 	}
@@ -147,20 +151,21 @@ func runConvert(cmd *cobra.Command, g *globalOptions, o *convertOptions, name st
 	return writeReport(cmd.ErrOrStderr(), o, res.Report)
 }
 
-// readMetabase reads the metabase file name, or standard input for "-".
-func readMetabase(stdin io.Reader, name string) (*metabase.Metabase, error) {
+// readMetabase reads the metabase file name, or standard input for "-", within the
+// size limit of ro.
+func readMetabase(stdin io.Reader, name string, ro parse.Options) (*metabase.Metabase, error) {
 	if name != "-" {
-		mb, err := metabase.ReadFile(name)
+		mb, err := metabase.ReadFile(name, ro)
 		if pe, ok := errors.AsType[*fs.PathError](err); ok && pe.Path == name {
 			return nil, fmt.Errorf("metabase %s: %w", name, pe.Err)
 		}
-		return mb, err
+		return mb, limitHint(err)
 	}
-	data, err := io.ReadAll(stdin)
+	data, err := readInput(stdin, name, ro)
 	if err != nil {
-		return nil, fmt.Errorf("metabase <stdin>: %w", err)
+		return nil, fmt.Errorf("metabase: %w", err)
 	}
-	return metabase.Read("<stdin>", data)
+	return metabase.Read(stdinName, data)
 }
 
 // writeReport writes the report in the chosen format.
@@ -220,8 +225,8 @@ func convertInto(cmd *cobra.Command, g *globalOptions, o *convertOptions, res *c
 // intoDefaults returns the <applicationPoolDefaults> values of the configuration file
 // path, by attribute path, so that the conversion compares with what a pool gets
 // there.
-func intoDefaults(path string, v schema.Version) (defaults map[string]string, poolctlValues bool, err error) {
-	cfg, err := parse.Load(path, parse.LoadOptions{Version: v})
+func intoDefaults(path string, v schema.Version, ro parse.Options) (defaults map[string]string, poolctlValues bool, err error) {
+	cfg, err := parse.Load(path, parse.LoadOptions{Version: v, Read: ro})
 	if err != nil {
 		return nil, false, fileError(path, "--into", err)
 	}

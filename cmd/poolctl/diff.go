@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/poolctl/poolctl/apply"
+	"github.com/poolctl/poolctl/internal/saferead"
 	"github.com/poolctl/poolctl/parse"
 )
 
@@ -108,7 +109,11 @@ func runDiff(w io.Writer, g *globalOptions, opts *diffOptions, pathA, pathB stri
 // file's error keeps parse's "file:line:col: msg" form; any other error names the
 // file.
 func loadForDiff(g *globalOptions, path string) (*parse.Config, error) {
-	cfg, err := parse.Load(path, parse.LoadOptions{Version: g.target})
+	ro, err := g.readOptions()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := parse.Load(path, parse.LoadOptions{Version: g.target, Read: ro})
 	if err == nil {
 		return cfg, nil
 	}
@@ -117,6 +122,8 @@ func loadForDiff(g *globalOptions, path string) (*parse.Config, error) {
 	}
 	if pe, ok := errors.AsType[*fs.PathError](err); ok && pe.Path == path {
 		err = pe.Err
+	} else if nr, ok := errors.AsType[*saferead.NotRegularError](err); ok && nr.Path == path {
+		err = fmt.Errorf("is %s, not a regular file", saferead.Kind(nr.Mode))
 	}
-	return nil, fmt.Errorf("config file %s: %w", path, err)
+	return nil, fmt.Errorf("config file %s: %w", path, limitHint(err))
 }

@@ -62,7 +62,10 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 	}
 	var res apply.UpdateResult
 	path, err = inSectionFile(path, func(path, main string) (err error) {
-		opt := checkedUpdate(&o.write, g, key, o.force)
+		opt, err := checkedUpdate(&o.write, g, key, o.force)
+		if err != nil {
+			return err
+		}
 		opt.Main = main
 		res, err = apply.Update(cmd.Context(), path, opt, change)
 		return err
@@ -92,13 +95,18 @@ func inSectionFile(path string, f func(path, main string) error) (string, error)
 	return path, f(path, main)
 }
 
-// checkedUpdate returns the update options of the write flags w, with the check of
-// every write for the target version of g, skipped when force.
-func checkedUpdate(w *writeOptions, g *globalOptions, key *secret.Key, force bool) apply.UpdateOptions {
+// checkedUpdate returns the update options of the write flags w, with the input limit
+// of g and the check of every write for the target version of g, skipped when force.
+func checkedUpdate(w *writeOptions, g *globalOptions, key *secret.Key, force bool) (apply.UpdateOptions, error) {
 	opt := w.updateOptions(key)
+	ro, err := g.readOptions()
+	if err != nil {
+		return opt, err
+	}
+	opt.Read = ro
 	opt.Lint.Target = g.target
 	opt.Force = force
-	return opt
+	return opt, nil
 }
 
 // editError turns a refused edit into poolctl's message and exit code 1: the edit was

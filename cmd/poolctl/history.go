@@ -112,7 +112,10 @@ poolctl was reading it.`,
 			if err != nil {
 				return err
 			}
-			opt := checkedUpdate(w, g, key, force)
+			opt, err := checkedUpdate(w, g, key, force)
+			if err != nil {
+				return err
+			}
 			snap, err := opt.History.Find(path, args[0])
 			if err != nil {
 				return err

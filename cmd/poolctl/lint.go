@@ -108,7 +108,11 @@ func runLint(g *globalOptions, opts *lintOptions, s streams, args []string) erro
 	if err != nil {
 		return err
 	}
-	vo := validate.Options{Target: g.target, Disable: opts.disable, For: dest}
+	ro, err := g.readOptions()
+	if err != nil {
+		return err
+	}
+	vo := validate.Options{Target: g.target, Disable: opts.disable, For: dest, Read: ro}
 	var all []validate.Diagnostic
 	sum := validate.Summary{Files: len(inputs)}
 	for _, in := range inputs {

@@ -22,12 +22,14 @@ type lintInput struct {
 	stdin bool
 }
 
-// lint lints the input; reading standard input or an unreadable file is an error.
+// lint lints the input; reading standard input or an unreadable file is an error, and
+// so is an input larger than the limit of opt.Read.
 func (in lintInput) lint(stdin io.Reader, opt validate.Options) ([]validate.Diagnostic, error) {
 	if !in.stdin {
-		return validate.LintFile(in.path, opt)
+		ds, err := validate.LintFile(in.path, opt)
+		return ds, limitHint(err)
 	}
-	src, err := io.ReadAll(stdin)
+	src, err := readInput(stdin, "-", opt.Read)
 	if err != nil {
 		return nil, fmt.Errorf("read standard input: %w", err)
 	}

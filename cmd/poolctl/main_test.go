@@ -50,6 +50,7 @@ func TestScripts(t *testing.T) {
 			"cpevent":     cmdCpEvent,
 			"freeports":   cmdFreePorts,
 			"expandenv":   cmdExpandEnv,
+			"mkfifo":      cmdMkfifo,
 		},
 	})
 }

@@ -64,7 +64,11 @@ func (o *globalOptions) configPath() (path, how string) {
 // it was chosen.
 func (o *globalOptions) load() (*parse.Config, error) {
 	path, how := o.configPath()
-	cfg, err := parse.Load(path, parse.LoadOptions{Version: o.target})
+	ro, err := o.readOptions()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := parse.Load(path, parse.LoadOptions{Version: o.target, Read: ro})
 	if err != nil {
 		return nil, fileError(path, how, err)
 	}

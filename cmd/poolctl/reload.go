@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
+	"github.com/poolctl/poolctl/internal/saferead"
+	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/spec"
 	"github.com/poolctl/poolctl/runtime/supervisor"
@@ -55,12 +58,17 @@ func (w watcher) run(ctx context.Context, apply func(*spec.Spec) error, sup *sup
 }
 
 // fileSum returns the SHA-256 of the file's content, or nil when it cannot be read
-// (an editor may be replacing it).
+// (an editor may be replacing it) or is not a regular file. It reads the file as a
+// stream, at most one byte past parse's size limit: a bigger file is refused by load.
 func fileSum(path string) []byte {
-	b, err := os.ReadFile(path)
+	f, err := saferead.Open(path)
 	if err != nil {
 		return nil
 	}
-	sum := sha256.Sum256(b)
-	return sum[:]
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, io.LimitReader(f, parse.Options{}.Limit()+1)); err != nil {
+		return nil
+	}
+	return h.Sum(nil)
 }

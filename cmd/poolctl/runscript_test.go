@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -198,5 +199,15 @@ func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
 		if err := os.WriteFile(path, []byte(os.Expand(string(b), ts.Getenv)), 0o666); err != nil {
 			ts.Fatalf("expandenv: %v", err)
 		}
+	}
+}
+
+// cmdMkfifo makes a FIFO at each path, as mkfifo(1) does.
+func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: mkfifo PATH...")
+	}
+	for _, name := range args {
+		ts.Check(syscall.Mkfifo(ts.MkAbs(name), 0o600))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/poolctl/poolctl/apply"
+	"github.com/poolctl/poolctl/internal/saferead"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/secret"
 )
@@ -79,15 +80,19 @@ func fileError(path, how string, err error) error {
 	if _, ok := errors.AsType[*parse.Error](err); ok {
 		return err
 	}
-	pe, ok := errors.AsType[*fs.PathError](err)
-	if !ok || pe.Path != path {
-		return err
+	var reason error
+	if pe, ok := errors.AsType[*fs.PathError](err); ok && pe.Path == path {
+		reason = pe.Err
+	} else if nr, ok := errors.AsType[*saferead.NotRegularError](err); ok && nr.Path == path {
+		reason = fmt.Errorf("is %s, not a regular file", saferead.Kind(nr.Mode))
+	} else {
+		return limitHint(err)
 	}
 	switch how {
 	case "default":
-		return fmt.Errorf("config file %s (the default: give -c FILE or set $%s): %w", path, configEnv, pe.Err)
+		return fmt.Errorf("config file %s (the default: give -c FILE or set $%s): %w", path, configEnv, reason)
 	case "-c":
-		return fmt.Errorf("config file %s: %w", path, pe.Err)
+		return fmt.Errorf("config file %s: %w", path, reason)
 	}
-	return fmt.Errorf("config file %s (from %s): %w", path, how, pe.Err)
+	return fmt.Errorf("config file %s (from %s): %w", path, how, reason)
 }

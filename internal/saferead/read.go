@@ -93,15 +93,33 @@ func ReadAll(r io.Reader, name string, limit int64) ([]byte, error) {
 	return readAll(r, name, limit, 0)
 }
 
+// readAll reads r into chunks that it joins at the end, so that reading endless input
+// up to the limit holds about limit bytes (a buffer that doubles holds up to three
+// times that while it copies), and input of hint bytes (a regular file's size) is read
+// into one chunk, which is returned as is.
 func readAll(r io.Reader, name string, limit, hint int64) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(int(min(hint, limit)) + bytes.MinRead)
-	// Read one byte past the limit to tell "exactly limit" from "more".
-	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	var chunks [][]byte
+	total := int64(0)
+	// One byte past the limit tells "exactly limit" from "more".
+	next := min(max(hint+1, bytes.MinRead), limit+1)
+	for {
+		chunk := make([]byte, next)
+		n, err := io.ReadFull(r, chunk)
+		chunks = append(chunks, chunk[:n])
+		total += int64(n)
+		if total > limit {
+			return nil, &TooLargeError{Name: name, Limit: limit}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		next = min(max(total, bytes.MinRead), limit+1-total)
 	}
-	if int64(buf.Len()) > limit {
-		return nil, &TooLargeError{Name: name, Limit: limit}
+	if len(chunks) == 1 {
+		return chunks[0], nil
 	}
-	return buf.Bytes(), nil
+	return bytes.Join(chunks, nil), nil
 }

@@ -2,7 +2,6 @@ package metabase
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -10,14 +9,16 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/poolctl/poolctl/internal/saferead"
 	"github.com/poolctl/poolctl/parse"
 )
 
-// ReadFile reads the metabase file at path. Errors name the path.
-func ReadFile(path string) (*Metabase, error) {
-	data, err := os.ReadFile(path)
+// ReadFile reads the metabase file at path, which must be a regular file of at most
+// opt.Limit() bytes. Errors name the path.
+func ReadFile(path string, opt parse.Options) (*Metabase, error) {
+	data, err := saferead.ReadFile(path, opt.Limit())
 	if err != nil {
-		return nil, err // an *fs.PathError, which names the path
+		return nil, err // an *fs.PathError or a saferead error, which name the path
 	}
 	return Read(path, data)
 }

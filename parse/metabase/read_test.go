@@ -36,7 +36,7 @@ func dump(m *Metabase) string {
 // TestReadGolden reads testdata/MetaBase.xml and compares every key and property,
 // with positions, with testdata/MetaBase.golden; -update rewrites it.
 func TestReadGolden(t *testing.T) {
-	m, err := ReadFile(filepath.Join("testdata", "MetaBase.xml"))
+	m, err := ReadFile(filepath.Join("testdata", "MetaBase.xml"), parse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestReadErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ReadFile(filepath.Join("testdata", "missing.xml")); err == nil || !strings.Contains(err.Error(), "missing.xml") {
+	if _, err := ReadFile(filepath.Join("testdata", "missing.xml"), parse.Options{}); err == nil || !strings.Contains(err.Error(), "missing.xml") {
 		t.Errorf("ReadFile of a missing file: %v, want an error naming it", err)
 	}
 }
@@ -171,7 +171,7 @@ func TestReadErrors(t *testing.T) {
 // sets it, unless the property does not inherit (NO_ATTRIBUTES in the reference, or a
 // <Custom> property's Attributes).
 func TestLookup(t *testing.T) {
-	m, err := ReadFile(filepath.Join("testdata", "MetaBase.xml"))
+	m, err := ReadFile(filepath.Join("testdata", "MetaBase.xml"), parse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

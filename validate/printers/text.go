@@ -63,8 +63,12 @@ func (p textPrinter) diagnostic(w *bufio.Writer, d validate.Diagnostic) {
 		w.WriteString(indent + line + "\n")
 		// The caret may point just past the end of the line (at a missing
 		// quote, say), not further.
-		if d.Column > 0 && d.Column <= utf8.RuneCountInString(line)+1 {
-			w.WriteString(indent + caretPadding(line, d.Column) + caret + "\n")
+		col := d.Column
+		if d.SourceCol > 0 {
+			col = d.SourceCol // line is a window of a long line
+		}
+		if col > 0 && col <= utf8.RuneCountInString(line)+1 {
+			w.WriteString(indent + caretPadding(line, col) + caret + "\n")
 		}
 	}
 	if d.Fix != "" {
