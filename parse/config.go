@@ -1,13 +1,16 @@
 package parse
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
+	"unsafe"
 
 	"github.com/beevik/etree"
 
+	"github.com/poolctl/poolctl/internal/saferead"
 	"github.com/poolctl/poolctl/schema"
 )
 
@@ -161,8 +164,24 @@ func (c *Config) addAppHost(group *etree.Element, loc string, inLoc bool, ro Opt
 // ConfigSourcePath returns the file a configSource attribute of the configuration
 // file names: source, with backslashes as path separators, relative to file's
 // directory. As IIS requires, source must be a relative path to that directory or
-// below.
+// below, and it is refused when the file it names on disk resolves outside that
+// directory through a symlink (of the file or of a directory on the way) or is not a
+// regular file; a file not there yet is not an error.
 func ConfigSourcePath(file, source string) (string, error) {
+	rel, err := sourceRel(source)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(file)
+	if err := checkBeneath(dir, rel); err != nil {
+		return "", sourceError(source, err)
+	}
+	return filepath.Join(dir, rel), nil
+}
+
+// sourceRel returns the configSource value source as a clean relative path, refusing
+// an absolute one or one that leads above the config's directory.
+func sourceRel(source string) (string, error) {
 	name := strings.ReplaceAll(source, `\`, string(filepath.Separator))
 	if name == "" || filepath.IsAbs(name) || filepath.VolumeName(source) != "" {
 		return "", fmt.Errorf("configSource %q must be a relative path", source)
@@ -171,7 +190,28 @@ func ConfigSourcePath(file, source string) (string, error) {
 	if clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
 		return "", fmt.Errorf("configSource %q must name a file in the config's directory or below", source)
 	}
-	return filepath.Join(filepath.Dir(file), clean), nil
+	return clean, nil
+}
+
+// checkBeneath checks that the file rel, when it exists, is a regular file that
+// resolves inside dir.
+func checkBeneath(dir, rel string) error {
+	f, err := saferead.OpenBeneath(dir, rel)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// sourceError says why the configSource file source cannot be read.
+func sourceError(source string, err error) error {
+	if _, ok := errors.AsType[*saferead.EscapeError](err); ok {
+		return fmt.Errorf("configSource %q resolves outside the config's directory through a symlink", source)
+	}
+	return fmt.Errorf("configSource %q: %w", source, err)
 }
 
 // follow resolves configSource: the section's content is the root element of another
@@ -186,14 +226,16 @@ func (c *Config) follow(sec *etree.Element, ro Options) (*SectionRef, error) {
 	if len(sec.Attr) > 1 || hasChildElement(sec) {
 		return nil, &Error{Pos: c.Doc.Pos(sec), Msg: fmt.Sprintf("<%s configSource=%q> must have no other attributes and no child elements", sec.FullTag(), src), Kind: ErrConfigSource}
 	}
-	path, err := ConfigSourcePath(c.Doc.Name, src)
+	rel, err := sourceRel(src)
 	if err != nil {
 		return nil, &Error{Pos: pos, Msg: err.Error(), Kind: ErrConfigSource}
 	}
-	if err := statSource(path, ro); err != nil {
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("configSource %q: %v", src, err), Kind: ErrConfigSource}
+	dir := filepath.Dir(c.Doc.Name)
+	path := filepath.Join(dir, rel)
+	doc, err := readSource(dir, rel, path, ro)
+	if re, ok := errors.AsType[*sourceReadError](err); ok {
+		return nil, &Error{Pos: pos, Msg: sourceError(src, re.err).Error(), Kind: ErrConfigSource}
 	}
-	doc, err := readSource(path, ro)
 	if err != nil {
 		return nil, fmt.Errorf("%s: configSource: %w", pos, err)
 	}
@@ -205,22 +247,28 @@ func (c *Config) follow(sec *etree.Element, ro Options) (*SectionRef, error) {
 	return ref, nil
 }
 
-// statSource checks that the configSource file path exists, unless ro.Sources gives
-// its content.
-func statSource(path string, ro Options) error {
-	if _, ok := ro.Sources[path]; ok {
-		return nil
-	}
-	_, err := os.Stat(path)
-	return err
-}
+// sourceReadError is readSource's error when the file cannot be read, as opposed to
+// one in its content.
+type sourceReadError struct{ err error }
 
-// readSource reads the configSource file path, or the content ro.Sources gives it.
-func readSource(path string, ro Options) (*Document, error) {
+func (e *sourceReadError) Error() string { return e.err.Error() }
+
+// readSource reads the configSource file rel of the directory dir: with the content
+// ro.Sources gives path, when the file on disk (if any) is one that could be read, or
+// with the file's, read beneath dir within the document size limit.
+func readSource(dir, rel, path string, ro Options) (*Document, error) {
 	if src, ok := ro.Sources[path]; ok {
+		if err := checkBeneath(dir, rel); err != nil {
+			return nil, &sourceReadError{err}
+		}
 		return ReadBytes(path, src, ro)
 	}
-	return ReadFile(path, ro)
+	src, err := saferead.ReadFileBeneath(dir, rel, ro.maxBytes())
+	if err != nil {
+		return nil, &sourceReadError{err}
+	}
+	// src is this document's own and is never written to, as in ReadFile.
+	return read(path, src, unsafe.String(unsafe.SliceData(src), len(src)), ro)
 }
 
 // Documents returns the main document followed by the configSource documents.

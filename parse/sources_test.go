@@ -3,7 +3,9 @@ package parse
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestLoadSources: Options.Sources gives a configSource file content instead of what is
@@ -32,5 +34,87 @@ func TestLoadSources(t *testing.T) {
 	}
 	if got := cfg.Sources[0].Name; got != section {
 		t.Errorf("section document named %q, want %q", got, section)
+	}
+}
+
+// TestConfigSourceBeneath: a configSource file is read only when it resolves inside
+// the config's directory and is a regular file; the error is at the attribute's value.
+func TestConfigSourceBeneath(t *testing.T) {
+	root := t.TempDir()
+	dir, outside := filepath.Join(root, "conf"), filepath.Join(root, "outside")
+	for _, d := range []string{dir, outside, filepath.Join(dir, "parts")} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const pools = `<applicationPools><add name="Shop" /></applicationPools>`
+	for _, f := range []string{filepath.Join(dir, "parts", "pools.config"), filepath.Join(outside, "pools.config")} {
+		if err := os.WriteFile(f, []byte(pools), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		"passwd.config": "/etc/passwd",
+		"out.config":    filepath.Join(outside, "pools.config"),
+		"outdir":        "../outside",
+		"in.config":     "parts/pools.config",
+		"indir":         "parts",
+		"zero.config":   "/dev/zero",
+	}
+	for name, to := range links {
+		if err := os.Symlink(to, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := mkfifo(filepath.Join(dir, "fifo.config")); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	tests := []struct {
+		name, source, wantErr string
+	}{
+		{"symlink to /etc/passwd", "passwd.config", `configSource "passwd.config" resolves outside the config's directory`},
+		{"symlink to a file in another directory", "out.config", `configSource "out.config" resolves outside`},
+		{"symlinked directory pointing outside", `outdir\pools.config`, `configSource "outdir\\pools.config" resolves outside`},
+		{"symlink to a device", "zero.config", `configSource "zero.config" resolves outside`},
+		{"FIFO", "fifo.config", `configSource "fifo.config": ` + filepath.Join(dir, "fifo.config") + ` is a FIFO, not a regular file`},
+		{"symlink staying inside", "in.config", ""},
+		{"symlinked directory staying inside", "indir/pools.config", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			main := filepath.Join(dir, "app.config")
+			text := "<configuration>\n  <system.applicationHost>\n    <applicationPools configSource=\"" + tt.source + "\" />\n  </system.applicationHost>\n</configuration>\n"
+			if err := os.WriteFile(main, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan struct{})
+			var cfg *Config
+			var err error
+			go func() {
+				defer close(done)
+				cfg, err = Load(main, LoadOptions{})
+			}()
+			select {
+			case <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("Load did not return: it blocks on the configSource file")
+			}
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Load: %v", err)
+				}
+				if pools := cfg.Pools(); len(pools) != 1 || pools[0].Name != "Shop" {
+					t.Errorf("pools %v, want Shop", pools)
+				}
+				return
+			}
+			want := main + ":3:37: " + tt.wantErr
+			if err == nil || !strings.HasPrefix(err.Error(), want) {
+				t.Fatalf("Load = %v, want %q", err, want)
+			}
+			if _, err := ConfigSourcePath(main, tt.source); err == nil {
+				t.Errorf("ConfigSourcePath(%q) succeeded, want it refused", tt.source)
+			}
+		})
 	}
 }

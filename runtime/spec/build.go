@@ -69,7 +69,10 @@ func withDefaults(opt Options) Options {
 		opt.Getenv = os.Getenv
 	}
 	if opt.ReadFile == nil {
-		opt.ReadFile = os.ReadFile
+		opt.ReadFile = ReadWebConfig
+	}
+	if opt.ReadTimeout <= 0 {
+		opt.ReadTimeout = DefaultReadTimeout
 	}
 	return opt
 }

@@ -136,8 +136,12 @@ type Options struct {
 	TimeScale float64
 	// Getenv looks up %NAME% variables; nil means os.Getenv.
 	Getenv func(string) string
-	// ReadFile reads web.config files; nil means os.ReadFile.
+	// ReadFile reads web.config files, which application owners control; nil means
+	// ReadWebConfig.
 	ReadFile func(string) ([]byte, error)
+	// ReadTimeout is how long a read of one web.config may take before Build gives up
+	// on it (and the application gets no program); 0 means DefaultReadTimeout.
+	ReadTimeout time.Duration
 }
 
 // Warning is something Build could not use, with where it is written: an https

@@ -2,13 +2,17 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/beevik/etree"
 
+	"github.com/poolctl/poolctl/internal/saferead"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 )
@@ -33,7 +37,7 @@ func (b *builder) readWebConfig(dir, app string, at parse.Pos) (*webConfig, bool
 	// spellings are tried.
 	for _, name := range [...]string{"web.config", "Web.config"} {
 		file := path.Join(dir, name)
-		src, err := b.opt.ReadFile(file)
+		src, err := readWithin(b.opt.ReadFile, file, b.opt.ReadTimeout)
 		if isNotFound(err) {
 			continue
 		}
@@ -44,6 +48,44 @@ func (b *builder) readWebConfig(dir, app string, at parse.Pos) (*webConfig, bool
 		return b.parseWebConfig(file, src, app, at)
 	}
 	return nil, true
+}
+
+// MaxWebConfigSize is the size of the largest web.config ReadWebConfig reads: IIS's
+// default for the registry value MaxWebConfigFileSizeInKB, 250 KB.
+const MaxWebConfigSize = 250 << 10
+
+// DefaultReadTimeout is how long Build waits for a web.config by default.
+const DefaultReadTimeout = 5 * time.Second
+
+// ReadWebConfig reads the file web.config (or another name) in its directory, the
+// application's physical path, which its owner controls: it refuses a file that
+// resolves outside the directory through a symlink, one that is not a regular file (a
+// FIFO does not block) and one larger than MaxWebConfigSize.
+func ReadWebConfig(file string) ([]byte, error) {
+	return saferead.ReadFileBeneath(filepath.Dir(file), filepath.Base(file), MaxWebConfigSize)
+}
+
+// readWithin calls read(file) and waits for it at most d: a read that hangs, on a
+// network file system that stopped answering, is given up on, and its goroutine
+// left to end (or stay blocked) on its own, so that it cannot stop the runtime.
+func readWithin(read func(string) ([]byte, error), file string, d time.Duration) ([]byte, error) {
+	type result struct {
+		src []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		src, err := read(file)
+		done <- result{src, err}
+	}()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.src, r.err
+	case <-timer.C:
+		return nil, fmt.Errorf("%s: no answer after %v, given up", file, d)
+	}
 }
 
 // isNotFound reports whether err says that a file is not there.
