@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -107,10 +108,15 @@ func resolve(path string) (string, error) {
 	return filepath.EvalSymlinks(path)
 }
 
-// writeTemp writes data to a new temporary file beside path, created with perm less
-// the umask, fsyncs it and gives it meta's mode and owner. It returns the file's name;
-// on error it removes the file.
+// writeTemp writes data to a new temporary file beside path and fsyncs it. With meta,
+// the file is created 0600 and given meta's owner and mode before the first byte is
+// written, so that it is never readable by more users than the file it replaces, even
+// when the writer is killed; without meta it is created with perm less the umask. It
+// returns the file's name; on error it removes the file.
 func writeTemp(path string, data []byte, meta *fileMeta, perm fs.FileMode) (name string, err error) {
+	if meta != nil {
+		perm = 0o600
+	}
 	f, err := createTemp(path, perm)
 	if err != nil {
 		return "", err
@@ -121,13 +127,13 @@ func writeTemp(path string, data []byte, meta *fileMeta, perm fs.FileMode) (name
 			os.Remove(f.Name())
 		}
 	}()
-	if _, err := f.Write(data); err != nil {
-		return "", err
-	}
 	if meta != nil {
 		if err := setMeta(f, *meta); err != nil {
 			return "", err
 		}
+	}
+	if _, err := f.Write(data); err != nil {
+		return "", err
 	}
 	if err := f.Sync(); err != nil {
 		return "", err
@@ -136,6 +142,45 @@ func writeTemp(path string, data []byte, meta *fileMeta, perm fs.FileMode) (name
 		return "", err
 	}
 	return f.Name(), nil
+}
+
+// removeStaleTemps removes the temporary files that writers of path killed before
+// they finished left beside it. The caller holds path's lock, under which every
+// poolctl writer of path makes its temporary files, so one named as tempMarker says
+// is stale; only regular files owned by the caller or by path's owner are removed.
+// It returns the names removed.
+func removeStaleTemps(path string) []string {
+	owner := -1
+	if fi, err := os.Stat(path); err == nil {
+		owner = metaOf(fi).uid
+	}
+	names, _ := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape("."+filepath.Base(path)+tempMarker)+"*"))
+	var removed []string
+	for _, name := range names {
+		fi, err := os.Lstat(name)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if uid := metaOf(fi).uid; uid != os.Geteuid() && uid != owner {
+			continue
+		}
+		if os.Remove(name) == nil {
+			removed = append(removed, name)
+		}
+	}
+	return removed
+}
+
+// globEscape escapes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // createTemp creates a new file beside path, named as tempMarker says, with mode perm

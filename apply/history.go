@@ -52,7 +52,8 @@ func (h History) dir(path string) string {
 	if h.Dir != "" {
 		return h.Dir
 	}
-	return DefaultHistoryDir(path)
+	// One file has one history, whatever link it is named through.
+	return DefaultHistoryDir(realPath(path))
 }
 
 // keep returns how many snapshots to keep; it is 0 or less when history is disabled.
@@ -100,6 +101,7 @@ func (h History) prepare(path string, data []byte, protect bool) (c *historyCopy
 	if h.keep() <= 0 {
 		return nil, nil
 	}
+	path = realPath(path)
 	c = &historyCopy{h: h, path: path, dir: h.dir(path)}
 	defer func() {
 		if err != nil {
@@ -112,6 +114,11 @@ func (h History) prepare(path string, data []byte, protect bool) (c *historyCopy
 		return nil, err
 	}
 	c.made = errors.Is(serr, fs.ErrNotExist)
+	if !c.made && h.Dir == "" {
+		if err := tightenDir(c.dir); err != nil {
+			return nil, err
+		}
+	}
 	if protect {
 		if data, _, err = h.protect(path, data); err != nil {
 			return nil, err
@@ -203,7 +210,7 @@ func (h History) List(path string) ([]Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list history of %s: %w", path, err)
 	}
-	prefix := filepath.Base(path) + "."
+	prefix := filepath.Base(realPath(path)) + "."
 	var snaps []Snapshot
 	for _, e := range entries {
 		id, ok := strings.CutPrefix(e.Name(), prefix)
@@ -281,4 +288,14 @@ func snapshotIDs(snaps []Snapshot) string {
 		ids[i] = s.ID
 	}
 	return strings.Join(ids, ", ")
+}
+
+// tightenDir gives the history folder dir beside a file, which is poolctl's own,
+// mode 0700 when an older poolctl or a umask made it open to others.
+func tightenDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return err
+	}
+	return os.Chmod(dir, historyDirPerm)
 }

@@ -181,7 +181,7 @@ func (h History) revealValue(a secretAttr, snap Snapshot) (string, error) {
 // one --history-dir names) mode 0700. It works under path's lock. Its notes name the
 // copies it changed.
 func (h History) Clean(ctx context.Context, path string) (notes []string, err error) {
-	unlock, err := Lock(ctx, path)
+	unlock, err := Lock(ctx, path, LockWait{})
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -18,28 +20,73 @@ const (
 	lockPollMax   = 8 * time.Millisecond
 )
 
+// Defaults of LockWait.
+const (
+	DefaultLockNoticeAfter = time.Second
+	DefaultLockTimeout     = 30 * time.Second
+)
+
+// LockWait says how Lock waits for a lock another process holds: after NoticeAfter
+// it calls Notice once with the lock file's name, and after Timeout it gives up with
+// an error wrapping ErrLockTimeout. Zero durations mean the defaults; a negative
+// Timeout waits as long as the context allows.
+type LockWait struct {
+	NoticeAfter time.Duration
+	Timeout     time.Duration
+	Notice      func(lockFile string)
+}
+
+// ErrLockTimeout is wrapped by Lock's error when the lock stayed taken for LockWait.Timeout.
+var ErrLockTimeout = errors.New("gave up waiting for the lock")
+
 // lockPath returns the lock file of path: "."+base+".lock" in path's directory.
 func lockPath(path string) string {
 	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".lock")
 }
 
+// realPath returns path with every symbolic link resolved, so that writers that
+// name one file through different links lock, read and replace the same file. A
+// path that does not resolve is returned as is.
+func realPath(path string) string {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	return path
+}
+
 // Lock takes an exclusive advisory lock (flock LOCK_EX) that serializes poolctl's
-// writers of path. The lock is on a lock file beside path, "."+base+".lock", created
-// when missing and left in place, since the file itself is replaced by rename. Lock
-// waits until the lock is free or ctx is done, when it returns an error wrapping
-// ctx.Err(). The returned unlock releases the lock.
-func Lock(ctx context.Context, path string) (unlock func() error, err error) {
+// writers of path, whatever link they name it through. The lock is on a lock file
+// beside the real file, "."+base+".lock", mode 0600 and owned like the file, so that
+// no other user can open it and hold it; one that others could open is replaced
+// first. Lock waits as w says, or until ctx is done. The returned unlock releases it.
+func Lock(ctx context.Context, path string, w LockWait) (unlock func() error, err error) {
+	path = realPath(path)
 	name := lockPath(path)
-	// flock needs no write access: a read-only descriptor can hold the lock, so a lock
-	// file another user created can serve every user who can read it.
-	f, err := os.OpenFile(name, os.O_RDONLY|os.O_CREATE, 0o666)
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+	owner := -1
+	if fi, err := os.Stat(path); err == nil {
+		owner = metaOf(fi).uid
 	}
-	if err := waitLock(ctx, f); err != nil {
+	for range 100 {
+		f, err := openLockFile(name, owner)
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		if err := waitLock(ctx, f, w); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		// A writer that replaced the lock file while this one waited for the old one
+		// holds the new one: the lock is only good when f is still the file named.
+		if sameFile(f, name) {
+			return unlocker(f, path), nil
+		}
 		f.Close()
-		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
+	return nil, fmt.Errorf("lock %s: the lock file %s keeps being replaced", path, name)
+}
+
+// unlocker returns the function that releases the lock held on f.
+func unlocker(f *os.File, path string) func() error {
 	return func() error {
 		err := unix.Flock(int(f.Fd()), unix.LOCK_UN)
 		if cerr := f.Close(); err == nil {
@@ -49,15 +96,124 @@ func Lock(ctx context.Context, path string) (unlock func() error, err error) {
 			return fmt.Errorf("unlock %s: %w", path, err)
 		}
 		return nil
-	}, nil
+	}
+}
+
+// openLockFile opens the lock file name, creating it 0600 for owner (-1: the caller)
+// when missing. A lock file that is not a regular file, that belongs to another user
+// than the caller, root or owner, or that its group or others may open, is replaced by
+// a fresh one: another user could hold it open and block every writer.
+func openLockFile(name string, owner int) (*os.File, error) {
+	for range 100 {
+		f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			f, err = createLockFile(name, owner)
+			if errors.Is(err, fs.ErrExist) {
+				continue // another writer created it first
+			}
+			return f, err
+		}
+		if err != nil && !errors.Is(err, syscall.ELOOP) {
+			return nil, err
+		}
+		if err == nil && trustedLockFile(f, owner) {
+			return f, nil
+		}
+		if f != nil {
+			f.Close()
+		}
+		if err := replaceLockFile(name, owner); err != nil {
+			return nil, fmt.Errorf("replace the lock file %s, which other users could open: %w", name, err)
+		}
+	}
+	return nil, fmt.Errorf("open the lock file %s: it keeps changing", name)
+}
+
+// trustedLockFile reports whether f is a regular file that only the caller, root or
+// owner own and that its group and others cannot open.
+func trustedLockFile(f *os.File, owner int) bool {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 != 0 {
+		return false
+	}
+	uid := metaOf(fi).uid
+	return uid == 0 || uid == os.Geteuid() || uid == owner
+}
+
+// createLockFile creates the lock file name exclusively, 0600 whatever the umask,
+// owned by owner when that is not -1.
+func createLockFile(name string, owner int) (*os.File, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := secureLockFile(f, owner); err != nil {
+		f.Close()
+		os.Remove(name)
+		return nil, err
+	}
+	return f, nil
+}
+
+// secureLockFile gives f mode 0600 and, when owner is not -1 and differs, owner.
+func secureLockFile(f *os.File, owner int) error {
+	if err := f.Chmod(0o600); err != nil {
+		return err
+	}
+	if owner >= 0 && owner != os.Geteuid() {
+		if err := f.Chown(owner, -1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replaceLockFile puts a fresh 0600 lock file in place of name by rename, which
+// replaces a link or another user's file without following or opening it.
+func replaceLockFile(name string, owner int) error {
+	f, err := createTemp(name, 0o600)
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	err = secureLockFile(f, owner)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+// sameFile reports whether f is the file now named name.
+func sameFile(f *os.File, name string) bool {
+	a, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	b, err := os.Lstat(name)
+	return err == nil && os.SameFile(a, b)
 }
 
 // waitLock takes the exclusive flock of f, trying again after a short delay while
-// another holds it, until ctx is done.
-func waitLock(ctx context.Context, f *os.File) error {
+// another holds it, until ctx is done or w's timeout passes.
+func waitLock(ctx context.Context, f *os.File, w LockWait) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	noticeAfter, timeout := w.NoticeAfter, w.Timeout
+	if noticeAfter == 0 {
+		noticeAfter = DefaultLockNoticeAfter
+	}
+	if timeout == 0 {
+		timeout = DefaultLockTimeout
+	}
+	start := time.Now()
+	noticed := false
 	delay := lockPollFirst
 	for {
 		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
@@ -66,6 +222,15 @@ func waitLock(ctx context.Context, f *os.File) error {
 		}
 		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
 			return err
+		}
+		waited := time.Since(start)
+		if timeout > 0 && waited >= timeout {
+			return fmt.Errorf("%w: %s has been held by another process for %s (another poolctl writing the file, or a process holding the lock file open)",
+				ErrLockTimeout, f.Name(), waited.Round(time.Millisecond))
+		}
+		if !noticed && waited >= noticeAfter && w.Notice != nil {
+			w.Notice(f.Name())
+			noticed = true
 		}
 		if err := sleep(ctx, delay); err != nil {
 			return fmt.Errorf("waiting for %s: %w", f.Name(), err)

@@ -13,7 +13,7 @@ import (
 // updLock takes the lock of path, failing the test if it cannot.
 func updLock(t *testing.T, ctx context.Context, path string) func() error {
 	t.Helper()
-	unlock, err := Lock(ctx, path)
+	unlock, err := Lock(ctx, path, LockWait{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestLockWaits(t *testing.T) {
 	unlock := updLock(t, t.Context(), path)
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
-	if unlock2, err := Lock(ctx, path); !errors.Is(err, context.DeadlineExceeded) {
+	if unlock2, err := Lock(ctx, path, LockWait{}); !errors.Is(err, context.DeadlineExceeded) {
 		if err == nil {
 			unlock2()
 		}
@@ -54,7 +54,7 @@ func TestLockWaits(t *testing.T) {
 	}
 	done := make(chan error)
 	go func() {
-		unlock2, err := Lock(t.Context(), path)
+		unlock2, err := Lock(t.Context(), path, LockWait{})
 		if err == nil {
 			err = unlock2()
 		}
@@ -76,7 +76,7 @@ func TestLockCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error)
 	go func() {
-		unlock2, err := Lock(ctx, path)
+		unlock2, err := Lock(ctx, path, LockWait{})
 		if err == nil {
 			unlock2()
 		}
@@ -101,14 +101,14 @@ func TestLockDoneContext(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "applicationHost.config")
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := Lock(ctx, path); !errors.Is(err, context.Canceled) {
+	if _, err := Lock(ctx, path, LockWait{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Lock = %v, want context.Canceled", err)
 	}
 }
 
 func TestLockNoDirectory(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing", "applicationHost.config")
-	if _, err := Lock(t.Context(), path); !errors.Is(err, os.ErrNotExist) {
+	if _, err := Lock(t.Context(), path, LockWait{}); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("Lock = %v, want ErrNotExist", err)
 	}
 }
@@ -124,7 +124,7 @@ func TestLockAcrossProcesses(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := Lock(ctx, path); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := Lock(ctx, path, LockWait{}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Lock while the child holds it = %v, want context.DeadlineExceeded", err)
 	}
 	child.stdin.Close() // the child unlocks and exits

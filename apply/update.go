@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/poolctl/poolctl/parse"
@@ -30,6 +31,8 @@ type UpdateOptions struct {
 	// when it is one: the check then lints Main with the new content
 	// (CheckSectionEdit). Empty means that the file is a configuration file itself.
 	Main string
+	// Wait says how long to wait for the lock, and what to say while waiting.
+	Wait LockWait
 }
 
 // now returns the time for a snapshot.
@@ -111,7 +114,10 @@ func update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 	if _, err := os.Stat(path); err != nil {
 		return res, err
 	}
-	unlock, err := Lock(ctx, path)
+	// Writers that name the file through different links must lock, read, check and
+	// replace one file: the real one, resolved once here.
+	path = realPath(path)
+	unlock, err := Lock(ctx, path, opt.Wait)
 	if err != nil {
 		return res, err
 	}
@@ -120,6 +126,12 @@ func update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 			err = uerr
 		}
 	}()
+	// Under the lock no other poolctl is writing path: temporary files beside it are
+	// left by writers that were killed.
+	removeStaleTemps(path)
+	if opt.History.keep() > 0 {
+		removeStaleTemps(filepath.Join(opt.History.dir(path), filepath.Base(path)))
+	}
 	doc, err := parse.ReadFile(path, opt.Read)
 	if err != nil {
 		return res, err // a *parse.Error or an error that names path

@@ -416,7 +416,7 @@ func updRunChild(mode string) int {
 }
 
 func updChildLock(ctx context.Context, path string) error {
-	unlock, err := Lock(ctx, path)
+	unlock, err := Lock(ctx, path, LockWait{})
 	if err != nil {
 		return err
 	}
@@ -527,8 +527,9 @@ func TestKillDuringWrites(t *testing.T) {
 		keep       = 3
 	)
 	docA, docB := updKillDocs(updKillPools, updKillBlob)
+	// A private file, as one with passwords is: no temporary copy may be wider.
 	path := filepath.Join(t.TempDir(), "applicationHost.config")
-	if err := os.WriteFile(path, docA, 0o644); err != nil {
+	if err := os.WriteFile(path, docA, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	perUpdate := updTimeUpdates(t, path, keep)
@@ -642,6 +643,10 @@ func updCheckDir(t *testing.T, dir, base string, allowed []string, snapshot func
 		switch {
 		case updIsTemp(name, base):
 			temps++
+			// A temporary file is never readable by more users than the file (0600).
+			if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.Mode().Perm()&^0o600 != 0 {
+				t.Errorf("temporary file %s has mode %04o, wider than the file's 0600", name, fi.Mode().Perm())
+			}
 			if err := os.Remove(filepath.Join(dir, name)); err != nil {
 				t.Fatal(err)
 			}
@@ -656,24 +661,40 @@ func updCheckDir(t *testing.T, dir, base string, allowed []string, snapshot func
 
 // TestConcurrentProcesses runs twenty processes that each Update the same file once,
 // setting the queueLength of a different pool, and checks that every write landed and
-// that the history holds each writer's view, newest first.
+// that the history holds each writer's view, newest first. With link, every other
+// writer names the file through a symbolic link (and one more through a link to the
+// link): they must still be serialized with the others, none exit 0 with its change
+// lost, and the history is the file's one history.
 func TestConcurrentProcesses(t *testing.T) {
 	const writers = 20
 	tests := []struct {
 		name string
 		keep int
 		want int // snapshots
+		link bool
 	}{
 		{name: "history keeps all", keep: 25, want: writers},
 		{name: "default Keep", keep: 0, want: DefaultHistoryKeep},
+		{name: "half through a symlink", keep: 25, want: writers, link: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := updConfigFile(t, updPools(writers, ""))
+			names := []string{path}
+			if tt.link {
+				link, link2 := filepath.Join(filepath.Dir(path), "link.config"), filepath.Join(filepath.Dir(path), "link2.config")
+				if err := os.Symlink(filepath.Base(path), link); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(link, link2); err != nil {
+					t.Fatal(err)
+				}
+				names = append(names, link, path, link2)
+			}
 			start := time.Now()
 			children := make([]*updChild, writers)
 			for i := range children {
-				children[i] = updStartChild(t, "set", path, updChildArg+"=Pool"+strconv.Itoa(i), updChildKeep+"="+strconv.Itoa(tt.keep))
+				children[i] = updStartChild(t, "set", names[i%len(names)], updChildArg+"=Pool"+strconv.Itoa(i), updChildKeep+"="+strconv.Itoa(tt.keep))
 			}
 			for _, c := range children {
 				c.stdin.Close() // all go

@@ -62,7 +62,7 @@ func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (
 	}
 	var res apply.UpdateResult
 	path, err = inSectionFile(path, func(path, main string) (err error) {
-		opt, err := checkedUpdate(&o.write, g, key, o.force)
+		opt, err := checkedUpdate(&o.write, g, key, o.force, cmd.ErrOrStderr())
 		if err != nil {
 			return err
 		}
@@ -96,11 +96,15 @@ func inSectionFile(path string, f func(path, main string) error) (string, error)
 }
 
 // checkedUpdate returns the update options of the write flags w, with the input limit
-// of g and the check of every write for the target version of g, skipped when force.
-func checkedUpdate(w *writeOptions, g *globalOptions, key *secret.Key, force bool) (apply.UpdateOptions, error) {
+// and lock wait of g (its notice going to stderr) and the check of every write for the
+// target version of g, skipped when force.
+func checkedUpdate(w *writeOptions, g *globalOptions, key *secret.Key, force bool, stderr io.Writer) (apply.UpdateOptions, error) {
 	opt := w.updateOptions(key)
 	ro, err := g.readOptions()
 	if err != nil {
+		return opt, err
+	}
+	if opt.Wait, err = g.lockWait(stderr); err != nil {
 		return opt, err
 	}
 	opt.Read = ro

@@ -112,7 +112,7 @@ poolctl was reading it.`,
 			if err != nil {
 				return err
 			}
-			opt, err := checkedUpdate(w, g, key, force)
+			opt, err := checkedUpdate(w, g, key, force, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
