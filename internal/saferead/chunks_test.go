@@ -35,3 +35,11 @@ func TestReadAllMemory(t *testing.T) {
 		t.Errorf("reading endless input to a limit of %d bytes allocated %d bytes (%.1fx); want at most 1.5x", limit, got, float64(got)/limit)
 	}
 }
+
+// endless reads zeros forever, as /dev/zero or a stdin that never ends.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}

@@ -58,14 +58,6 @@ func TestOpen(t *testing.T) {
 	}
 }
 
-// endless reads zeros forever, as /dev/zero or a stdin that never ends.
-type endless struct{}
-
-func (endless) Read(p []byte) (int, error) {
-	clear(p)
-	return len(p), nil
-}
-
 func TestReadAll(t *testing.T) {
 	tests := []struct {
 		name    string
