@@ -204,10 +204,13 @@ func TestRapidFailProtection(t *testing.T) {
 	pools := poolXML("Crashy", "", "", failure+env("TW_CRASH_AFTER", "1")) + poolXML("Steady", "", "", "")
 	h := start(t, config(pools, map[string]string{"/": "Steady", "/crashy": "Crashy"}, nil))
 
-	// The other pool serves throughout, under load.
+	// The other pool serves throughout, under load. The load stops before the
+	// harness shuts down, also when the test fails half-way.
 	stop := make(chan struct{})
 	var steadyFailed atomic.Int32
 	var wg sync.WaitGroup
+	stopLoad := sync.OnceFunc(func() { close(stop); wg.Wait() })
+	t.Cleanup(stopLoad)
 	for range 4 {
 		wg.Go(func() {
 			for {
@@ -235,8 +238,7 @@ func TestRapidFailProtection(t *testing.T) {
 		t.Errorf("GET on the stopped pool = %d, want 503 (HttpLevel)", code)
 	}
 	waitFor(t, 5*time.Second, "autoShutdownExe", func() bool { _, err := os.Stat(marker); return err == nil })
-	close(stop)
-	wg.Wait()
+	stopLoad()
 	if n := steadyFailed.Load(); n != 0 {
 		t.Errorf("%d requests to the other pool failed", n)
 	}
