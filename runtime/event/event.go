@@ -57,6 +57,10 @@ const (
 	// system.webServer/aspNetCore processPath): its requests get 503, and no worker
 	// starts for it.
 	NothingToRun = 9023
+	// ConnectionLimit: the front end holds as many client connections as it allows
+	// (below the process's file descriptor limit); new ones get 503 and are closed
+	// until some end. Logged once per episode.
+	ConnectionLimit = 9024
 )
 
 // Event is one state change.

@@ -165,6 +165,7 @@ type Server struct {
 	lns      []*listener // the open listeners
 	retiring map[*listener]struct{}
 	addrs    []net.Addr
+	limit    *connLimit // client connections, across listeners
 }
 
 // New returns a front end for sites, which asks pools for workers and logs to log.
@@ -181,7 +182,17 @@ func New(sites []*spec.Site, pools Pools, log *slog.Logger) *Server {
 		cancel:   cancel,
 		sites:    sites,
 		retiring: make(map[*listener]struct{}),
+		limit:    newConnLimit(0, log),
 	}
+}
+
+// LimitConnections sets how many client connections the front end holds at once,
+// across its listeners; a new one past it is answered 503 and closed (event 9024).
+// The default, n 0, is half the file descriptors the soft RLIMIT_NOFILE leaves after
+// a reserve, since each connection may hold a worker connection too. Call it before
+// Start.
+func (s *Server) LimitConnections(n int) {
+	s.limit = newConnLimit(n, s.log)
 }
 
 // Start opens a listener for every http binding of every site with AutoStart (one

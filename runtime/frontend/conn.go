@@ -214,6 +214,7 @@ func (c *clientConn) abort() {
 func (c *clientConn) end() {
 	c.srv.remove(c)
 	c.abort()
+	c.srv.limit.release()
 }
 
 // watchAfter is how long a request runs before the front end watches its client's

@@ -43,7 +43,7 @@ func (s *Server) open(g *group) (*listener, error) {
 	if ap, ok := ln.Addr().(*net.TCPAddr); ok {
 		l.bound.port = ap.Port
 	}
-	l.srv = newConnServer(l, s.base, s.errLog)
+	l.srv = newConnServer(l, s.base, s.errLog, s.limit)
 	return l, nil
 }
 

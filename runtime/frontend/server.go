@@ -21,6 +21,7 @@ type connServer struct {
 	l      *listener
 	base   context.Context
 	errLog *log.Logger
+	limit  *connLimit
 
 	shutting atomic.Bool // responses say Connection: close, and connections end after them
 	mu       sync.Mutex
@@ -30,8 +31,9 @@ type connServer struct {
 
 // newConnServer returns a server of l's connections; base is the parent of every
 // connection's context (its end closes upgraded connections).
-func newConnServer(l *listener, base context.Context, errLog *log.Logger) *connServer {
-	return &connServer{l: l, base: base, errLog: errLog, conns: make(map[*clientConn]struct{})}
+// limit counts the connections of every listener of the front end.
+func newConnServer(l *listener, base context.Context, errLog *log.Logger, limit *connLimit) *connServer {
+	return &connServer{l: l, base: base, errLog: errLog, limit: limit, conns: make(map[*clientConn]struct{})}
 }
 
 // serve accepts connections on ln until it closes, and serves each on its own
@@ -56,8 +58,13 @@ func (s *connServer) serve(ln net.Listener) error {
 			return err
 		}
 		backoff = 0
+		if !s.limit.acquire(ln.Addr()) {
+			s.limit.refuse(conn)
+			continue
+		}
 		c := newClientConn(s, conn)
 		if !s.add(c) {
+			s.limit.release()
 			conn.Close()
 			continue
 		}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Chaos probe of issue 14 item 11 (connection limit): poolctl run with its file
+# descriptor limit lowered to 128 (ulimit -n), and 300 idle client connections held
+# open; then one more client sends a request. ok when it is answered (503, "too many
+# connections") within 5 s and event 9024 is logged once, instead of accept failing
+# with EMFILE and the client waiting.
+# Prints one tab-separated row per probe; progress goes to stderr.
+set -u
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
+if [ -z "${POOLCTL:-}" ]; then
+	POOLCTL=$OUT/poolctl
+	go build -o "$POOLCTL" ./cmd/poolctl || exit 2
+fi
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+dir=$(mktemp -d "$OUT/connlimit.XXXXXX")
+cat >"$dir/app.config" <<CONF
+<configuration>
+    <system.applicationHost>
+        <applicationPools>
+            <add name="P" startMode="AlwaysRunning"><processModel identityType="LocalSystem" /></add>
+        </applicationPools>
+        <sites>
+            <site name="S" id="1">
+                <application path="/" applicationPool="P"><virtualDirectory path="/" physicalPath="$dir" /></application>
+                <bindings><binding protocol="http" bindingInformation="127.0.0.1:$port:" /></bindings>
+            </site>
+        </sites>
+    </system.applicationHost>
+    <location path="">
+        <system.webServer><aspNetCore processPath="$POOLCTL" arguments="__testworker" /></system.webServer>
+    </location>
+</configuration>
+CONF
+(ulimit -n 128 && exec "$POOLCTL" run -c "$dir/app.config" --admin "$dir/a.sock" >"$dir/out" 2>"$dir/err") &
+pid=$!
+for _ in $(seq 200); do
+	grep -q "^listening on http://127.0.0.1:$port/" "$dir/out" 2>/dev/null && break
+	sleep 0.05
+done
+echo "poolctl run (pid $pid) listening on $port with ulimit -n 128" >&2
+result=$(python3 - "$port" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+held = []
+for _ in range(300):
+    s = socket.socket()
+    s.settimeout(5)
+    try:
+        s.connect(("127.0.0.1", port))
+    except OSError:
+        break
+    held.append(s)
+start = time.monotonic()
+c = socket.create_connection(("127.0.0.1", port), timeout=5)
+c.settimeout(5)
+try:
+    c.sendall(b"GET / HTTP/1.1\r\nHost: s\r\n\r\n")
+    data = c.recv(4096).decode("latin-1")
+    status = data.split(" ", 2)[1] if data.startswith("HTTP/") else "no answer"
+except OSError as e:
+    status = "no answer (%s)" % type(e).__name__
+print("%s %d" % (status.replace(" ", "_"), (time.monotonic() - start) * 1000))
+PY
+)
+status=${result% *}
+ms=${result#* }
+events=$(grep -c '"id":9024' "$dir/err")
+kill -INT "$pid" 2>/dev/null
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+grep -m1 '9024\|too many open files' "$dir/err" | cut -c1-200 >&2
+verdict=FAIL
+[ "$status" = 503 ] && [ "$events" = 1 ] && verdict=ok
+printf 'ulimit -n 128, 300 idle connections, one more request\tanswer %s after %s ms, event 9024 logged %s time(s)\t%s\n' "$status" "$ms" "$events" "$verdict"
