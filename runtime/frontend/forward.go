@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -105,35 +106,98 @@ func (x *exchange) release(reuse bool) {
 // send writes the request (its body from another goroutine, so that a worker that
 // answers before reading it all is heard) and reads the response's head. A client
 // that expects 100 Continue gets it when its body is about to be read, as nginx does.
+// A chunked body is read ahead before the head is sent (readAhead), so that a framing
+// error the front end can see then never reaches the worker: the request is answered
+// 400 and the worker gets nothing of it.
 func (x *exchange) send() (respHead, error) {
+	if !hasBody(x.r) {
+		return x.sendHead()
+	}
+	x.body = &reqBody{rc: h1.Body(x.c.br, x.r), watch: &x.c.watch}
+	x.c.body = x.body
+	buf := x.h.bufs.Get()
+	var ahead int
+	var eof bool
+	if x.r.Chunked {
+		x.sendContinue()
+		var err error
+		if ahead, eof, err = x.readAhead(buf); err != nil {
+			x.h.bufs.Put(buf)
+			return respHead{}, err
+		}
+	}
 	bw := x.bc.bw
 	writeHead(bw, x.r, x.uri, x.c.client)
 	if err := bw.Flush(); err != nil {
+		x.h.bufs.Put(buf)
 		return respHead{}, err
 	}
-	if !hasBody(x.r) {
-		return x.readHead()
+	if !x.r.Chunked {
+		x.sendContinue()
 	}
+	x.wrote = make(chan error, 1)
+	go x.writeBody(x.bc, buf, ahead, eof)
+	return x.readHead()
+}
+
+// sendHead writes the head of a request without a body and reads the response's head.
+func (x *exchange) sendHead() (respHead, error) {
+	writeHead(x.bc.bw, x.r, x.uri, x.c.client)
+	if err := x.bc.bw.Flush(); err != nil {
+		return respHead{}, err
+	}
+	return x.readHead()
+}
+
+// sendContinue answers 100 Continue to a client that waits for it before its body.
+func (x *exchange) sendContinue() {
 	if x.r.Continue && x.r.Minor > 0 {
 		x.c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
 		x.c.bw.Flush()
 	}
-	x.body = &reqBody{rc: h1.Body(x.c.br, x.r), watch: &x.c.watch}
-	x.c.body = x.body
-	x.wrote = make(chan error, 1)
-	go x.writeBody(x.bc, x.r.Chunked)
-	return x.readHead()
 }
 
-// writeBody sends the request body to bc, chunked when the client sent it so. When
-// the client's body breaks off, the worker will never have it all: bc is interrupted,
-// so that the wait for its answer ends.
-func (x *exchange) writeBody(bc *backendConn, chunked bool) {
-	bw := bc.bw
-	buf := x.h.bufs.Get()
+// readAhead reads the start of a chunked body into buf: at least the first chunk's
+// size line (one Read), and on while the client's bytes are already buffered and buf
+// has room, without waiting for more. It returns how much it read and whether that
+// was the whole body; an error means the body is malformed or broke off.
+func (x *exchange) readAhead(buf []byte) (n int, eof bool, err error) {
+	for n < len(buf) {
+		m, err := x.body.Read(buf[n:])
+		n += m
+		switch {
+		case err == io.EOF:
+			return n, true, nil
+		case err != nil:
+			return n, false, err
+		case !aheadBuffered(x.c.br):
+			return n, false, nil
+		}
+	}
+	return n, false, nil
+}
+
+// aheadBuffered reports whether br holds enough of a chunked body to read on without
+// waiting for the client: three line ends, which cover the CRLF after a chunk's data,
+// the next size line and a line of data or the end of the trailer. It errs towards
+// waiting less: a client that pauses mid-stream is forwarded what it sent.
+func aheadBuffered(br *bufio.Reader) bool {
+	b, _ := br.Peek(br.Buffered())
+	return bytes.Count(b, []byte{'\n'}) >= 3
+}
+
+// writeBody sends the request body to bc, chunked when the client sent it so: first
+// the ahead bytes of buf that send read ahead (all of it when eof), then the rest.
+// When the client's body breaks off, the worker will never have it all: bc is
+// interrupted, so that the wait for its answer ends, and no last chunk is sent.
+func (x *exchange) writeBody(bc *backendConn, buf []byte, ahead int, eof bool) {
 	defer x.h.bufs.Put(buf)
+	bw, chunked := bc.bw, x.r.Chunked
 	var err error
-	for err == nil {
+	if ahead > 0 {
+		err = writeChunk(bw, buf[:ahead], chunked)
+	}
+	for err == nil && !eof {
 		n, rerr := x.body.Read(buf)
 		if n > 0 {
 			err = writeChunk(bw, buf[:n], chunked)
