@@ -122,7 +122,7 @@ func (c *clientConn) serveRequest() bool {
 	c.rep = reply{head: r.Method == "HEAD", minor: r.Minor}
 	c.body = nil
 	if r.Length != 0 {
-		c.conn.SetReadDeadline(time.Time{}) // a body may take as long as it takes
+		c.conn.SetReadDeadline(time.Time{}) // the body's reads set their own (bodyClock)
 	} else {
 		c.watch.arm(true)
 	}
@@ -183,6 +183,16 @@ func (c *clientConn) setBack(bc *backendConn) {
 	c.back = bc
 	if c.gone {
 		bc.interrupt()
+	}
+}
+
+// clearBackDeadline lifts the read deadline of bc, the worker connection of the
+// request in flight, unless the client's going away interrupted it meanwhile.
+func (c *clientConn) clearBackDeadline(bc *backendConn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.gone {
+		bc.conn.SetReadDeadline(time.Time{})
 	}
 }
 

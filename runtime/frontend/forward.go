@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -65,9 +66,12 @@ func (x *exchange) roundTrip(addr string) (respHead, error) {
 			return respHead{}, err
 		}
 		x.bc = bc
+		// Before setBack, which may interrupt bc at once: the interruption must win.
+		bc.conn.SetReadDeadline(time.Now().Add(x.h.times.responseHead))
 		x.c.setBack(bc)
 		head, err := x.send()
 		if err == nil {
+			x.c.clearBackDeadline(bc) // the body may take as long as the worker streams it
 			return head, nil
 		}
 		x.release(false)
@@ -113,7 +117,8 @@ func (x *exchange) send() (respHead, error) {
 	if !hasBody(x.r) {
 		return x.sendHead()
 	}
-	x.body = &reqBody{rc: h1.Body(x.c.br, x.r), watch: &x.c.watch}
+	x.body = &reqBody{rc: h1.Body(x.c.br, x.r), watch: &x.c.watch,
+		clock: bodyClock{conn: x.c.conn, t: x.h.times, start: time.Now()}}
 	x.c.body = x.body
 	buf := x.h.bufs.Get()
 	var ahead int
@@ -265,14 +270,23 @@ func (x *exchange) readHead() (respHead, error) {
 }
 
 // fail answers a request the worker did not answer, and reports whether that is the
-// worker's failure: 400 when the client's body broke off, nothing when the client went
-// away, else 502.
+// worker's failure: 408 when the client's body did not arrive in time, 400 when it
+// broke off, nothing when the client went away, 504 when the worker did not answer in
+// time (not its failure), else 502.
 func (x *exchange) fail(err error) bool {
 	switch {
+	case x.body != nil && x.body.timedOut.Load():
+		x.c.text(http.StatusRequestTimeout, slowBody)
+		return false
 	case x.body != nil && x.body.broken.Load():
 		x.c.text(http.StatusBadRequest, badBody)
 		return false
 	case x.c.ctx.Err() != nil:
+		return false
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// A slow application, not a failed worker (the ASP.NET Core Module does not
+		// end the process on requestTimeout either).
+		x.c.text(http.StatusGatewayTimeout, slowWorker)
 		return false
 	}
 	msg := badGateway
@@ -417,11 +431,13 @@ func splice(dst net.Conn, src io.Reader, done chan<- struct{}) {
 // body broke off) or its end (the next request can be read; the client's connection
 // is watched from then on). It cannot be read once its exchange has ended.
 type reqBody struct {
-	rc     io.Reader
-	watch  *watcher
-	broken atomic.Bool
-	closed atomic.Bool
-	eof    atomic.Bool
+	rc       io.Reader
+	watch    *watcher
+	clock    bodyClock
+	broken   atomic.Bool
+	timedOut atomic.Bool // broken because the body did not arrive in time
+	closed   atomic.Bool
+	eof      atomic.Bool
 }
 
 // Read reads from the body.
@@ -429,8 +445,13 @@ func (b *reqBody) Read(p []byte) (int, error) {
 	if b.closed.Load() {
 		return 0, errBodyClosed
 	}
+	b.clock.before()
 	n, err := b.rc.Read(p)
+	b.clock.n += int64(n)
 	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		b.timedOut.Store(true)
+		b.broken.Store(true)
 	case err == io.EOF:
 		b.watch.arm(false) // before eof: the client's reader is this goroutine's until then
 		b.eof.Store(true)

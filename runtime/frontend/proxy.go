@@ -15,6 +15,8 @@ import (
 const (
 	badHostname = "Bad Request - Invalid Hostname\n\nHTTP Error 400. The request hostname is invalid.\n"
 	badBody     = "400 Bad Request: the request's body broke off\n"
+	slowBody    = "408 Request Timeout: the request's body did not arrive in time\n"
+	slowWorker  = "504 Gateway Timeout: the application's process did not answer in time\n"
 	noApp       = "404 Not Found: no application of the site serves this path\n"
 	badGateway  = "502 Bad Gateway: the application's process cannot be reached\n"
 	badResponse = "502 Bad Gateway: the application's process sent a malformed response\n"
@@ -39,11 +41,12 @@ type handler struct {
 	conns *connPool
 	bufs  *bufferPool
 	dates dateCache
+	times timeouts
 }
 
 // newHandler returns a handler that asks pools for workers.
 func newHandler(pools Pools) *handler {
-	return &handler{pools: pools, conns: newConnPool(), bufs: &bufferPool{}}
+	return &handler{pools: pools, conns: newConnPool(), bufs: &bufferPool{}, times: defaultTimeouts()}
 }
 
 // closeIdle closes the idle connections to workers, for good.

@@ -1,0 +1,105 @@
+package frontend
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/poolctl/poolctl/runtime/spec"
+)
+
+func TestBodyDeadline(t *testing.T) {
+	tt := timeouts{bodyIdle: 2 * time.Minute, bodyGrace: 2 * time.Minute, bodyMinRate: 240}
+	start := time.Unix(1000, 0)
+	tests := []struct {
+		name string
+		now  time.Duration // since start
+		n    int64
+		want time.Duration // since start
+	}{
+		{"at the start the idle limit", 0, 0, 2 * time.Minute},
+		{"1 byte a second is cut soon after the grace", 100 * time.Second, 100, 2*time.Minute + 416666666},
+		{"a fast body keeps the idle limit", 10 * time.Second, 10 << 20, 10*time.Second + 2*time.Minute},
+	}
+	for _, c := range tests {
+		t.Run(c.name, func(t *testing.T) {
+			got := tt.bodyDeadline(start, start.Add(c.now), c.n).Sub(start)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("deadline since start (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// shortTimes starts a one-site front end whose timeouts are t, forwarding to addr.
+func shortTimes(t *testing.T, addr string, times timeouts) string {
+	t.Helper()
+	pools := newFakePools()
+	pools.set("A:/", addr)
+	s := start(t, []*spec.Site{site("A", []spec.Binding{bind("127.0.0.1", 0, "", 1)})}, pools)
+	s.h.times = times
+	return s.Addrs()[0].String()
+}
+
+// readAnswer reads the response on conn, failing the test after 30 s.
+func readAnswer(t *testing.T, conn net.Conn) int {
+	t.Helper()
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestSlowBodyIsCut: a body that trickles (one byte, then nothing) is cut with 408
+// when its time is up, and the worker's request is cut off, not completed.
+func TestSlowBodyIsCut(t *testing.T) {
+	bodyErr := make(chan error, 1)
+	addr := shortTimes(t, backend(t, func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		bodyErr <- err
+	}), timeouts{bodyIdle: 100 * time.Millisecond, bodyGrace: 100 * time.Millisecond, bodyMinRate: 240, responseHead: time.Minute})
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nx")
+	if code := readAnswer(t, conn); code != http.StatusRequestTimeout {
+		t.Errorf("status %d, want 408", code)
+	}
+	select {
+	case err := <-bodyErr:
+		if err == nil {
+			t.Error("the worker read a complete body")
+		}
+	case <-time.After(30 * time.Second):
+		t.Error("the worker still waits for the body")
+	}
+}
+
+// TestSlowWorkerIsCut: a worker that does not answer within the response timeout
+// gets its request given up with 504.
+func TestSlowWorkerIsCut(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	addr := shortTimes(t, backend(t, func(w http.ResponseWriter, r *http.Request) {
+		<-release
+	}), timeouts{bodyIdle: time.Minute, bodyGrace: time.Minute, bodyMinRate: 240, responseHead: 100 * time.Millisecond})
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	if code := readAnswer(t, conn); code != http.StatusGatewayTimeout {
+		t.Errorf("status %d, want 504", code)
+	}
+}
