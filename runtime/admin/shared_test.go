@@ -93,3 +93,23 @@ func TestLinkToForeignSocketRefused(t *testing.T) {
 		t.Errorf("client: %v, want an error with %q", err, want)
 	}
 }
+
+// TestForeignLockFileRefused checks that the server does not use a lock file beside
+// the socket that another user made in a sticky shared directory: that user could
+// hold it and keep every runtime from starting, or see one start.
+func TestForeignLockFileRefused(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to give a file to another user")
+	}
+	path := filepath.Join(sharedDir(t, os.ModeSticky|0o777), "admin.sock")
+	if err := os.WriteFile(path+".lock", nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(path+".lock", 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	want := "admin socket " + path + ".lock belongs to uid 65534"
+	if _, err := Listen(path, newFake(), nil); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Listen: %v, want an error with %q", err, want)
+	}
+}

@@ -90,7 +90,8 @@ func lockSocket(path string) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin socket lock: %w", err)
 	}
-	if fi, err := f.Stat(); err == nil {
+	fi, err := f.Stat()
+	if err == nil {
 		err = checkOwner(path+".lock", fi)
 	}
 	if err != nil {
