@@ -129,7 +129,9 @@ func update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 	// Under the lock no other poolctl is writing path: temporary files beside it are
 	// left by writers that were killed.
 	removeStaleTemps(path)
-	if opt.History.keep() > 0 {
+	if opt.History.keep() > 0 && opt.History.Dir == "" {
+		// Only the folder beside the file is the file's alone: one --history-dir may
+		// serve files of the same name in other directories, under other locks.
 		removeStaleTemps(filepath.Join(opt.History.dir(path), filepath.Base(path)))
 	}
 	doc, err := parse.ReadFile(path, opt.Read)
