@@ -6,6 +6,9 @@
 #                         runs `xmllint --noout FILE` and CMD (with FILE appended)
 #                         RUNS times each, interleaved, and prints the medians of wall
 #                         time and peak RSS and their ratios
+#   await_listen OUT PORT PID
+#                         waits until the poolctl run PID says it listens on PORT
+#   stop_run PID          stops a poolctl run (SIGINT, then SIGKILL after 10 s)
 
 need() {
 	command -v "$1" >/dev/null 2>&1 && return
@@ -52,4 +55,23 @@ compare() {
 		printf "poolctl %-9s %8.1f ms  %8.1f MiB peak\n", l ":", pt / 1000, pm / 1024
 		printf "ratio (poolctl/xmllint): wall %.2fx (target <= 2.00x), memory %.2fx (target <= 1.00x)\n", pt / xt, pm / xm
 	}'
+}
+
+# await_listen OUT PORT PID: waits up to 10 s until the poolctl run PID, whose standard
+# output goes to OUT, says it listens on 127.0.0.1:PORT; fails when it does not or exits.
+await_listen() {
+	for _ in $(seq 200); do
+		grep -q "^listening on http://127.0.0.1:$2/" "$1" 2>/dev/null && return 0
+		kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# stop_run PID: stops a poolctl run with SIGINT, and with SIGKILL after 10 s.
+stop_run() {
+	kill -INT "$1" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
 }

@@ -15,7 +15,8 @@ if [ -z "${POOLCTL:-}" ]; then
 	echo "building $POOLCTL" >&2
 	go build -o "$POOLCTL" ./cmd/poolctl || exit 2
 fi
-command -v curl >/dev/null || { source bench/lib.sh; need curl curl; }
+source bench/lib.sh
+command -v curl >/dev/null || need curl curl
 
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -54,14 +55,7 @@ CONF
 	start=$(date +%s%N)
 	"$POOLCTL" run -c "$dir/app.config" --admin "$dir/a.sock" >"$dir/out" 2>"$dir/err" &
 	pid=$!
-	for _ in $(seq 200); do
-		if grep -q "^listening on http://127.0.0.1:$bad/" "$dir/out" 2>/dev/null; then
-			listened=1
-			break
-		fi
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
+	await_listen "$dir/out" "$bad" "$pid" && listened=1
 	ms=$((($(date +%s%N) - start) / 1000000))
 	code=000
 	if [ $listened = 1 ]; then
@@ -72,10 +66,7 @@ CONF
 		done
 	fi
 	rss=$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status" 2>/dev/null)
-	kill -INT "$pid" 2>/dev/null
-	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	stop_run "$pid"
 	grep -o '"msg":"application Bad/[^"]*","event":[0-9]*' "$dir/err" | head -n 1 >&2
 	local verdict=FAIL
 	[ $listened = 1 ] && [ "$ms" -lt 10000 ] && [ "${rss:-999999}" -lt 100 ] && [ "$code" = 200 ] && verdict=ok

@@ -7,6 +7,7 @@
 # Prints one tab-separated row per probe; progress goes to stderr.
 set -u
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 if [ -z "${POOLCTL:-}" ]; then
@@ -35,10 +36,7 @@ cat >"$dir/app.config" <<CONF
 CONF
 (ulimit -n 128 && exec "$POOLCTL" run -c "$dir/app.config" --admin "$dir/a.sock" >"$dir/out" 2>"$dir/err") &
 pid=$!
-for _ in $(seq 200); do
-	grep -q "^listening on http://127.0.0.1:$port/" "$dir/out" 2>/dev/null && break
-	sleep 0.05
-done
+await_listen "$dir/out" "$port" "$pid" || echo "poolctl run did not listen" >&2
 echo "poolctl run (pid $pid) listening on $port with ulimit -n 128" >&2
 result=$(python3 - "$port" <<'PY'
 import socket, sys, time
@@ -67,10 +65,7 @@ PY
 status=${result% *}
 ms=${result#* }
 events=$(grep -c '"id":9024' "$dir/err")
-kill -INT "$pid" 2>/dev/null
-for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -KILL "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
+stop_run "$pid"
 grep -m1 '9024\|too many open files' "$dir/err" | cut -c1-200 >&2
 verdict=FAIL
 [ "$status" = 503 ] && [ "$events" = 1 ] && verdict=ok

@@ -73,18 +73,6 @@ func checkRegular(f *os.File) (*os.File, error) {
 	return f, nil
 }
 
-// readOpened reads the opened regular file f with limit.
-func readOpened(f *os.File, name string, limit int64) ([]byte, error) {
-	size := int64(0)
-	if fi, err := f.Stat(); err == nil {
-		size = fi.Size()
-	}
-	if size > limit {
-		return nil, &TooLargeError{Name: name, Limit: limit}
-	}
-	return readAll(f, name, limit, size)
-}
-
 // openResolved opens rel beneath dir by resolving the symlinks of both and checking
 // that the target is inside dir, then checks that the file opened is the one
 // resolved, so that a link swapped in between is noticed.

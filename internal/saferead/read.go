@@ -77,14 +77,19 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readOpened(f, path, limit)
+}
+
+// readOpened reads the opened regular file f with limit.
+func readOpened(f *os.File, name string, limit int64) ([]byte, error) {
 	size := int64(0)
 	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
 	}
 	if size > limit {
-		return nil, &TooLargeError{Name: path, Limit: limit}
+		return nil, &TooLargeError{Name: name, Limit: limit}
 	}
-	return readAll(f, path, limit, size)
+	return readAll(f, name, limit, size)
 }
 
 // ReadAll reads r to its end, stopping with a *TooLargeError as soon as more than
