@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/poolctl/poolctl/store"
+
 	"github.com/poolctl/poolctl/secret"
 )
 
@@ -41,8 +43,12 @@ func TestHistorySecrets(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := updConfigFile(t, secretsConfig("old"))
-			h := History{Key: tt.key}
-			snap, err := h.Save(path, []byte(secretsConfig("old")), updT0)
+			h := store.History{}
+			copied, _, err := protectCopy(tt.key, path, []byte(secretsConfig("old")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap, err := h.Save(path, copied, updT0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +62,7 @@ func TestHistorySecrets(t *testing.T) {
 			if err := os.WriteFile(path, []byte(secretsConfig(tt.now)), 0o640); err != nil {
 				t.Fatal(err)
 			}
-			res, err := Restore(context.Background(), path, snap.ID, UpdateOptions{History: h})
+			res, err := Restore(context.Background(), path, snap.ID, UpdateOptions{History: h, HistoryKey: tt.key})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/poolctl/poolctl/store"
+
 	"github.com/beevik/etree"
 	"github.com/spf13/cobra"
 
@@ -182,7 +184,7 @@ func convertToFile(cmd *cobra.Command, o *convertOptions, res *convert.Result) e
 	if _, err := os.Lstat(o.output); err == nil && !o.edit.force {
 		return fmt.Errorf("%s exists: --force replaces it", o.output)
 	}
-	if err := apply.WriteFile(o.output, res.Config()); err != nil {
+	if err := store.WriteFile(o.output, res.Config()); err != nil {
 		return err
 	}
 	w := cmd.OutOrStdout()

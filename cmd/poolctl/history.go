@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/poolctl/poolctl/store"
+
 	"github.com/spf13/cobra"
 
 	"github.com/poolctl/poolctl/apply"
@@ -138,11 +140,11 @@ func historyDir(w *writeOptions, path string) string {
 	if w.historyDir != "" {
 		return w.historyDir
 	}
-	return apply.DefaultHistoryDir(path)
+	return store.DefaultHistoryDir(path)
 }
 
 // writeHistoryText writes one line per snapshot: ID, time and size.
-func writeHistoryText(out io.Writer, snaps []apply.Snapshot) error {
+func writeHistoryText(out io.Writer, snaps []store.Snapshot) error {
 	width := 0
 	for _, s := range snaps {
 		width = max(width, len(s.ID))
@@ -164,7 +166,7 @@ type snapshotJSON struct {
 }
 
 // writeHistoryJSON writes the snapshots as {"snapshots": [...]}.
-func writeHistoryJSON(out io.Writer, snaps []apply.Snapshot) error {
+func writeHistoryJSON(out io.Writer, snaps []store.Snapshot) error {
 	list := make([]snapshotJSON, len(snaps))
 	for i, s := range snaps {
 		list[i] = snapshotJSON{ID: s.ID, Path: s.Path, Time: s.Time.UTC(), Size: s.Size}
@@ -180,7 +182,7 @@ func writeHistoryJSON(out io.Writer, snaps []apply.Snapshot) error {
 }
 
 // writeRestored says what a restore of path from snap did.
-func writeRestored(out io.Writer, path string, snap apply.Snapshot, res apply.UpdateResult) error {
+func writeRestored(out io.Writer, path string, snap store.Snapshot, res apply.UpdateResult) error {
 	var err error
 	switch {
 	case !res.Changed:

@@ -122,7 +122,8 @@ func forRun(g *globalOptions, command string) (*globalOptions, error) {
 // the configuration file kept, and makes every copy readable by its owner only.
 func cleanHistory(cmd *cobra.Command, g *globalOptions, o *editOptions, key *secret.Key) error {
 	path, _ := g.configPath()
-	notes, err := o.write.updateOptions(key).History.Clean(cmd.Context(), path)
+	opt := o.write.updateOptions(key)
+	notes, err := apply.CleanHistory(cmd.Context(), opt.History, opt.HistoryKey, path)
 	printNotes(cmd.ErrOrStderr(), notes)
 	return err
 }

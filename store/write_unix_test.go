@@ -1,4 +1,6 @@
-package apply
+//go:build unix
+
+package store
 
 import (
 	"errors"
@@ -11,26 +13,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// updDirNames returns the names in dir, sorted.
-func updDirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := make([]string, len(entries))
-	for i, e := range entries {
-		names[i] = e.Name()
-	}
-	return names
-}
-
-// updIsTemp reports whether name, a file name without directory, is that of a temporary
-// file of WriteFile for the file named base.
-func updIsTemp(name, base string) bool {
-	return strings.HasPrefix(name, "."+base+tempMarker)
-}
 
 func TestWriteFile(t *testing.T) {
 	tests := []struct {
@@ -213,15 +195,10 @@ func TestWriteFileFailure(t *testing.T) {
 	}
 }
 
-// updWriteFile writes content to the file path, creating its directory.
-func updWriteFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+// updIsTemp reports whether name, a file name without directory, is that of a temporary
+// file of WriteFile for the file named base.
+func updIsTemp(name, base string) bool {
+	return strings.HasPrefix(name, "."+base+tempMarker)
 }
 
 // updTree returns the files under dir and their contents.

@@ -1,16 +1,12 @@
-package apply
+package store
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // The delays between two attempts at a lock that is taken: the first, doubled after
@@ -44,27 +40,28 @@ func lockPath(path string) string {
 	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".lock")
 }
 
-// realPath returns path with every symbolic link resolved, so that writers that
+// RealPath returns path with every symbolic link resolved, so that writers that
 // name one file through different links lock, read and replace the same file. A
 // path that does not resolve is returned as is.
-func realPath(path string) string {
+func RealPath(path string) string {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		return real
 	}
 	return path
 }
 
-// Lock takes an exclusive advisory lock (flock LOCK_EX) that serializes poolctl's
-// writers of path, whatever link they name it through. The lock is on a lock file
-// beside the real file, "."+base+".lock", mode 0600 and owned like the file, so that
-// no other user can open it and hold it; one that others could open is replaced
-// first. Lock waits as w says, or until ctx is done. The returned unlock releases it.
+// Lock takes an exclusive advisory lock that serializes poolctl's writers of path,
+// whatever link they name it through: flock LOCK_EX on Unix, LockFileEx on Windows.
+// The lock is on a lock file beside the real file, "."+base+".lock". On Unix it is
+// mode 0600 and owned like the file, so that no other user can open it and hold it;
+// one that others could open is replaced first. Lock waits as w says, or until ctx
+// is done. The returned unlock releases it.
 func Lock(ctx context.Context, path string, w LockWait) (unlock func() error, err error) {
-	path = realPath(path)
+	path = RealPath(path)
 	name := lockPath(path)
 	owner := -1
 	if fi, err := os.Stat(path); err == nil {
-		owner = metaOf(fi).uid
+		owner = ownerOf(fi)
 	}
 	for range 100 {
 		f, err := openLockFile(name, owner)
@@ -88,7 +85,7 @@ func Lock(ctx context.Context, path string, w LockWait) (unlock func() error, er
 // unlocker returns the function that releases the lock held on f.
 func unlocker(f *os.File, path string) func() error {
 	return func() error {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_UN)
+		err := unlockFile(f)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -97,96 +94,6 @@ func unlocker(f *os.File, path string) func() error {
 		}
 		return nil
 	}
-}
-
-// openLockFile opens the lock file name, creating it 0600 for owner (-1: the caller)
-// when missing. A lock file that is not a regular file, that belongs to another user
-// than the caller, root or owner, or that its group or others may open, is replaced by
-// a fresh one: another user could hold it open and block every writer.
-func openLockFile(name string, owner int) (*os.File, error) {
-	for range 100 {
-		f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
-		if errors.Is(err, fs.ErrNotExist) {
-			f, err = createLockFile(name, owner)
-			if errors.Is(err, fs.ErrExist) {
-				continue // another writer created it first
-			}
-			return f, err
-		}
-		if err != nil && !errors.Is(err, syscall.ELOOP) {
-			return nil, err
-		}
-		if err == nil && trustedLockFile(f, owner) {
-			return f, nil
-		}
-		if f != nil {
-			f.Close()
-		}
-		if err := replaceLockFile(name, owner); err != nil {
-			return nil, fmt.Errorf("replace the lock file %s, which other users could open: %w", name, err)
-		}
-	}
-	return nil, fmt.Errorf("open the lock file %s: it keeps changing", name)
-}
-
-// trustedLockFile reports whether f is a regular file that only the caller, root or
-// owner own and that its group and others cannot open.
-func trustedLockFile(f *os.File, owner int) bool {
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 != 0 {
-		return false
-	}
-	uid := metaOf(fi).uid
-	return uid == 0 || uid == os.Geteuid() || uid == owner
-}
-
-// createLockFile creates the lock file name exclusively, 0600 whatever the umask,
-// owned by owner when that is not -1.
-func createLockFile(name string, owner int) (*os.File, error) {
-	f, err := os.OpenFile(name, os.O_RDONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := secureLockFile(f, owner); err != nil {
-		f.Close()
-		os.Remove(name)
-		return nil, err
-	}
-	return f, nil
-}
-
-// secureLockFile gives f mode 0600 and, when owner is not -1 and differs, owner.
-func secureLockFile(f *os.File, owner int) error {
-	if err := f.Chmod(0o600); err != nil {
-		return err
-	}
-	if owner >= 0 && owner != os.Geteuid() {
-		if err := f.Chown(owner, -1); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// replaceLockFile puts a fresh 0600 lock file in place of name by rename, which
-// replaces a link or another user's file without following or opening it.
-func replaceLockFile(name string, owner int) error {
-	f, err := createTemp(name, 0o600)
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = secureLockFile(f, owner)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
 }
 
 // sameFile reports whether f is the file now named name.
@@ -199,7 +106,7 @@ func sameFile(f *os.File, name string) bool {
 	return err == nil && os.SameFile(a, b)
 }
 
-// waitLock takes the exclusive flock of f, trying again after a short delay while
+// waitLock takes the exclusive lock of f, trying again after a short delay while
 // another holds it, until ctx is done or w's timeout passes.
 func waitLock(ctx context.Context, f *os.File, w LockWait) error {
 	if err := ctx.Err(); err != nil {
@@ -216,12 +123,12 @@ func waitLock(ctx context.Context, f *os.File, w LockWait) error {
 	noticed := false
 	delay := lockPollFirst
 	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
+		taken, err := tryLock(f)
+		if err != nil {
 			return err
+		}
+		if taken {
+			return nil
 		}
 		waited := time.Since(start)
 		if timeout > 0 && waited >= timeout {

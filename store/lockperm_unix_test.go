@@ -1,4 +1,6 @@
-package apply
+//go:build unix
+
+package store
 
 import (
 	"errors"
@@ -136,7 +138,7 @@ func TestStaleTempsRemoved(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := Update(t.Context(), path, UpdateOptions{}, updSetQueueLength("Pool0", "2000")); err != nil {
+	if _, err := updChange(t.Context(), path, Options{}, updSetQueueLength("Pool0", "2000")); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range stale {
@@ -160,14 +162,14 @@ func TestHistoryFolderTightened(t *testing.T) {
 	if err := os.Mkdir(hist, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Update(t.Context(), path, UpdateOptions{}, updSetQueueLength("Pool0", "2000"))
+	snap, err := updChange(t.Context(), path, Options{}, updSetQueueLength("Pool0", "2000"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(hist); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("history folder: %v, %v; want 0700", fi.Mode(), err)
 	}
-	if fi, err := os.Stat(res.Snapshot.Path); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(snap.Path); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("history copy: %v, %v; want 0600", fi.Mode(), err)
 	}
 }

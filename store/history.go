@@ -1,4 +1,4 @@
-package apply
+package store
 
 import (
 	"cmp"
@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/poolctl/poolctl/secret"
 )
 
 // DefaultHistoryKeep is how many snapshots a History keeps when its Keep is 0.
@@ -22,17 +20,21 @@ const DefaultHistoryKeep = 10
 // their times do.
 const idLayout = "20060102T150405.000000000Z"
 
+// The modes of history copies and of the history directory poolctl creates: only
+// their owner may read them.
+const (
+	historyPerm    fs.FileMode = 0o600
+	historyDirPerm fs.FileMode = 0o700
+)
+
 // History keeps copies of a configuration file's previous contents, like IIS's
-// configuration history.
-//
-// A copy never holds a secret in clear text: each clear-text value of an encrypted
-// attribute (processModel.password) is written encrypted for history with Key, or
-// redacted when Key is nil (see protect). Copies are files of mode 0600 in a directory
-// created with mode 0700, whatever the umask.
+// configuration history. It writes what it is given: the caller removes secrets
+// first (apply encrypts or redacts clear-text passwords). On Unix, copies are files
+// of mode 0600 in a directory created with mode 0700, whatever the umask; on Windows
+// they inherit the ACL of the configuration's folder.
 type History struct {
-	Dir  string      // where copies go; "" means DefaultHistoryDir(path)
-	Keep int         // how many copies to keep, newest first; 0 means DefaultHistoryKeep; negative disables history
-	Key  *secret.Key // encrypts the clear-text secrets of the copies; nil redacts them
+	Dir  string // where copies go; "" means DefaultHistoryDir(path)
+	Keep int    // how many copies to keep, newest first; 0 means DefaultHistoryKeep; negative disables history
 }
 
 // DefaultHistoryDir returns the history directory of path: path + ".history", beside
@@ -53,8 +55,14 @@ func (h History) dir(path string) string {
 		return h.Dir
 	}
 	// One file has one history, whatever link it is named through.
-	return DefaultHistoryDir(realPath(path))
+	return DefaultHistoryDir(RealPath(path))
 }
+
+// Folder returns the folder of path's snapshots.
+func (h History) Folder(path string) string { return h.dir(path) }
+
+// Enabled reports whether h keeps copies (Keep is not negative).
+func (h History) Enabled() bool { return h.keep() > 0 }
 
 // keep returns how many snapshots to keep; it is 0 or less when history is disabled.
 func (h History) keep() int {
@@ -64,18 +72,12 @@ func (h History) keep() int {
 	return h.Keep
 }
 
-// Save writes data, the content path had before a change, with its secrets protected,
-// as a new snapshot of path, atomically and with mode 0600, then removes the oldest snapshots beyond Keep.
+// Save writes data, the content path had before a change, as a new snapshot of path,
+// atomically and with mode 0600, then removes the oldest snapshots beyond Keep.
 // Snapshot files are named base + "." + ID. When history is disabled (Keep < 0), Save
 // writes nothing and returns the zero Snapshot.
 func (h History) Save(path string, data []byte, now time.Time) (Snapshot, error) {
-	return h.save(path, data, now, true)
-}
-
-// save is Save; protect false says that data is known to hold no clear-text secret
-// (see holdsClearSecret), which spares reading it again.
-func (h History) save(path string, data []byte, now time.Time, protect bool) (Snapshot, error) {
-	c, err := h.prepare(path, data, protect)
+	c, err := h.prepare(path, data)
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -94,14 +96,13 @@ type historyCopy struct {
 	size int64
 }
 
-// prepare writes data, with its secrets protected unless protect is false, to a
-// temporary file in the history directory of path, which it creates when missing. On
-// error nothing is left behind.
-func (h History) prepare(path string, data []byte, protect bool) (c *historyCopy, err error) {
+// prepare writes data to a temporary file in the history directory of path, which it
+// creates when missing. On error nothing is left behind.
+func (h History) prepare(path string, data []byte) (c *historyCopy, err error) {
 	if h.keep() <= 0 {
 		return nil, nil
 	}
-	path = realPath(path)
+	path = RealPath(path)
 	c = &historyCopy{h: h, path: path, dir: h.dir(path)}
 	defer func() {
 		if err != nil {
@@ -116,11 +117,6 @@ func (h History) prepare(path string, data []byte, protect bool) (c *historyCopy
 	c.made = errors.Is(serr, fs.ErrNotExist)
 	if !c.made && h.Dir == "" {
 		if err := tightenDir(c.dir); err != nil {
-			return nil, err
-		}
-	}
-	if protect {
-		if data, _, err = h.protect(path, data); err != nil {
 			return nil, err
 		}
 	}
@@ -210,7 +206,7 @@ func (h History) List(path string) ([]Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list history of %s: %w", path, err)
 	}
-	prefix := filepath.Base(realPath(path)) + "."
+	prefix := filepath.Base(RealPath(path)) + "."
 	var snaps []Snapshot
 	for _, e := range entries {
 		id, ok := strings.CutPrefix(e.Name(), prefix)
@@ -290,12 +286,40 @@ func snapshotIDs(snaps []Snapshot) string {
 	return strings.Join(ids, ", ")
 }
 
-// tightenDir gives the history folder dir beside a file, which is poolctl's own,
-// mode 0700 when an older poolctl or a umask made it open to others.
-func tightenDir(dir string) error {
-	fi, err := os.Stat(dir)
-	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+// Rewrite replaces the content of the snapshot s with data, atomically, as a file of
+// mode 0600 (apply uses it to remove the secrets of copies an older poolctl wrote).
+// base is the name of the file s is a copy of.
+func (h History) Rewrite(s Snapshot, base string, data []byte) error {
+	dir := filepath.Dir(s.Path)
+	tmp, err := writeTemp(filepath.Join(dir, base), data, nil, historyPerm)
+	if err != nil {
 		return err
 	}
-	return os.Chmod(dir, historyDirPerm)
+	if err := os.Rename(tmp, s.Path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+// Private reports whether the snapshot s is readable by its owner only, as Save
+// writes copies (on Windows, where the folder's ACL decides, always).
+func Private(s Snapshot) (bool, error) {
+	fi, err := os.Stat(s.Path)
+	if err != nil {
+		return false, err
+	}
+	return privateMode(fi), nil
+}
+
+// Tighten gives the default history folder of path (not one Dir names, which may be
+// shared) mode 0700 when an older poolctl or a umask left it open to others.
+func (h History) Tighten(path string) error {
+	if h.Dir != "" {
+		return nil
+	}
+	if err := tightenDir(h.dir(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package apply
+package store
 
 import (
 	"errors"
@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // tempMarker marks the temporary files of WriteFile: "." + base + tempMarker + a random
@@ -19,25 +18,11 @@ import (
 // may be deleted.
 const tempMarker = ".tmp-"
 
-// fileMeta is the mode and owner a written file gets.
-type fileMeta struct {
-	mode     fs.FileMode // permission bits, with setuid, setgid and sticky
-	uid, gid int
-	chown    bool // give the file uid and gid
-}
-
-// metaOf returns the mode and owner of fi.
-func metaOf(fi fs.FileInfo) fileMeta {
-	m := fileMeta{mode: fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		m.uid, m.gid, m.chown = int(st.Uid), int(st.Gid), true
-	}
-	return m
-}
-
 // WriteFile replaces the content of path with data atomically: it writes a temporary
-// file in the same directory, fsyncs it, gives it the original's mode and owner, renames
-// it over path and fsyncs the directory. On any error the temporary file is removed and
+// file in the same directory, fsyncs it, gives it the original's owner and permissions
+// (mode on Unix, security descriptor on Windows), puts it in place of path (rename on
+// Unix, ReplaceFile on Windows, see replaceFile) and fsyncs the directory where the
+// system can. On any error the temporary file is removed and
 // path is untouched, except after a failure of the final directory sync, which the
 // error reports: the new content is then in place but may not survive a crash. A
 // symbolic link at path is followed: the file it points to is replaced and the link
@@ -66,11 +51,8 @@ func prepareFile(path string, data []byte) (*pendingFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
-	var meta *fileMeta
-	if fi, err := os.Stat(target); err == nil {
-		m := metaOf(fi)
-		meta = &m
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	meta, err := readMeta(target)
+	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	tmp, err := writeTemp(target, data, meta, 0o666)
@@ -80,10 +62,10 @@ func prepareFile(path string, data []byte) (*pendingFile, error) {
 	return &pendingFile{path: path, target: target, tmp: tmp}, nil
 }
 
-// commit renames the temporary file over the target and fsyncs the directory, as
+// commit puts the temporary file in place of the target and fsyncs the directory, as
 // WriteFile says.
 func (p *pendingFile) commit() error {
-	if err := os.Rename(p.tmp, p.target); err != nil {
+	if err := replaceFile(p.tmp, p.target); err != nil {
 		os.Remove(p.tmp)
 		return fmt.Errorf("write %s: %w", p.path, err)
 	}
@@ -147,12 +129,13 @@ func writeTemp(path string, data []byte, meta *fileMeta, perm fs.FileMode) (name
 // removeStaleTemps removes the temporary files that writers of path killed before
 // they finished left beside it. The caller holds path's lock, under which every
 // poolctl writer of path makes its temporary files, so one named as tempMarker says
-// is stale; only regular files owned by the caller or by path's owner are removed.
+// is stale; only regular files owned by the caller or by path's owner are removed
+// (on Windows, where files have no uid, the folder's ACL says who could make them).
 // It returns the names removed.
 func removeStaleTemps(path string) []string {
 	owner := -1
 	if fi, err := os.Stat(path); err == nil {
-		owner = metaOf(fi).uid
+		owner = ownerOf(fi)
 	}
 	names, _ := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape("."+filepath.Base(path)+tempMarker)+"*"))
 	var removed []string
@@ -161,7 +144,7 @@ func removeStaleTemps(path string) []string {
 		if err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
-		if uid := metaOf(fi).uid; uid != os.Geteuid() && uid != owner {
+		if uid := ownerOf(fi); uid >= 0 && uid != os.Geteuid() && uid != owner {
 			continue
 		}
 		if os.Remove(name) == nil {
@@ -195,36 +178,4 @@ func createTemp(path string, perm fs.FileMode) (*os.File, error) {
 		}
 	}
 	return nil, fmt.Errorf("create a temporary file beside %s: too many name collisions", path)
-}
-
-// setMeta gives f meta's owner, then its mode (in that order: a change of owner may
-// clear the setuid and setgid bits). It changes the owner only when it differs, so that
-// a user who may not give files away can still write a file they own.
-func setMeta(f *os.File, meta fileMeta) error {
-	fi, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if cur := metaOf(fi); meta.chown && cur.chown && (cur.uid != meta.uid || cur.gid != meta.gid) {
-		if err := f.Chown(meta.uid, meta.gid); err != nil {
-			return fmt.Errorf("give the new file the original's owner %d:%d: %w", meta.uid, meta.gid, err)
-		}
-	}
-	return f.Chmod(meta.mode)
-}
-
-// syncDir fsyncs the directory dir, so that a rename in it survives a crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("sync directory %s: %w", dir, err)
-	}
-	return nil
 }
