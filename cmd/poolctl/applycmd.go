@@ -9,6 +9,7 @@ import (
 
 	"github.com/poolctl/poolctl/apply"
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/printers"
 	"github.com/poolctl/poolctl/schema"
 )
 
@@ -145,7 +146,7 @@ func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Sche
 			return false, editError(err)
 		}
 	}
-	return len(ed.Changes) > 0, apply.WritePlan(w, ed.Changes)
+	return len(ed.Changes) > 0, printers.WritePlan(w, ed.Changes)
 }
 
 // editorFor reads the file at path, within the input limit of g, and returns an editor

@@ -10,7 +10,7 @@ import (
 
 	"github.com/poolctl/poolctl/secret"
 	"github.com/poolctl/poolctl/validate"
-	"github.com/poolctl/poolctl/validate/printers"
+	"github.com/poolctl/poolctl/printers"
 )
 
 // lintOptions are the flags of "poolctl lint".

@@ -1,4 +1,4 @@
-package apply
+package printers
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/poolctl/poolctl/apply"
 
 	"github.com/poolctl/poolctl/parse"
 )
@@ -26,7 +28,7 @@ const diffDeclaredNote = " (declared values)"
 // collection items, each value followed by its origin ("pool", "applicationPoolDefaults"
 // with the file:line:col where it is written, or "default"), and a summary line.
 // Encrypted values are never written.
-func WriteDiffText(w io.Writer, d *Difference) error {
+func WriteDiffText(w io.Writer, d *apply.Difference) error {
 	var b bytes.Buffer
 	if d.Equal() {
 		b.WriteString("no differences" + diffModeNote(d) + "\n")
@@ -47,13 +49,13 @@ func WriteDiffText(w io.Writer, d *Difference) error {
 }
 
 // writeDiffEntryText writes one entry: its header line, then its attributes and items.
-func writeDiffEntryText(b *bytes.Buffer, label string, e *EntryDiff) {
-	fmt.Fprintf(b, "%s %s%s\n", diffSymbol(e.Change), label, diffPositions(e.PosA, e.PosB))
+func writeDiffEntryText(b *bytes.Buffer, label string, e *apply.EntryDiff) {
+	fmt.Fprintf(b, "%s %s%s\n", e.Change.Symbol(), label, diffPositions(e.PosA, e.PosB))
 	for _, a := range e.Attrs {
 		fmt.Fprintf(b, "    %s: %s\n", a.Path, diffAttrText(a, e.Change))
 	}
 	for _, it := range e.Items {
-		fmt.Fprintf(b, "    %s %s %s (%s)\n", diffSymbol(it.Change), it.Collection, diffItemLabel(it),
+		fmt.Fprintf(b, "    %s %s %s (%s)\n", it.Change.Symbol(), it.Collection, diffItemLabel(it),
 			diffOrigins(it.Change, diffOrigin(it.OriginA, it.PosA), diffOrigin(it.OriginB, it.PosB)))
 		for _, a := range it.Attrs {
 			name := strings.TrimPrefix(a.Path, it.Collection+"[].")
@@ -62,16 +64,6 @@ func writeDiffEntryText(b *bytes.Buffer, label string, e *EntryDiff) {
 	}
 }
 
-// diffSymbol returns the line symbol of a kind: "+", "-" or "~".
-func diffSymbol(k DiffKind) string {
-	switch k {
-	case DiffAdded:
-		return "+"
-	case DiffRemoved:
-		return "-"
-	}
-	return "~"
-}
 
 // diffPositions returns the valid positions of an entry as " (a:1:2, b:3:4)", or "".
 func diffPositions(ps ...parse.Pos) string {
@@ -89,7 +81,7 @@ func diffPositions(ps ...parse.Pos) string {
 
 // diffModeNote returns what ends the last line: diffDeclaredNote for a comparison of
 // declared values, else "".
-func diffModeNote(d *Difference) string {
+func diffModeNote(d *apply.Difference) string {
 	if d.Declared {
 		return diffDeclaredNote
 	}
@@ -100,16 +92,16 @@ func diffModeNote(d *Difference) string {
 // value with its origin: "old (origin) → new (origin)" for a change, the one value of an
 // added or removed entry, and no value at all for a secret: "differs (not shown), origin
 // → origin".
-func diffAttrText(a AttrDiff, k DiffKind) string {
+func diffAttrText(a apply.AttrDiff, k apply.DiffKind) string {
 	oa, ob := diffOrigin(a.OriginA, a.PosA), diffOrigin(a.OriginB, a.PosB)
 	switch {
-	case a.Secret && k == DiffChanged:
+	case a.Secret && k == apply.DiffChanged:
 		return diffSecretDiffers + ", " + diffOrigins(k, oa, ob)
 	case a.Secret:
 		return diffSecretSet + ", " + diffOrigins(k, oa, ob)
-	case k == DiffAdded:
+	case k == apply.DiffAdded:
 		return diffShown(a.New) + " (" + ob + ")"
-	case k == DiffRemoved:
+	case k == apply.DiffRemoved:
 		return diffShown(a.Old) + " (" + oa + ")"
 	}
 	return diffShown(a.Old) + " (" + oa + ") → " + diffShown(a.New) + " (" + ob + ")"
@@ -126,11 +118,11 @@ func diffOrigin(o parse.Origin, p parse.Pos) string {
 
 // diffOrigins returns the origins of the sides that an entry or item of kind k has:
 // "oa → ob" for a change, the one origin otherwise.
-func diffOrigins(k DiffKind, oa, ob string) string {
+func diffOrigins(k apply.DiffKind, oa, ob string) string {
 	switch k {
-	case DiffAdded:
+	case apply.DiffAdded:
 		return ob
-	case DiffRemoved:
+	case apply.DiffRemoved:
 		return oa
 	}
 	return oa + " → " + ob
@@ -138,7 +130,7 @@ func diffOrigins(k DiffKind, oa, ob string) string {
 
 // diffItemLabel returns an item's key as printed, with its directive when it is not an add:
 // "03:00:00", "<remove> TEMP", "<clear>".
-func diffItemLabel(it ItemDiff) string {
+func diffItemLabel(it apply.ItemDiff) string {
 	switch {
 	case it.Directive == "":
 		return diffShown(it.Key)
@@ -150,12 +142,12 @@ func diffItemLabel(it ItemDiff) string {
 
 // diffSummary returns the last line: the number of pools added, removed and changed,
 // and whether the defaults changed.
-func diffSummary(d *Difference) string {
-	n := make(map[DiffKind]int, 3)
+func diffSummary(d *apply.Difference) string {
+	n := make(map[apply.DiffKind]int, 3)
 	for _, e := range d.Pools {
 		n[e.Change]++
 	}
-	s := fmt.Sprintf("pools: %d added, %d removed, %d changed", n[DiffAdded], n[DiffRemoved], n[DiffChanged])
+	s := fmt.Sprintf("pools: %d added, %d removed, %d changed", n[apply.DiffAdded], n[apply.DiffRemoved], n[apply.DiffChanged])
 	if d.Defaults != nil {
 		s += "; applicationPoolDefaults changed"
 	}

@@ -1,14 +1,15 @@
-package apply
+package printers
 
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/poolctl/poolctl/apply"
 	"io"
 
 	"github.com/poolctl/poolctl/parse"
 )
 
-// diffJSON is the JSON form of a Difference.
+// diffJSON is the JSON form of an apply.Difference.
 type diffJSON struct {
 	A        string          `json:"a"`
 	B        string          `json:"b"`
@@ -18,7 +19,7 @@ type diffJSON struct {
 	Pools    []diffEntryJSON `json:"pools"`
 }
 
-// diffEntryJSON is the JSON form of an EntryDiff; A and B are null where the file has
+// diffEntryJSON is the JSON form of an apply.EntryDiff; A and B are null where the file has
 // no such entry.
 type diffEntryJSON struct {
 	Name       string         `json:"name"`
@@ -36,7 +37,7 @@ type diffPosJSON struct {
 	Column int    `json:"column"`
 }
 
-// diffAttrJSON is the JSON form of an AttrDiff. Old and OriginA are left out for an
+// diffAttrJSON is the JSON form of an apply.AttrDiff. Old and OriginA are left out for an
 // added entry or item, New and OriginB for a removed one, and Old and New for a secret;
 // A and B are null for a schema default.
 type diffAttrJSON struct {
@@ -50,7 +51,7 @@ type diffAttrJSON struct {
 	B       *diffPosJSON `json:"b"`
 }
 
-// diffItemJSON is the JSON form of an ItemDiff; Directive is left out for an add item,
+// diffItemJSON is the JSON form of an apply.ItemDiff; Directive is left out for an add item,
 // OriginA for an added item and OriginB for a removed one.
 type diffItemJSON struct {
 	Collection string         `json:"collection"`
@@ -69,7 +70,7 @@ type diffItemJSON struct {
 // attribute and item says where each side's value comes from ("originA", "originB":
 // "pool", "applicationPoolDefaults" or "default"). Lists are never null; encrypted
 // values are never written, not even as an "old" or "new" field.
-func WriteDiffJSON(w io.Writer, d *Difference) error {
+func WriteDiffJSON(w io.Writer, d *apply.Difference) error {
 	doc := diffJSON{A: d.A, B: d.B, Compare: "effective", Equal: d.Equal(), Pools: make([]diffEntryJSON, 0, len(d.Pools))}
 	if d.Declared {
 		doc.Compare = "declared"
@@ -90,7 +91,7 @@ func WriteDiffJSON(w io.Writer, d *Difference) error {
 	return nil
 }
 
-func newDiffEntryJSON(e *EntryDiff) diffEntryJSON {
+func newDiffEntryJSON(e *apply.EntryDiff) diffEntryJSON {
 	out := diffEntryJSON{
 		Name:       e.Name,
 		Change:     e.Change.String(),
@@ -117,15 +118,15 @@ func newDiffEntryJSON(e *EntryDiff) diffEntryJSON {
 }
 
 // newDiffAttrsJSON converts the attributes of an entry or item of kind k.
-func newDiffAttrsJSON(attrs []AttrDiff, k DiffKind) []diffAttrJSON {
+func newDiffAttrsJSON(attrs []apply.AttrDiff, k apply.DiffKind) []diffAttrJSON {
 	out := make([]diffAttrJSON, 0, len(attrs))
 	for _, a := range attrs {
 		aj := diffAttrJSON{Path: a.Path, Secret: a.Secret, A: newDiffPosJSON(a.PosA), B: newDiffPosJSON(a.PosB)}
 		aj.OriginA, aj.OriginB = diffOriginsJSON(k, a.OriginA, a.OriginB)
-		if !a.Secret && k != DiffAdded {
+		if !a.Secret && k != apply.DiffAdded {
 			aj.Old = &a.Old
 		}
-		if !a.Secret && k != DiffRemoved {
+		if !a.Secret && k != apply.DiffRemoved {
 			aj.New = &a.New
 		}
 		out = append(out, aj)
@@ -135,11 +136,11 @@ func newDiffAttrsJSON(attrs []AttrDiff, k DiffKind) []diffAttrJSON {
 
 // diffOriginsJSON returns the origins of the sides that an entry or item of kind k has,
 // "" for the side that lacks it.
-func diffOriginsJSON(k DiffKind, oa, ob parse.Origin) (a, b string) {
-	if k != DiffAdded {
+func diffOriginsJSON(k apply.DiffKind, oa, ob parse.Origin) (a, b string) {
+	if k != apply.DiffAdded {
 		a = oa.String()
 	}
-	if k != DiffRemoved {
+	if k != apply.DiffRemoved {
 		b = ob.String()
 	}
 	return a, b

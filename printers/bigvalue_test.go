@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/poolctl/poolctl/printers"
 	"github.com/poolctl/poolctl/validate"
-	"github.com/poolctl/poolctl/validate/printers"
 )
 
 // bigValueConfig returns a configuration whose pool has attribute attr set to a value

@@ -1,7 +1,10 @@
-// Package printers writes the diagnostics of a lint run in the formats that
-// "poolctl lint --format" offers: text for people at a terminal, JSON for
+// Package printers is the home of poolctl's output formats, one small file per
+// format over plain data: the diagnostics of a lint run in the formats that
+// "poolctl lint --format" offers (text for people at a terminal, JSON for
 // scripts, SARIF for code-scanning services and GitHub Actions workflow
-// commands for annotations on a pull request.
+// commands for annotations on a pull request), the differences of
+// "poolctl diff" (text and JSON, from apply.Diff) and the plans of set, add,
+// delete and apply (text, from apply.NewPlan).
 //
 // Printers write diagnostics in the order they are given; callers sort them
 // first (see validate.Sort).
