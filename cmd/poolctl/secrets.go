@@ -9,6 +9,7 @@ import (
 
 	"github.com/poolctl/poolctl/apply"
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/runtime/spec"
 	"github.com/poolctl/poolctl/secret"
 )
 
@@ -166,7 +167,7 @@ decrypt says which provider it is.
 			if err != nil {
 				return err
 			}
-			clear, err := secret.PoolPassword(pools[0], key)
+			clear, err := spec.PoolPassword(pools[0], key)
 			if err != nil {
 				return err
 			}
