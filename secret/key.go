@@ -170,11 +170,10 @@ func WriteKeyFile(path string, k *Key) error {
 	return f.Close()
 }
 
-// DefaultKeyPath returns the key file used when neither --key-file nor $POOLCTL_KEY_FILE
-// names one: /etc/poolctl/key for root, else $XDG_CONFIG_HOME/poolctl/key (by default
-// ~/.config/poolctl/key).
-func DefaultKeyPath(getenv func(string) string) string {
-	if os.Geteuid() == 0 {
+// unixKeyPath is DefaultKeyPath on Unix: /etc/poolctl/key for root, else
+// $XDG_CONFIG_HOME/poolctl/key, else ~/.config/poolctl/key.
+func unixKeyPath(root bool, getenv func(string) string) string {
+	if root {
 		return "/etc/poolctl/key"
 	}
 	if dir := getenv("XDG_CONFIG_HOME"); dir != "" {
@@ -186,8 +185,23 @@ func DefaultKeyPath(getenv func(string) string) string {
 	return filepath.Join(".config", "poolctl", "key")
 }
 
+// windowsKeyPath is DefaultKeyPath on Windows, for every user, as IIS's own
+// configuration is the machine's: %ProgramData%\poolctl\key (%ALLUSERSPROFILE%, the
+// same folder, when %ProgramData% is unset; poolctl\key in the working directory
+// when neither is set). Its folder lets users read what they create there: the key
+// file is protected by its own DACL (WriteKeyFile), and checked (ReadKeyFile).
+func windowsKeyPath(getenv func(string) string) string {
+	for _, name := range [...]string{"ProgramData", "ALLUSERSPROFILE"} {
+		if dir := strings.TrimRight(getenv(name), `\/`); dir != "" {
+			return dir + `\poolctl\key`
+		}
+	}
+	return `poolctl\key`
+}
+
 // KeyPath returns the key file to use: flag when set, else $POOLCTL_KEY_FILE, else
-// DefaultKeyPath; how says which: "--key-file", "$POOLCTL_KEY_FILE" or "default".
+// DefaultKeyPath (KeyDefaultHelp names it); how says which: "--key-file",
+// "$POOLCTL_KEY_FILE" or "default".
 func KeyPath(flag string, getenv func(string) string) (path, how string) {
 	if flag != "" {
 		return flag, "--key-file"

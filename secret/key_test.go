@@ -95,3 +95,31 @@ func TestKeyPath(t *testing.T) {
 		t.Errorf("default: %s, %s; want %s", p, how, want)
 	}
 }
+
+func TestDefaultKeyPathPerOS(t *testing.T) {
+	tests := []struct {
+		name string
+		path func(getenv func(string) string) string
+		env  map[string]string
+		want string
+	}{
+		{"Unix root", func(g func(string) string) string { return unixKeyPath(true, g) }, map[string]string{"HOME": "/root"}, "/etc/poolctl/key"},
+		{"Unix XDG", func(g func(string) string) string { return unixKeyPath(false, g) }, map[string]string{"XDG_CONFIG_HOME": "/xdg", "HOME": "/home/a"}, "/xdg/poolctl/key"},
+		{"Unix HOME", func(g func(string) string) string { return unixKeyPath(false, g) }, map[string]string{"HOME": "/home/a"}, "/home/a/.config/poolctl/key"},
+		{"Unix nothing", func(g func(string) string) string { return unixKeyPath(false, g) }, nil, ".config/poolctl/key"},
+		{"Windows ProgramData", windowsKeyPath, map[string]string{"ProgramData": `C:\ProgramData`, "ALLUSERSPROFILE": `D:\All`}, `C:\ProgramData\poolctl\key`},
+		{"Windows ProgramData with a trailing backslash", windowsKeyPath, map[string]string{"ProgramData": `C:\ProgramData\`}, `C:\ProgramData\poolctl\key`},
+		{"Windows ALLUSERSPROFILE", windowsKeyPath, map[string]string{"ALLUSERSPROFILE": `C:\ProgramData`}, `C:\ProgramData\poolctl\key`},
+		{"Windows nothing", windowsKeyPath, nil, `poolctl\key`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if strings.HasPrefix(tt.name, "Unix") && filepath.Separator != '/' {
+				t.Skip("Unix paths")
+			}
+			if got := tt.path(func(k string) string { return tt.env[k] }); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

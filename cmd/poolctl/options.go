@@ -34,7 +34,7 @@ func (o *globalOptions) addFlags(root *cobra.Command) {
 		"the applicationHost.config `FILE` to read (default: "+configDefaultHelp+")")
 	fl.Var(&o.target, "target", "IIS `version` whose schema applies: "+joinOr(schema.VersionNames()))
 	fl.StringVar(&o.keyFile, "key-file", "",
-		"the `FILE` of the key that encrypts passwords (default: $"+secret.KeyEnv+", then /etc/poolctl/key for root, else $XDG_CONFIG_HOME/poolctl/key or ~/.config/poolctl/key)")
+		"the `FILE` of the key that encrypts passwords (default: $"+secret.KeyEnv+", then "+secret.KeyDefaultHelp+")")
 	fl.Var(&o.dest, "for", "where the file goes, which decides how passwords are written and the advice about them: "+
 		"iis (set them on the server with appcmd or IIS Manager), run (poolctl run: encrypted with poolctl's key) or auto "+
 		"(run when the file holds a value of poolctl's key, else iis) (default: $"+secret.DestinationEnv+", else auto)")
