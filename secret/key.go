@@ -95,8 +95,11 @@ const maxKeyFile = 4 << 10
 // ReadKeyFile reads the key file at path. A symlink is followed (configuration
 // management often links the key into place), and every check is made on the file
 // actually opened: it must be a regular file (a FIFO, device, directory or socket is
-// refused without blocking), owned by this user or root, not readable or writable by
-// its group or others (the error gives the command that fixes it), and at most 4 KiB.
+// refused without blocking), at most 4 KiB, and others may not read or change it (the
+// error gives the command that fixes it): on Unix it is owned by this user or root,
+// and neither its group nor others may read or write it; on Windows it is owned by
+// this user, Administrators or SYSTEM, and its DACL lets no one else read or change
+// it (checkKeyACL).
 func ReadKeyFile(path string) (*Key, error) {
 	f, err := saferead.Open(path)
 	var notRegular *saferead.NotRegularError
@@ -114,7 +117,7 @@ func ReadKeyFile(path string) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
-	if err := checkKeyFile(path, fi, os.Geteuid()); err != nil {
+	if err := checkKeyFile(path, f, fi); err != nil {
 		return nil, err
 	}
 	data, err := saferead.ReadAll(f, path, maxKeyFile)
@@ -128,29 +131,25 @@ func ReadKeyFile(path string) (*Key, error) {
 	return parseKeyFile(path, data)
 }
 
-// checkKeyFile refuses the opened key file fi unless it is a regular file owned by
-// euid or root that its group and others cannot read or write.
-func checkKeyFile(path string, fi fs.FileInfo, euid int) error {
+// checkKeyFile refuses the opened key file f, whose FileInfo is fi, unless it is a
+// regular file that only those allowed may read (checkKeyAccess).
+func checkKeyFile(path string, f *os.File, fi fs.FileInfo) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("key file %s is %s, not a regular file; refusing to use it", path, saferead.Kind(fi.Mode()))
 	}
-	if uid, ok := fileOwner(fi); ok && uid != 0 && uid != euid {
-		return fmt.Errorf("key file %s belongs to uid %d, not to this user (uid %d) or root; refusing to use it: run chown %d %s", path, uid, euid, euid, path)
-	}
-	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
-		return fmt.Errorf("key file %s: other users may read it (mode %04o); refusing to use it: run chmod 600 %s", path, mode, path)
-	}
-	return nil
+	return checkKeyAccess(path, f, fi)
 }
 
-// WriteKeyFile writes k to a new file at path with mode 0600, creating its directory
-// (mode 0700) when missing. It never overwrites a file: a key that is lost cannot be
-// recovered, and neither can the values it encrypted.
+// WriteKeyFile writes k to a new file at path that only its owner may read (mode
+// 0600 on Unix; on Windows a protected DACL that lets in the user poolctl runs as,
+// Administrators and SYSTEM only), creating its directory (mode 0700) when missing. It never
+// overwrites a file: a key that is lost cannot be recovered, and neither can the
+// values it encrypted.
 func WriteKeyFile(path string, k *Key) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("key file %s: %w", path, err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := createKeyFile(path)
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("key file %s exists; refusing to overwrite a key (choose another path with --out)", path)
 	}
