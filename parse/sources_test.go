@@ -161,3 +161,22 @@ func TestSourceRel(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSourceRel: whatever configSource holds, a path sourceRel accepts stays in the
+// config's directory: relative, without "..", a drive or a stream.
+func FuzzSourceRel(f *testing.F) {
+	for _, s := range []string{`config\pools.config`, `C:\x`, `C:x`, `\\server\share`, `\x`, "/x", `a\..\..\b`, "a/./b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, source string) {
+		rel, err := sourceRel(source)
+		if err != nil {
+			return
+		}
+		slashed := filepath.ToSlash(rel)
+		if rel == "" || filepath.IsAbs(rel) || strings.HasPrefix(slashed, "/") || strings.Contains(rel, ":") ||
+			slashed == ".." || strings.HasPrefix(slashed, "../") || strings.Contains(slashed, "/../") || strings.HasSuffix(slashed, "/..") {
+			t.Errorf("sourceRel(%q) = %q, which leaves the directory", source, rel)
+		}
+	})
+}
