@@ -18,6 +18,7 @@ import (
 	"github.com/poolctl/poolctl/parse/metabase"
 	"github.com/poolctl/poolctl/schema"
 	"github.com/poolctl/poolctl/secret"
+	"github.com/poolctl/poolctl/validate"
 )
 
 // convertOptions are the flags of "poolctl convert".
@@ -236,7 +237,7 @@ func intoDefaults(path string, v schema.Version, ro parse.Options) (defaults map
 	for _, d := range cfg.PoolDefaults() {
 		collectAttrs(d.Element, "", out)
 	}
-	return out, secret.HoldsPoolctlValue(cfg), nil
+	return out, validate.HoldsPoolctlValue(cfg), nil
 }
 
 // collectAttrs records the attributes of e and of its child elements, but collection

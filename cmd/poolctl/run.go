@@ -122,7 +122,7 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	}
 	sup := supervisor.New(sp, supervisor.Options{
 		Shim: []string{exe, "__shim"}, Log: log, Output: s.err, Cgroups: cg,
-		Password: func(name string) error { _, err := secret.PoolPassword(current.Load().Pool(name), key); return err },
+		Password: func(name string) error { _, err := spec.PoolPassword(current.Load().Pool(name), key); return err },
 	})
 	if ok, why := cgroupState(cg, cgErr); !ok {
 		sup.Emit(event.CgroupUnavailable, "warning", "cgroups unavailable: suspended workers get SIGSTOP", why)

@@ -1,13 +1,11 @@
-package secret
+package spec
 
 import (
 	"fmt"
 
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/secret"
 )
-
-// PasswordAttr is the dotted path of the encrypted attribute of a pool's identity.
-const PasswordAttr = "processModel.password"
 
 // PoolPassword returns the clear text of the pool's effective processModel.password:
 // the pool's own value, else <applicationPoolDefaults>', else the schema's empty
@@ -17,19 +15,19 @@ const PasswordAttr = "processModel.password"
 //
 // An error names the pool and where the value is written, and says what to do; it
 // never holds the value.
-func PoolPassword(pool *parse.Pool, key *Key) (string, error) {
-	s, ok := pool.Setting(PasswordAttr)
+func PoolPassword(pool *parse.Pool, key *secret.Key) (string, error) {
+	s, ok := pool.Setting(secret.PasswordAttr)
 	if !ok || s.Origin == parse.FromSchema {
 		return "", nil
 	}
-	if !IsEncrypted(s.Text) {
+	if !secret.IsEncrypted(s.Text) {
 		return s.Text, nil
 	}
-	if env, _ := ParseEnvelope(s.Text); !env.IsEmpty() && env.Provider == Provider && key == nil {
-		return "", passwordError(pool, s, &DecryptError{Err: ErrNoKey, Detail: "give the key file with --key-file or $" + KeyEnv})
+	if env, _ := secret.ParseEnvelope(s.Text); !env.IsEmpty() && env.Provider == secret.Provider && key == nil {
+		return "", passwordError(pool, s, &secret.DecryptError{Err: secret.ErrNoKey, Detail: "give the key file with --key-file or $" + secret.KeyEnv})
 	}
 	if key == nil {
-		key = &Key{} // an empty or foreign envelope needs no key
+		key = &secret.Key{} // an empty or foreign envelope needs no key
 	}
 	clear, err := key.Decrypt(s.Text)
 	if err != nil {
@@ -57,8 +55,8 @@ type PasswordError struct {
 
 // Error says which pool's password cannot be read, where, and why.
 func (e *PasswordError) Error() string {
-	return fmt.Sprintf("%s: pool %q: %s (set in %s): %v", e.Pos, e.Pool, PasswordAttr, e.Where, e.Err)
+	return fmt.Sprintf("%s: pool %q: %s (set in %s): %v", e.Pos, e.Pool, secret.PasswordAttr, e.Where, e.Err)
 }
 
-// Unwrap returns the reason, a *DecryptError.
+// Unwrap returns the reason, a *secret.DecryptError.
 func (e *PasswordError) Unwrap() error { return e.Err }

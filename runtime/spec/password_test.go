@@ -1,4 +1,4 @@
-package secret
+package spec
 
 import (
 	"errors"
@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/secret"
 )
 
 func TestPoolPassword(t *testing.T) {
-	k := testKey(1)
+	k, k2 := newTestKey(t), newTestKey(t)
 	enc, _ := k.Encrypt("hunter2")
-	other, _ := testKey(2).Encrypt("hunter2")
+	other, _ := k2.Encrypt("hunter2")
 	src := `<configuration><system.applicationHost><applicationPools>
 <applicationPoolDefaults><processModel password="from-defaults" /></applicationPoolDefaults>
 <add name="Clear"><processModel password="plain" /></add>
@@ -31,7 +32,7 @@ func TestPoolPassword(t *testing.T) {
 	}
 	tests := []struct {
 		pool string
-		key  *Key
+		key  *secret.Key
 		want string
 		err  error
 		msg  string
@@ -40,9 +41,9 @@ func TestPoolPassword(t *testing.T) {
 		{"Poolctl", k, "hunter2", nil, ""},
 		{"Inherits", k, "from-defaults", nil, ""},
 		{"Empty", nil, "", nil, ""},
-		{"Poolctl", nil, "", ErrNoKey, `app.config:4:45: pool "Poolctl": processModel.password (set in the pool): no key to decrypt the value: give the key file with --key-file or $POOLCTL_KEY_FILE`},
-		{"IIS", k, "", ErrForeignProvider, `app.config:7:41: pool "IIS": processModel.password (set in the pool): encrypted by an IIS provider: IISWASOnlyAesProvider`},
-		{"OtherKey", k, "", ErrWrongKey, "it needs key " + testKey(2).ID()},
+		{"Poolctl", nil, "", secret.ErrNoKey, `app.config:4:45: pool "Poolctl": processModel.password (set in the pool): no key to decrypt the value: give the key file with --key-file or $POOLCTL_KEY_FILE`},
+		{"IIS", k, "", secret.ErrForeignProvider, `app.config:7:41: pool "IIS": processModel.password (set in the pool): encrypted by an IIS provider: IISWASOnlyAesProvider`},
+		{"OtherKey", k, "", secret.ErrWrongKey, "it needs key " + k2.ID()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pool, func(t *testing.T) {
@@ -61,4 +62,14 @@ func TestPoolPassword(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newTestKey returns a new random key.
+func newTestKey(t *testing.T) *secret.Key {
+	t.Helper()
+	k, err := secret.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
