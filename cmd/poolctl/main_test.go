@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +25,11 @@ func TestMain(m *testing.M) {
 //
 //	exits CODE COMMAND [ARGS...]  run COMMAND and require exit code CODE
 //	validjson FILE                require FILE (or stdout, stderr) to be valid JSON
+//	freeports VAR...              set each $VAR to a free TCP port of 127.0.0.1
 //
+// and, on Linux, those that follow a poolctl run (platformScriptCmds);
+//
+// and, on Linux, those that follow a poolctl run (platformScriptCmds),
 // and $SAMPLE names testdata/sample/applicationHost.config of the repository.
 func TestScripts(t *testing.T) {
 	sample, err := filepath.Abs(filepath.FromSlash(samplePath))
@@ -41,17 +47,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 			return nil
 		},
-		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"exits":       cmdExits,
-			"validjson":   cmdValidJSON,
-			"waitworkers": cmdWaitWorkers,
-			"savepids":    cmdSavePIDs,
-			"gone":        cmdGone,
-			"cpevent":     cmdCpEvent,
-			"freeports":   cmdFreePorts,
-			"expandenv":   cmdExpandEnv,
-			"mkfifo":      cmdMkfifo,
-		},
+		Cmds: scriptCmds(),
 	})
 }
 
@@ -89,5 +85,55 @@ func cmdValidJSON(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s is valid JSON", args[0])
 	case !neg && !valid:
 		ts.Fatalf("%s is not valid JSON", args[0])
+	}
+}
+
+// scriptCmds returns the scripts' own commands: those of every OS and the
+// platform's.
+func scriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
+	cmds := map[string]func(*testscript.TestScript, bool, []string){
+		"exits":     cmdExits,
+		"validjson": cmdValidJSON,
+		"freeports": cmdFreePorts,
+		"expandenv": cmdExpandEnv,
+	}
+	maps.Copy(cmds, platformScriptCmds())
+	return cmds
+}
+
+func cmdFreePorts(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: freeports VAR...")
+	}
+	// All listen at once, so that the ports differ.
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	for _, name := range args {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			ts.Fatalf("freeports: %v", err)
+		}
+		lns = append(lns, ln)
+		ts.Setenv(name, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	}
+}
+
+func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: expandenv FILE...")
+	}
+	for _, name := range args {
+		path := ts.MkAbs(name)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			ts.Fatalf("expandenv: %v", err)
+		}
+		if err := os.WriteFile(path, []byte(os.Expand(string(b), ts.Getenv)), 0o666); err != nil {
+			ts.Fatalf("expandenv: %v", err)
+		}
 	}
 }

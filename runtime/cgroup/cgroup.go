@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package cgroup creates and controls the cgroups of poolctl's workers: freezing a
 // worker for idle Suspend, capping its CPU (quota for Throttle, weight for
 // ThrottleUnderLoad) and reading its CPU usage. It also holds the fallbacks for

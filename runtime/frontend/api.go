@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package frontend is the runtime's HTTP.sys: it listens on the sites' http bindings,
 // matches each request to a site (address, port, Host) and an application (longest
 // path), asks the application's pool for a worker, and forwards the request to it.

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package identity turns an application pool's identity (processModel's identityType
 // and userName) into the Linux account its workers run as: LocalSystem is root,
 // LocalService and NetworkService a configurable unprivileged account, SpecificUser

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package numa reads a machine's NUMA topology from sysfs and places a web garden's
 // workers on its nodes (cpu.numaNodeAssignment, for processModel.maxProcesses="0").
 //

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package supervisor is the runtime's WAS: it runs each application pool's workers as
 // runtime.md describes: pool states, on-demand and always-running starts, readiness
 // within startupTimeLimit, pinging, unhealthy workers killed or orphaned, rapid-fail

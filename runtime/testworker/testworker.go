@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package testworker is a worker program for the tests and benchmarks of poolctl's
 // runtime: an HTTP server on 127.0.0.1:$ASPNETCORE_PORT (else $PORT) that misbehaves on
 // demand. poolctl runs it as the hidden command "__testworker"; a test binary can run

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package worker starts, watches and stops a worker: one process group that runs, for
 // each application of a pool, the application's program. The group's leader is a
 // small shim (ShimMain, run by re-executing poolctl) that starts the programs with the
