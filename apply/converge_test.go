@@ -10,8 +10,8 @@ import (
 	"github.com/poolctl/poolctl/parse"
 )
 
-// desired reads a desired <applicationPools> fragment.
-func desired(t *testing.T, src string) *parse.Document {
+// desiredFragment reads a desired <applicationPools> fragment.
+func desiredFragment(t *testing.T, src string) *parse.Document {
 	t.Helper()
 	d, err := parse.ReadBytes("desired.xml", []byte(src), parse.Options{})
 	if err != nil {
@@ -21,7 +21,7 @@ func desired(t *testing.T, src string) *parse.Document {
 }
 
 func TestConverge(t *testing.T) {
-	want := desired(t, `<applicationPools>
+	want := desiredFragment(t, `<applicationPools>
     <applicationPoolDefaults>
         <processModel idleTimeout="00:10:00" />
     </applicationPoolDefaults>
@@ -99,7 +99,7 @@ func TestConvergeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			_, _, err := edit(t, base, func(ed *Editor) error { return ed.Converge(desired(t, tt.src).Root(), ConvergeOptions{}) })
+			_, _, err := edit(t, base, func(ed *Editor) error { return ed.Converge(desiredFragment(t, tt.src).Root(), ConvergeOptions{}) })
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %v, want one with %q", err, tt.want)
 			}

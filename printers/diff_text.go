@@ -64,7 +64,6 @@ func writeDiffEntryText(b *bytes.Buffer, label string, e *apply.EntryDiff) {
 	}
 }
 
-
 // diffPositions returns the valid positions of an entry as " (a:1:2, b:3:4)", or "".
 func diffPositions(ps ...parse.Pos) string {
 	var valid []string

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/poolctl/poolctl/apply"
+	"github.com/poolctl/poolctl/desired"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/printers"
 	"github.com/poolctl/poolctl/schema"
@@ -113,7 +114,7 @@ func readDesired(name string, stdin io.Reader, target *schema.Schema, ro parse.O
 	if name == "-" {
 		name = stdinName
 	}
-	_, section, err := apply.ReadDesired(name, data, target)
+	_, section, err := desired.Read(name, data, target)
 	return section, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/poolctl/poolctl/desired"
 	"github.com/poolctl/poolctl/store"
 
 	"github.com/beevik/etree"
@@ -144,9 +145,12 @@ func runConvert(cmd *cobra.Command, g *globalOptions, o *convertOptions, name st
 	case o.output != "":
 		return convertToFile(cmd, o, res)
 	}
-	out := res.Config()
+	out, err := res.Config()
 	if o.fragment {
-		out = res.Fragment()
+		out, err = res.Fragment()
+	}
+	if err != nil {
+		return err
 	}
 	if _, err := cmd.OutOrStdout().Write(out); err != nil {
 		return err
@@ -185,7 +189,11 @@ func convertToFile(cmd *cobra.Command, o *convertOptions, res *convert.Result) e
 	if _, err := os.Lstat(o.output); err == nil && !o.edit.force {
 		return fmt.Errorf("%s exists: --force replaces it", o.output)
 	}
-	if err := store.WriteFile(o.output, res.Config()); err != nil {
+	data, err := res.Config()
+	if err != nil {
+		return err
+	}
+	if err := store.WriteFile(o.output, data); err != nil {
 		return err
 	}
 	w := cmd.OutOrStdout()
@@ -213,14 +221,18 @@ func convertInto(cmd *cobra.Command, g *globalOptions, o *convertOptions, res *c
 	if err != nil {
 		return err
 	}
-	_, desired, err := apply.ReadDesired("converted pools", res.Fragment(), target)
+	fragment, err := res.Fragment()
+	if err != nil {
+		return err
+	}
+	_, pools, err := desired.Read("converted pools", fragment, target)
 	if err != nil {
 		return err
 	}
 	into := *g
 	into.config = o.into
 	_, err = runEdit(cmd, &into, &o.edit, func(ed *apply.Editor) error {
-		return ed.Converge(desired, apply.ConvergeOptions{})
+		return ed.Converge(pools, apply.ConvergeOptions{})
 	})
 	return err
 }

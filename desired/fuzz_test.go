@@ -1,4 +1,4 @@
-package apply
+package desired
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ import (
 	"github.com/poolctl/poolctl/schema"
 )
 
-// fuzzDesired runs ReadDesired on data under name, with s's JSON Schema compiled once
+// fuzzDesired runs Read on data under name, with s's JSON Schema compiled once
 // for the whole run, and checks what any input must give: no panic, a document whose
 // element is <applicationPools> on success, a positioned error in the file otherwise.
 func fuzzDesired(f *testing.F, name string, seeds []string) {
@@ -20,12 +20,12 @@ func fuzzDesired(f *testing.F, name string, seeds []string) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	compile := func() (*jsonschema.Schema, error) { return sch, nil }
+	compile := func(*schema.Schema) (*jsonschema.Schema, error) { return sch, nil }
 	for _, seed := range seeds {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		doc, e, err := readDesired(name, data, s, compile)
+		doc, e, err := read(name, data, s, compile)
 		if err != nil {
 			var pe *parse.Error
 			switch {
@@ -45,7 +45,7 @@ func fuzzDesired(f *testing.F, name string, seeds []string) {
 	})
 }
 
-func FuzzReadDesiredJSON(f *testing.F) {
+func FuzzReadJSON(f *testing.F) {
 	fuzzDesired(f, "fuzz.json", []string{
 		`{}`,
 		`{"applicationPools": [{"name": "a"}]}`,
@@ -61,7 +61,7 @@ func FuzzReadDesiredJSON(f *testing.F) {
 	})
 }
 
-func FuzzReadDesiredYAML(f *testing.F) {
+func FuzzReadYAML(f *testing.F) {
 	fuzzDesired(f, "fuzz.yaml", []string{
 		"{}",
 		"applicationPools:\n  - name: a\n",

@@ -1,4 +1,4 @@
-package apply
+package desired
 
 import (
 	"errors"
@@ -14,10 +14,10 @@ import (
 	"github.com/poolctl/poolctl/schema"
 )
 
-// desiredFixture returns the content of testdata/desired/name.
+// desiredFixture returns the content of testdata/name.
 func desiredFixture(t *testing.T, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "desired", name))
+	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +81,10 @@ func TestDetectFormat(t *testing.T) {
 func TestReadDesiredFormatsAgree(t *testing.T) {
 	s := schema.MustFor(schema.IIS10)
 	wantXML := desiredFixture(t, "pools.xml")
-	want := desiredDump(mustReadDesired(t, "pools.xml", wantXML, s))
+	want := desiredDump(mustRead(t, "pools.xml", wantXML, s))
 	for _, name := range []string{"pools.json", "pools.yaml", "config.xml"} {
 		t.Run(name, func(t *testing.T) {
-			doc, e, err := ReadDesired(name, desiredFixture(t, name), s)
+			doc, e, err := Read(name, desiredFixture(t, name), s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,9 +113,9 @@ func TestReadDesiredFormatsAgree(t *testing.T) {
 	}
 }
 
-func mustReadDesired(t *testing.T, name string, data []byte, s *schema.Schema) *etree.Element {
+func mustRead(t *testing.T, name string, data []byte, s *schema.Schema) *etree.Element {
 	t.Helper()
-	_, e, err := ReadDesired(name, data, s)
+	_, e, err := Read(name, data, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,19 +141,19 @@ func TestReadDesiredConfiguration(t *testing.T) {
 </configuration>`, 5},
 	}
 	t.Run("configSource", func(t *testing.T) {
-		name := filepath.Join("testdata", "desired", "configsource.config")
-		doc, e, err := ReadDesired(name, desiredFixture(t, "configsource.config"), s)
+		name := filepath.Join("testdata", "configsource.config")
+		doc, e, err := Read(name, desiredFixture(t, "configsource.config"), s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := filepath.Join("testdata", "desired", "configsource.pools.config")
+		want := filepath.Join("testdata", "configsource.pools.config")
 		if e != doc.Root() || doc.Name != want || doc.Pos(e).Line != 3 {
 			t.Errorf("got <%s> at %v, want the root of %s at line 3", e.FullTag(), doc.Pos(e), want)
 		}
 	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, e, err := ReadDesired(tt.name, []byte(tt.src), s)
+			doc, e, err := Read(tt.name, []byte(tt.src), s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -205,7 +205,7 @@ func TestReadDesiredValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := mustReadDesired(t, tt.name, []byte(tt.src), s)
+			e := mustRead(t, tt.name, []byte(tt.src), s)
 			if diff := cmp.Diff(tt.want, desiredDump(e)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
@@ -217,7 +217,7 @@ func TestReadDesiredValues(t *testing.T) {
 // message.
 func TestReadDesiredErrors(t *testing.T) {
 	tests := []struct {
-		name, src string // src empty: the fixture testdata/desired/name
+		name, src string // src empty: the fixture testdata/name
 		version   schema.Version
 		want      string
 	}{
@@ -356,7 +356,7 @@ func TestReadDesiredErrors(t *testing.T) {
 			if v == 0 {
 				v = schema.IIS10
 			}
-			_, _, err := ReadDesired(tt.name, data, schema.MustFor(v))
+			_, _, err := Read(tt.name, data, schema.MustFor(v))
 			if err == nil {
 				t.Fatalf("no error; want %s", tt.want)
 			}
@@ -379,7 +379,7 @@ func TestReadDesiredOffsets(t *testing.T) {
 		{"a.yaml", "applicationPools:\r\n- {name: \"ü\", queueLength: 1}\r\n", "1}"},
 	}
 	for _, tt := range tests {
-		_, _, err := ReadDesired(tt.name, []byte(tt.src), schema.MustFor(schema.IIS10))
+		_, _, err := Read(tt.name, []byte(tt.src), schema.MustFor(schema.IIS10))
 		var pe *parse.Error
 		if !errors.As(err, &pe) {
 			t.Fatalf("%s: error %v is not a *parse.Error", tt.name, err)
@@ -393,7 +393,7 @@ func TestReadDesiredOffsets(t *testing.T) {
 // TestReadDesiredAnchorError checks the one error that yaml.v3 reports without a
 // position: an alias to an anchor that does not exist.
 func TestReadDesiredAnchorError(t *testing.T) {
-	_, _, err := ReadDesired("a.yaml", []byte("applicationPools: *nowhere\n"), schema.MustFor(schema.IIS10))
+	_, _, err := Read("a.yaml", []byte("applicationPools: *nowhere\n"), schema.MustFor(schema.IIS10))
 	if want := "a.yaml: YAML: unknown anchor 'nowhere' referenced"; err == nil || err.Error() != want {
 		t.Errorf("error %v, want %s", err, want)
 	}
