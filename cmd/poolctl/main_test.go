@@ -30,9 +30,14 @@ func TestMain(m *testing.M) {
 // and, on Linux, those that follow a poolctl run (platformScriptCmds);
 //
 // and, on Linux, those that follow a poolctl run (platformScriptCmds),
-// and $SAMPLE names testdata/sample/applicationHost.config of the repository.
+// and $SAMPLE names testdata/sample/applicationHost.config of the repository,
+// $ACTION_LINT the GitHub Action's lint step (.github/action/lint.sh).
 func TestScripts(t *testing.T) {
 	sample, err := filepath.Abs(filepath.FromSlash(samplePath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actionLint, err := filepath.Abs(filepath.Join("..", "..", ".github", "action", "lint.sh"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,6 +46,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SAMPLE", sample)
+			env.Setenv("ACTION_LINT", actionLint)
 			// A race-enabled binary that exits 0 sleeps a second (atexit_sleep_ms)
 			// to let racing goroutines show themselves; poolctl has none, and the
 			// scripts run it dozens of times.
