@@ -19,6 +19,9 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GORELEASER := github.com/goreleaser/goreleaser/v2@v2.17.0
 # TARGETS are the GOOS/GOARCH pairs of a release (.goreleaser.yaml builds the same).
 TARGETS := linux/amd64 linux/arm64 windows/amd64 windows/arm64 darwin/amd64 darwin/arm64
+# WINDOWS_PKGS are the packages with Windows files (_windows.go), whose tests make
+# cross compiles for Windows.
+WINDOWS_PKGS := ./store ./secret ./cmd/poolctl
 FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
@@ -73,12 +76,17 @@ lint:
 	GOOS=darwin go vet ./...
 	go run $(STATICCHECK) ./...
 
-# cross builds poolctl for every release target, as CI does on each change; the
-# binaries are thrown away (make release-snapshot keeps them).
+# cross builds poolctl for every release target, as CI does on each change, and
+# compiles the tests of the packages with Windows code for Windows, which no machine
+# here can run; the binaries are thrown away (make release-snapshot keeps them).
 cross:
 	@for t in $(TARGETS); do \
 		echo "go build $$t"; \
 		GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0 go build -trimpath -o /dev/null ./cmd/poolctl; \
+	done
+	@for p in $(WINDOWS_PKGS); do \
+		echo "go test -c $$p (windows/amd64)"; \
+		GOOS=windows GOARCH=amd64 go test -c -o /dev/null $$p; \
 	done
 
 # release-snapshot runs GoReleaser as a release would (archives, checksums, the
