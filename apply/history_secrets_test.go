@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/poolctl/poolctl/internal/testfile"
+
 	"github.com/poolctl/poolctl/store"
 
 	"github.com/poolctl/poolctl/secret"
@@ -42,7 +44,7 @@ func TestHistorySecrets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := updConfigFile(t, secretsConfig("old"))
+			path := testfile.Config(t, secretsConfig("old"))
 			h := store.History{}
 			copied, _, err := protectCopy(tt.key, path, []byte(secretsConfig("old")))
 			if err != nil {

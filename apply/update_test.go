@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/poolctl/poolctl/internal/testfile"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/poolctl/poolctl/parse"
@@ -61,7 +63,7 @@ func updRead(t *testing.T, path string) string {
 
 func TestUpdateChange(t *testing.T) {
 	old := updPools(2, "")
-	path := updConfigFile(t, old)
+	path := testfile.Config(t, old)
 	res, err := Update(t.Context(), path, updFixedNow(store.History{}), updSetQueueLength("Pool1", "2000"))
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +88,7 @@ func TestUpdateChange(t *testing.T) {
 		t.Errorf("mode after Update %v, %v; want -rw-r-----", fi.Mode(), err)
 	}
 	wantFiles := []string{".applicationHost.config.lock", "applicationHost.config", "applicationHost.config.history"}
-	if diff := cmp.Diff(wantFiles, updDirNames(t, filepath.Dir(path))); diff != "" {
+	if diff := cmp.Diff(wantFiles, testfile.Names(t, filepath.Dir(path))); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
 }
@@ -103,7 +105,7 @@ func TestUpdateNoChange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := updConfigFile(t, updPools(2, "1000"))
+			path := testfile.Config(t, updPools(2, "1000"))
 			old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 			if err := os.Chtimes(path, old, old); err != nil {
 				t.Fatal(err)
@@ -129,7 +131,7 @@ func TestUpdateNoChange(t *testing.T) {
 			if _, err := os.Stat(store.DefaultHistoryDir(path)); !os.IsNotExist(err) {
 				t.Errorf("history saved: %v", err)
 			}
-			for _, name := range updDirNames(t, filepath.Dir(path)) {
+			for _, name := range testfile.Names(t, filepath.Dir(path)) {
 				if updIsTemp(name, filepath.Base(path)) {
 					t.Errorf("temporary file %s left behind", name)
 				}
@@ -217,7 +219,7 @@ func TestUpdateWritesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := updConfigFile(t, tt.file)
+			path := testfile.Config(t, tt.file)
 			_, err := Update(t.Context(), path, UpdateOptions{}, tt.change(path))
 			tt.check(t, err)
 			want := tt.want
@@ -230,7 +232,7 @@ func TestUpdateWritesNothing(t *testing.T) {
 			if _, err := os.Stat(store.DefaultHistoryDir(path)); !os.IsNotExist(err) {
 				t.Errorf("history saved: %v", err)
 			}
-			for _, name := range updDirNames(t, filepath.Dir(path)) {
+			for _, name := range testfile.Names(t, filepath.Dir(path)) {
 				if updIsTemp(name, filepath.Base(path)) {
 					t.Errorf("temporary file %s left behind", name)
 				}
@@ -248,7 +250,7 @@ func TestUpdateMissingFile(t *testing.T) {
 }
 
 func TestUpdateHistoryDisabled(t *testing.T) {
-	path := updConfigFile(t, updPools(1, ""))
+	path := testfile.Config(t, updPools(1, ""))
 	res, err := Update(t.Context(), path, UpdateOptions{History: store.History{Keep: -1}}, updSetQueueLength("Pool0", "50"))
 	if err != nil {
 		t.Fatal(err)
@@ -268,7 +270,7 @@ func TestUpdateHistoryDisabled(t *testing.T) {
 // lock, and gives up when its context is done.
 func TestUpdateWaitsForLock(t *testing.T) {
 	old := updPools(1, "")
-	path := updConfigFile(t, old)
+	path := testfile.Config(t, old)
 	unlock := updLock(t, t.Context(), path)
 	defer unlock()
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
@@ -284,7 +286,7 @@ func TestUpdateWaitsForLock(t *testing.T) {
 
 func TestRestore(t *testing.T) {
 	v1 := updPools(2, "")
-	path := updConfigFile(t, v1)
+	path := testfile.Config(t, v1)
 	opt := UpdateOptions{}
 	first, err := Update(t.Context(), path, opt, updSetQueueLength("Pool0", "2000"))
 	if err != nil {
@@ -311,7 +313,7 @@ func TestRestore(t *testing.T) {
 }
 
 func TestRestoreErrors(t *testing.T) {
-	path := updConfigFile(t, updPools(1, ""))
+	path := testfile.Config(t, updPools(1, ""))
 	h := store.History{}
 	bad, err := h.Save(path, []byte("<configuration>\n<oops>\n</configuration>\n"), updT0)
 	if err != nil {
@@ -336,52 +338,24 @@ func TestRestoreErrors(t *testing.T) {
 // TestUpdateRefusedKeepsHistory: the history copy is written while the check runs; a
 // refused edit removes it, leaving the history directory as it was.
 func TestUpdateRefusedKeepsHistory(t *testing.T) {
-	path := updConfigFile(t, updPools(2, ""))
+	path := testfile.Config(t, updPools(2, ""))
 	opt := updFixedNow(store.History{})
 	if _, err := Update(t.Context(), path, opt, updSetQueueLength("Pool0", "2000")); err != nil {
 		t.Fatal(err)
 	}
 	dir := store.DefaultHistoryDir(path)
-	before := updDirNames(t, dir)
+	before := testfile.Names(t, dir)
 	_, err := Update(t.Context(), path, opt, updSetQueueLength("Pool1", "5"))
 	if _, ok := errors.AsType[*CheckError](err); !ok {
 		t.Fatalf("Update = %v, want a *CheckError", err)
 	}
-	if diff := cmp.Diff(before, updDirNames(t, dir)); diff != "" {
+	if diff := cmp.Diff(before, testfile.Names(t, dir)); diff != "" {
 		t.Errorf("history directory after a refused edit (-before +after):\n%s", diff)
 	}
 }
 
-// updConfigFile writes content to applicationHost.config in a new directory, with
-// mode 0640, and returns its path.
-func updConfigFile(t *testing.T, content string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "applicationHost.config")
-	if err := os.WriteFile(path, []byte(content), 0o640); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, 0o640); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // updT0 is the time of the first snapshot of a test.
 var updT0 = time.Date(2026, 11, 21, 23, 59, 59, 123456789, time.UTC)
-
-// updDirNames returns the names in dir, sorted.
-func updDirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := make([]string, len(entries))
-	for i, e := range entries {
-		names[i] = e.Name()
-	}
-	return names
-}
 
 // updIsTemp reports whether name, a file name without directory, is that of a
 // temporary file of a write of the file named base.

@@ -11,20 +11,6 @@ import (
 	"testing"
 )
 
-// updDirNames returns the names in dir, sorted.
-func updDirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := make([]string, len(entries))
-	for i, e := range entries {
-		names[i] = e.Name()
-	}
-	return names
-}
-
 // updRead returns the content of the file path.
 func updRead(t *testing.T, path string) string {
 	t.Helper()

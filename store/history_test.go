@@ -8,25 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/poolctl/poolctl/internal/testfile"
+
 	"github.com/google/go-cmp/cmp"
 )
 
 // updT0 is the time of the first snapshot of a test.
 var updT0 = time.Date(2026, 11, 21, 23, 59, 59, 123456789, time.UTC)
-
-// updConfigFile writes content to applicationHost.config in a new directory, with
-// mode 0640, and returns its path.
-func updConfigFile(t *testing.T, content string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "applicationHost.config")
-	if err := os.WriteFile(path, []byte(content), 0o640); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, 0o640); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 // updSave saves each of contents as a snapshot of path, the i'th at times[i], and returns
 // the snapshots.
@@ -65,7 +53,7 @@ func updTicks(n int, same bool) []time.Time {
 }
 
 func TestHistorySaveList(t *testing.T) {
-	path := updConfigFile(t, "current")
+	path := testfile.Config(t, "current")
 	h := History{}
 	s, err := h.Save(path, []byte("previous"), updT0.In(time.FixedZone("CET", 3600)))
 	if err != nil {
@@ -97,7 +85,7 @@ func TestHistorySaveList(t *testing.T) {
 	if fi, err := os.Stat(filepath.Dir(s.Path)); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("history directory mode %v, %v; want drwx------", fi.Mode(), err)
 	}
-	if diff := cmp.Diff([]string{filepath.Base(s.Path)}, updDirNames(t, filepath.Dir(s.Path))); diff != "" {
+	if diff := cmp.Diff([]string{filepath.Base(s.Path)}, testfile.Names(t, filepath.Dir(s.Path))); diff != "" {
 		t.Errorf("files in the history directory (-want +got):\n%s", diff)
 	}
 }
@@ -117,7 +105,7 @@ func TestHistoryKeep(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := updConfigFile(t, "current")
+			path := testfile.Config(t, "current")
 			h := History{Keep: tt.keep}
 			contents := make([]string, tt.saves)
 			for i := range contents {
@@ -158,7 +146,7 @@ func TestHistoryKeep(t *testing.T) {
 // TestHistoryCollisions checks that snapshots of the same time get "-N" suffixes and
 // list newest first, "-10" included.
 func TestHistoryCollisions(t *testing.T) {
-	path := updConfigFile(t, "current")
+	path := testfile.Config(t, "current")
 	h := History{Keep: 20}
 	contents := make([]string, 11)
 	for i := range contents {
@@ -185,7 +173,7 @@ func TestHistoryCollisions(t *testing.T) {
 }
 
 func TestHistoryDir(t *testing.T) {
-	path := updConfigFile(t, "current")
+	path := testfile.Config(t, "current")
 	h := History{Dir: filepath.Join(t.TempDir(), "deep", "history")}
 	s, err := h.Save(path, []byte("previous"), updT0)
 	if err != nil {
@@ -202,7 +190,7 @@ func TestHistoryDir(t *testing.T) {
 // TestHistoryListIgnores checks that List leaves out what is not a snapshot of the
 // file.
 func TestHistoryListIgnores(t *testing.T) {
-	path := updConfigFile(t, "current")
+	path := testfile.Config(t, "current")
 	dir := DefaultHistoryDir(path)
 	s := updSave(t, History{}, path, []string{"previous"}, updTicks(1, false))[0]
 	for _, name := range []string{
@@ -236,7 +224,7 @@ func TestHistoryListMissing(t *testing.T) {
 }
 
 func TestHistoryFind(t *testing.T) {
-	path := updConfigFile(t, "current")
+	path := testfile.Config(t, "current")
 	h := History{}
 	times := []time.Time{
 		time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
@@ -280,7 +268,7 @@ func TestHistoryFind(t *testing.T) {
 }
 
 func TestHistoryFindNone(t *testing.T) {
-	path := updConfigFile(t, "current")
+	path := testfile.Config(t, "current")
 	_, err := History{}.Find(path, "2026")
 	want := `no snapshot "2026" of ` + path + `: ` + path + `.history holds none`
 	if err == nil || err.Error() != want {

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/poolctl/poolctl/internal/testfile"
 )
 
 // updKillDocs returns the two documents the kill test switches between: lines of
@@ -164,7 +166,7 @@ func updCheckAfterKill(t *testing.T, path string, docs ...[]byte) (temps int) {
 // of base, which snapshot checks.
 func updCheckDir(t *testing.T, dir, base string, allowed []string, snapshot func(name string, content []byte)) (temps int) {
 	t.Helper()
-	for _, name := range updDirNames(t, dir) {
+	for _, name := range testfile.Names(t, dir) {
 		_, isSnap := parseID(strings.TrimPrefix(name, base+"."))
 		switch {
 		case updIsTemp(name, base):

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/poolctl/poolctl/internal/testfile"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -25,7 +27,7 @@ func withUmask(t *testing.T, m int) {
 // other user can open it and hold the lock.
 func TestLockFileOnlyForItsOwner(t *testing.T) {
 	withUmask(t, 0)
-	path := updConfigFile(t, updPools(1, ""))
+	path := testfile.Config(t, updPools(1, ""))
 	unlock := updLock(t, t.Context(), path)
 	defer unlock()
 	fi, err := os.Stat(lockPath(path))
@@ -75,7 +77,7 @@ func TestLockFileOthersCouldOpenIsReplaced(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			path := updConfigFile(t, updPools(1, ""))
+			path := testfile.Config(t, updPools(1, ""))
 			tt.make(t, lockPath(path))
 			unlock, err := Lock(t.Context(), path, LockWait{Timeout: 20 * time.Second})
 			if err != nil {
@@ -93,7 +95,7 @@ func TestLockFileOthersCouldOpenIsReplaced(t *testing.T) {
 // TestLockWaitNoticeAndTimeout: a writer that waits for the lock says so once, and
 // gives up after the timeout with an error naming the lock file.
 func TestLockWaitNoticeAndTimeout(t *testing.T) {
-	path := updConfigFile(t, updPools(1, ""))
+	path := testfile.Config(t, updPools(1, ""))
 	unlock := updLock(t, t.Context(), path)
 	defer unlock()
 	var notices []string
@@ -109,7 +111,7 @@ func TestLockWaitNoticeAndTimeout(t *testing.T) {
 
 // TestLockThroughLinks: the lock of a file named through a link is the real file's.
 func TestLockThroughLinks(t *testing.T) {
-	path := updConfigFile(t, updPools(1, ""))
+	path := testfile.Config(t, updPools(1, ""))
 	link := filepath.Join(t.TempDir(), "link.config")
 	if err := os.Symlink(path, link); err != nil {
 		t.Fatal(err)
@@ -125,7 +127,7 @@ func TestLockThroughLinks(t *testing.T) {
 // TestStaleTempsRemoved: under the lock, temporary files that killed writers left
 // beside the file and in its history are removed; other files stay.
 func TestStaleTempsRemoved(t *testing.T) {
-	path := updConfigFile(t, updPools(2, ""))
+	path := testfile.Config(t, updPools(2, ""))
 	dir := filepath.Dir(path)
 	hist := DefaultHistoryDir(path)
 	if err := os.Mkdir(hist, 0o700); err != nil {
@@ -157,7 +159,7 @@ func TestStaleTempsRemoved(t *testing.T) {
 // to others is made 0700 at the next write; copies are 0600 whatever the umask.
 func TestHistoryFolderTightened(t *testing.T) {
 	withUmask(t, 0)
-	path := updConfigFile(t, updPools(2, ""))
+	path := testfile.Config(t, updPools(2, ""))
 	hist := DefaultHistoryDir(path)
 	if err := os.Mkdir(hist, 0o755); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/poolctl/poolctl/internal/testfile"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -152,7 +154,7 @@ func TestConcurrentProcesses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := updConfigFile(t, updPools(writers, "1000"))
+			path := testfile.Config(t, updPools(writers, "1000"))
 			names := []string{path}
 			if tt.link {
 				link, link2 := filepath.Join(filepath.Dir(path), "link.config"), filepath.Join(filepath.Dir(path), "link2.config")

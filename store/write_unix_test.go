@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/poolctl/poolctl/internal/testfile"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -57,7 +59,7 @@ func TestWriteFile(t *testing.T) {
 			if mode := fi.Mode() &^ fs.ModeType; mode != tt.wantMo {
 				t.Errorf("mode = %v, want %v", mode, tt.wantMo)
 			}
-			if diff := cmp.Diff([]string{"applicationHost.config"}, updDirNames(t, dir)); diff != "" {
+			if diff := cmp.Diff([]string{"applicationHost.config"}, testfile.Names(t, dir)); diff != "" {
 				t.Errorf("files in the directory (-want +got):\n%s", diff)
 			}
 		})
@@ -126,7 +128,7 @@ func TestWriteFileFollowsSymlink(t *testing.T) {
 	if got, err := os.ReadFile(target); err != nil || string(got) != "new" {
 		t.Errorf("target holds %q, %v; want %q", got, err, "new")
 	}
-	if diff := cmp.Diff([]string{"applicationHost.config"}, updDirNames(t, filepath.Dir(target))); diff != "" {
+	if diff := cmp.Diff([]string{"applicationHost.config"}, testfile.Names(t, filepath.Dir(target))); diff != "" {
 		t.Errorf("files beside the target (-want +got):\n%s", diff)
 	}
 }
