@@ -125,33 +125,44 @@ func TestLockThroughLinks(t *testing.T) {
 }
 
 // TestStaleTempsRemoved: under the lock, temporary files that killed writers left
-// beside the file and in its history are removed; other files stay.
+// beside the file and in its history are removed; other files stay. A folder whose
+// name holds the characters a glob pattern treats specially is no exception.
 func TestStaleTempsRemoved(t *testing.T) {
-	path := testfile.Config(t, updPools(2, ""))
-	dir := filepath.Dir(path)
-	hist := DefaultHistoryDir(path)
-	if err := os.Mkdir(hist, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	stale := []string{filepath.Join(dir, ".applicationHost.config.tmp-abc123"), filepath.Join(hist, ".applicationHost.config.tmp-xyz")}
-	keep := []string{filepath.Join(dir, ".other.config.tmp-abc"), filepath.Join(dir, "notes.txt")}
-	for _, name := range append(stale, keep...) {
-		if err := os.WriteFile(name, []byte("secret"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := updChange(t.Context(), path, Options{}, updSetQueueLength("Pool0", "2000")); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range stale {
-		if _, err := os.Lstat(name); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("stale temporary file %s is still there: %v", name, err)
-		}
-	}
-	for _, name := range keep {
-		if _, err := os.Lstat(name); err != nil {
-			t.Errorf("%s was removed: %v", name, err)
-		}
+	for _, folder := range []string{"config", "a[1]*?"} {
+		t.Run(folder, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), folder)
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "applicationHost.config")
+			if err := os.WriteFile(path, []byte(updPools(2, "")), 0o640); err != nil {
+				t.Fatal(err)
+			}
+			hist := DefaultHistoryDir(path)
+			if err := os.Mkdir(hist, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			stale := []string{filepath.Join(dir, ".applicationHost.config.tmp-abc123"), filepath.Join(hist, ".applicationHost.config.tmp-xyz")}
+			keep := []string{filepath.Join(dir, ".other.config.tmp-abc"), filepath.Join(dir, "notes.txt")}
+			for _, name := range append(stale, keep...) {
+				if err := os.WriteFile(name, []byte("secret"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := updChange(t.Context(), path, Options{}, updSetQueueLength("Pool0", "2000")); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range stale {
+				if _, err := os.Lstat(name); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("stale temporary file %s is still there: %v", name, err)
+				}
+			}
+			for _, name := range keep {
+				if _, err := os.Lstat(name); err != nil {
+					t.Errorf("%s was removed: %v", name, err)
+				}
+			}
+		})
 	}
 }
 

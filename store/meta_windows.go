@@ -60,12 +60,15 @@ func readMeta(path string) (*fileMeta, error) {
 func ownerOf(fs.FileInfo) int { return -1 }
 
 // setMeta gives f, a new file, meta's DACL, then its owner and group, before the first
-// byte is written. Setting another owner than the caller needs SeRestorePrivilege,
-// which Administrators hold disabled: it is enabled, and the call tried again, when
-// the first attempt is refused.
+// byte is written. It sets them by name: the handle os.OpenFile gave f has neither
+// WRITE_DAC nor WRITE_OWNER access (GENERIC_READ|GENERIC_WRITE), and
+// SetNamedSecurityInfo opens its own, which f's sharing mode does not hinder (sharing
+// governs data access, not access to the security descriptor). Setting another owner
+// than the caller needs SeRestorePrivilege, which Administrators hold disabled: it is
+// enabled, and the call tried again, when the first attempt is refused.
 func setMeta(f *os.File, meta fileMeta) error {
-	h := windows.Handle(f.Fd())
-	// SetSecurityInfo: https://learn.microsoft.com/windows/win32/api/aclapi/nf-aclapi-setsecurityinfo
+	name := f.Name()
+	// SetNamedSecurityInfoW: https://learn.microsoft.com/windows/win32/api/aclapi/nf-aclapi-setnamedsecurityinfow
 	// PROTECTED_ and UNPROTECTED_DACL_SECURITY_INFORMATION keep the original's
 	// inheritance: https://learn.microsoft.com/windows/win32/secauthz/security-information
 	if meta.dacl != nil {
@@ -73,15 +76,21 @@ func setMeta(f *os.File, meta fileMeta) error {
 		if meta.protected {
 			info = windows.DACL_SECURITY_INFORMATION | windows.PROTECTED_DACL_SECURITY_INFORMATION
 		}
-		if err := windows.SetSecurityInfo(h, windows.SE_FILE_OBJECT, info, nil, nil, meta.dacl, nil); err != nil {
+		if err := windows.SetNamedSecurityInfo(name, windows.SE_FILE_OBJECT, info, nil, nil, meta.dacl, nil); err != nil {
 			return fmt.Errorf("give the new file the original's DACL: %w", err)
 		}
 	}
+	if sameOwner(name, meta) {
+		// As on Unix, no change of owner when it is the caller, which needs
+		// WRITE_OWNER access; the primary group, which Windows itself does not use,
+		// is then left as the caller's.
+		return nil
+	}
 	owners := windows.SECURITY_INFORMATION(windows.OWNER_SECURITY_INFORMATION | windows.GROUP_SECURITY_INFORMATION)
-	err := windows.SetSecurityInfo(h, windows.SE_FILE_OBJECT, owners, meta.owner, meta.group, nil, nil)
+	err := windows.SetNamedSecurityInfo(name, windows.SE_FILE_OBJECT, owners, meta.owner, meta.group, nil, nil)
 	if errors.Is(err, windows.ERROR_INVALID_OWNER) || errors.Is(err, windows.ERROR_ACCESS_DENIED) {
 		if perr := enableRestorePrivilege(); perr == nil {
-			err = windows.SetSecurityInfo(h, windows.SE_FILE_OBJECT, owners, meta.owner, meta.group, nil, nil)
+			err = windows.SetNamedSecurityInfo(name, windows.SE_FILE_OBJECT, owners, meta.owner, meta.group, nil, nil)
 		}
 	}
 	if err != nil {
@@ -90,8 +99,19 @@ func setMeta(f *os.File, meta fileMeta) error {
 	return nil
 }
 
+// sameOwner reports whether the file name already has meta's owner, as a file the
+// caller creates has when the caller owns the original.
+func sameOwner(name string, meta fileMeta) bool {
+	sd, err := windows.GetNamedSecurityInfo(name, windows.SE_FILE_OBJECT, windows.OWNER_SECURITY_INFORMATION)
+	if err != nil {
+		return false
+	}
+	owner, _, err := sd.Owner()
+	return err == nil && owner != nil && meta.owner != nil && owner.Equals(meta.owner)
+}
+
 // enableRestorePrivilege enables SeRestorePrivilege in the process token, which lets
-// SetSecurityInfo set any owner.
+// SetNamedSecurityInfo set any owner.
 // https://learn.microsoft.com/windows/win32/secauthz/privilege-constants (SE_RESTORE_NAME)
 // https://learn.microsoft.com/windows/win32/api/securitybaseapi/nf-securitybaseapi-adjusttokenprivileges
 func enableRestorePrivilege() error {

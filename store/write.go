@@ -137,9 +137,14 @@ func removeStaleTemps(path string) []string {
 	if fi, err := os.Stat(path); err == nil {
 		owner = ownerOf(fi)
 	}
-	names, _ := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape("."+filepath.Base(path)+tempMarker)+"*"))
+	dir, prefix := filepath.Dir(path), "."+filepath.Base(path)+tempMarker
+	entries, _ := os.ReadDir(dir)
 	var removed []string
-	for _, name := range names {
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
 		fi, err := os.Lstat(name)
 		if err != nil || !fi.Mode().IsRegular() {
 			continue
@@ -152,18 +157,6 @@ func removeStaleTemps(path string) []string {
 		}
 	}
 	return removed
-}
-
-// globEscape escapes the characters filepath.Match treats specially.
-func globEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // createTemp creates a new file beside path, named as tempMarker says, with mode perm
