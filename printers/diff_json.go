@@ -3,8 +3,9 @@ package printers
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/poolctl/poolctl/apply"
 	"io"
+
+	"github.com/poolctl/poolctl/apply"
 
 	"github.com/poolctl/poolctl/parse"
 )

@@ -3,8 +3,10 @@
 // "poolctl lint --format" offers (text for people at a terminal, JSON for
 // scripts, SARIF for code-scanning services and GitHub Actions workflow
 // commands for annotations on a pull request), the differences of
-// "poolctl diff" (text and JSON, from apply.Diff) and the plans of set, add,
-// delete and apply (text, from apply.NewPlan).
+// "poolctl diff" (text and JSON, from apply.Diff), the plans of set, add,
+// delete and apply (text, from apply.NewPlan), the pools of "poolctl show"
+// (text, JSON and the list, from NewShowPool) and the snapshots of "poolctl
+// history list" (text and JSON, from store.History.List).
 //
 // Printers write diagnostics in the order they are given; callers sort them
 // first (see validate.Sort).

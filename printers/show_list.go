@@ -1,4 +1,4 @@
-package main
+package printers
 
 import (
 	"bytes"
@@ -11,10 +11,10 @@ import (
 	"github.com/poolctl/poolctl/parse"
 )
 
-// writeShowList writes one line per pool, with a header: name, .NET runtime version,
+// WriteShowList writes one line per pool, with a header: name, .NET runtime version,
 // pipeline mode, identity, autoStart and the number of applications that use it,
 // each value the effective one.
-func writeShowList(w io.Writer, cfg *parse.Config, pools []*parse.Pool) error {
+func WriteShowList(w io.Writer, cfg *parse.Config, pools []*parse.Pool) error {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tRUNTIME\tPIPELINE\tIDENTITY\tAUTOSTART\tAPPS")

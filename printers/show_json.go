@@ -1,4 +1,4 @@
-package main
+package printers
 
 import (
 	"encoding/json"
@@ -37,30 +37,30 @@ type itemJSON struct {
 	Position string `json:"position"`
 }
 
-// writeShowJSON writes pools in show's JSON form, indented, with a final newline.
+// WriteShowJSON writes pools in show's JSON form, indented, with a final newline.
 // Lists are never null: a pool without applications has "applications": [].
-func writeShowJSON(w io.Writer, pools []poolView) error {
+func WriteShowJSON(w io.Writer, pools []ShowPool) error {
 	doc := showJSON{Pools: make([]poolJSON, 0, len(pools))}
 	for _, p := range pools {
 		pj := poolJSON{
-			Name:         p.name,
-			Position:     p.position,
-			Settings:     make([]settingJSON, 0, len(p.settings)),
-			Collections:  make(map[string][]itemJSON, len(p.collections)),
-			Applications: make([]string, 0, len(p.applications)),
+			Name:         p.Name,
+			Position:     p.Position,
+			Settings:     make([]settingJSON, 0, len(p.Settings)),
+			Collections:  make(map[string][]itemJSON, len(p.Collections)),
+			Applications: make([]string, 0, len(p.Applications)),
 		}
-		for _, s := range p.settings {
-			pj.Settings = append(pj.Settings, settingJSON{Path: s.path, Value: s.value, Origin: s.origin, Position: s.position})
+		for _, s := range p.Settings {
+			pj.Settings = append(pj.Settings, settingJSON(s))
 		}
-		for _, c := range p.collections {
-			items := make([]itemJSON, 0, len(c.items))
-			for _, it := range c.items {
-				items = append(items, itemJSON{Key: it.key, Origin: it.origin, Position: it.position})
+		for _, c := range p.Collections {
+			items := make([]itemJSON, 0, len(c.Items))
+			for _, it := range c.Items {
+				items = append(items, itemJSON(it))
 			}
-			pj.Collections[c.path] = items
+			pj.Collections[c.Path] = items
 		}
-		for _, a := range p.applications {
-			pj.Applications = append(pj.Applications, a.name)
+		for _, a := range p.Applications {
+			pj.Applications = append(pj.Applications, a.Name)
 		}
 		doc.Pools = append(doc.Pools, pj)
 	}
