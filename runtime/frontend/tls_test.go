@@ -4,20 +4,17 @@ package frontend
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/poolctl/poolctl/internal/testpki"
 
 	"github.com/poolctl/poolctl/runtime/spec"
 )
@@ -32,42 +29,21 @@ type testPKI struct {
 // for no name: the IP-bound one, for 127.0.0.1).
 func newTestPKI(t testing.TB, names ...string) *testPKI {
 	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, err := testpki.NewCA()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "poolctl test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caCert, _ := x509.ParseCertificate(caDER)
-	p := &testPKI{pool: x509.NewCertPool(), certs: map[string]*tls.Certificate{}}
-	p.pool.AddCert(caCert)
+	p := &testPKI{pool: ca.Pool(), certs: map[string]*tls.Certificate{}}
 	for i, name := range names {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		leaf := &x509.Certificate{
-			SerialNumber: big.NewInt(int64(100 + i)), Subject: pkix.Name{CommonName: name},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
-		}
+		l := testpki.Leaf{CommonName: name, Serial: int64(100 + i)}
 		if name == "" {
-			leaf.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
+			l.IPs = []net.IP{net.IPv4(127, 0, 0, 1)}
 		} else {
-			leaf.DNSNames = []string{name}
+			l.DNSNames = []string{name}
 		}
-		der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
-		if err != nil {
+		if p.certs[name], err = ca.TLS(l); err != nil {
 			t.Fatal(err)
 		}
-		p.certs[name] = &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 	}
 	return p
 }

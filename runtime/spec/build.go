@@ -185,24 +185,12 @@ func (b *builder) dropMixedPorts(sites []*Site) {
 	for _, s := range sites {
 		s.Bindings = slices.DeleteFunc(s.Bindings, func(bd Binding) bool {
 			if bd.TLS && httpPorts[bd.Port] && bd.Port != 0 {
-				b.warnKind(BindingWarning, bd.Pos, "https binding %q of site %q: port %d is served as http by another binding; skipped", bindingText(bd), s.Name, bd.Port)
+				b.warnKind(BindingWarning, bd.Pos, "https binding %q of site %q: port %d is served as http by another binding; skipped", bd.Info(), s.Name, bd.Port)
 				return true
 			}
 			return false
 		})
 	}
-}
-
-// bindingText writes bd as bindingInformation: "IP:port:host", "*" for all addresses.
-func bindingText(bd Binding) string {
-	addr := bd.Addr
-	switch {
-	case addr == "":
-		addr = "*"
-	case strings.Contains(addr, ":"):
-		addr = "[" + addr + "]"
-	}
-	return fmt.Sprintf("%s:%d:%s", addr, bd.Port, bd.Host)
 }
 
 // parseBindingInformation parses "IP:port:host": IP is "*" or empty for all

@@ -6,6 +6,8 @@
 package spec
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/poolctl/poolctl/parse"
@@ -41,6 +43,19 @@ type Binding struct {
 	// is kept for events and the admin API.
 	SSLFlags int
 	Pos      parse.Pos
+}
+
+// Info returns the binding as bindingInformation writes it: "*:443:shop.example.com",
+// "[::1]:80:".
+func (b Binding) Info() string {
+	addr := b.Addr
+	switch {
+	case addr == "":
+		addr = "*"
+	case strings.Contains(addr, ":"):
+		addr = "[" + addr + "]"
+	}
+	return addr + ":" + strconv.Itoa(b.Port) + ":" + b.Host
 }
 
 // Scheme returns "https" or "http".
