@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/poolctl/poolctl/internal/confdir"
 	"github.com/poolctl/poolctl/internal/saferead"
 )
 
@@ -172,16 +173,7 @@ func WriteKeyFile(path string, k *Key) error {
 // unixKeyPath is DefaultKeyPath on Unix: /etc/poolctl/key for root, else
 // $XDG_CONFIG_HOME/poolctl/key, else ~/.config/poolctl/key.
 func unixKeyPath(root bool, getenv func(string) string) string {
-	if root {
-		return "/etc/poolctl/key"
-	}
-	if dir := getenv("XDG_CONFIG_HOME"); dir != "" {
-		return filepath.Join(dir, "poolctl", "key")
-	}
-	if home := getenv("HOME"); home != "" {
-		return filepath.Join(home, ".config", "poolctl", "key")
-	}
-	return filepath.Join(".config", "poolctl", "key")
+	return confdir.Path(root, getenv, "key")
 }
 
 // windowsKeyPath is DefaultKeyPath on Windows, for every user, as IIS's own

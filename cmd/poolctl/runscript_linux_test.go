@@ -4,15 +4,20 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/poolctl/poolctl/internal/testpki"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -32,6 +37,8 @@ import (
 //	cpevent SOCK ID SRC DST      copy SRC to DST and wait (up to 60 s) for the event ID
 //	                             of the runtime, which a watcher reports
 //	mkfifo PATH...               make a FIFO at each path
+//	mkcerts DIR NAME[+]...       write certificates signed by a test CA (see cmdMkcerts)
+//	tlsserial VAR ADDR NAME      set $VAR to the serial of the certificate ADDR shows
 //
 // The waits poll the admin status or /proc where no event says what they wait for;
 // their deadlines are generous, since a busy machine is slow.
@@ -185,5 +192,87 @@ func platformScriptCmds() map[string]func(*testscript.TestScript, bool, []string
 		"gone":        cmdGone,
 		"cpevent":     cmdCpEvent,
 		"mkfifo":      cmdMkfifo,
+		"mkcerts":     cmdMkcerts,
+		"tlsserial":   cmdTLSSerial,
 	}
+}
+
+// cmdMkcerts writes certificates as the certificate store reads them, signed by the
+// script's test CA ($WORK/ca.pem and ca-key.pem, made at the first call): for each
+// NAME, DIR/NAME.pem holds the certificate chain and its private key (mode 0600).
+// NAME is a host ("shop.example.com"), a wildcard file name ("_.example.com": the
+// certificate is for *.example.com) or an IP-bound one ("0.0.0.0!8443": for
+// 127.0.0.1). A "+" after NAME gives the certificate serial 2 (a replacement), else
+// it is 1.
+//
+//	mkcerts DIR NAME[+]...
+func cmdMkcerts(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: mkcerts DIR NAME...")
+	}
+	dir := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(dir, 0o700))
+	ca := scriptCA(ts)
+	for _, name := range args[1:] {
+		l := testpki.Leaf{CommonName: name, Serial: 1}
+		if n, ok := strings.CutSuffix(name, "+"); ok {
+			name, l.CommonName, l.Serial = n, n, 2
+		}
+		switch {
+		case strings.Contains(name, "!"):
+			l.IPs = []net.IP{net.IPv4(127, 0, 0, 1)}
+		case strings.HasPrefix(name, "_."):
+			l.DNSNames = []string{"*" + name[1:]}
+		default:
+			l.DNSNames = []string{name}
+		}
+		cert, key, err := ca.Sign(l)
+		ts.Check(err)
+		keyPEM, err := testpki.KeyPEM(key)
+		ts.Check(err)
+		ts.Check(os.WriteFile(filepath.Join(dir, name+".pem"), append(testpki.CertPEM(cert), keyPEM...), 0o600))
+	}
+}
+
+// scriptCA returns the script's test CA, made and written to $WORK/ca.pem (and its
+// key to ca-key.pem) at the first call.
+func scriptCA(ts *testscript.TestScript) *testpki.CA {
+	certFile, keyFile := ts.MkAbs("ca.pem"), ts.MkAbs("ca-key.pem")
+	if certPEM, err := os.ReadFile(certFile); err == nil {
+		ca, err := testpki.ParseCA(certPEM, []byte(ts.ReadFile("ca-key.pem")))
+		ts.Check(err)
+		return ca
+	}
+	ca, err := testpki.NewCA()
+	ts.Check(err)
+	certPEM, keyPEM, err := ca.PEM()
+	ts.Check(err)
+	ts.Check(os.WriteFile(certFile, certPEM, 0o644))
+	ts.Check(os.WriteFile(keyFile, keyPEM, 0o600))
+	return ca
+}
+
+// cmdTLSSerial connects to ADDR over TLS, sending SERVERNAME by SNI ("-" for none),
+// trusting only the script's test CA, and sets $VAR to the serial of the
+// certificate the server showed.
+//
+//	tlsserial VAR ADDR SERVERNAME
+func cmdTLSSerial(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: tlsserial VAR ADDR SERVERNAME")
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM([]byte(ts.ReadFile("ca.pem"))) {
+		ts.Fatalf("tlsserial: no CA in ca.pem")
+	}
+	cfg := &tls.Config{RootCAs: pool, ServerName: args[2]}
+	if args[2] == "-" {
+		cfg.ServerName = "127.0.0.1" // verified against the IP address; no SNI is sent for it
+	}
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", args[1], cfg)
+	if err != nil {
+		ts.Fatalf("tlsserial: %v", err)
+	}
+	defer conn.Close()
+	ts.Setenv(args[0], conn.ConnectionState().PeerCertificates[0].SerialNumber.String())
 }

@@ -95,6 +95,7 @@ package frontend
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log"
@@ -102,6 +103,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/poolctl/poolctl/runtime/spec"
 )
@@ -168,6 +170,9 @@ type Server struct {
 	retiring map[*listener]struct{}
 	addrs    []net.Addr
 	limit    *connLimit // client connections, across listeners
+
+	certs  atomic.Pointer[CertificateFunc] // the certificates of https listeners (UseCertificates)
+	tlsCfg *tls.Config                     // shared by every https listener
 }
 
 // New returns a front end for sites, which asks pools for workers and logs to log.
@@ -176,7 +181,7 @@ func New(sites []*spec.Site, pools Pools, log *slog.Logger) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	base, cancel := context.WithCancel(context.Background())
-	return &Server{
+	s := &Server{
 		h:        newHandler(pools),
 		log:      log,
 		errLog:   slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -186,6 +191,8 @@ func New(sites []*spec.Site, pools Pools, log *slog.Logger) *Server {
 		retiring: make(map[*listener]struct{}),
 		limit:    newConnLimit(0, log),
 	}
+	s.tlsCfg = s.newTLSConfig()
+	return s
 }
 
 // LimitConnections sets how many client connections the front end holds at once,
