@@ -8,6 +8,7 @@
 #   make release-snapshot  build the release archives and checksums into dist/ with GoReleaser, publishing nothing
 #   make fuzz       run each fuzz target for FUZZTIME (default 30s)
 #   make chaos      run the hardening probe (bench/chaos.sh): kills, bad input, hostile files
+#   make h2spec     HTTP/2 conformance of poolctl run's https front end (bench/h2spec.sh)
 #   make clean      remove what the other targets wrote
 
 SHELL := bash
@@ -26,7 +27,7 @@ FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
-.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend lint cross release-snapshot fuzz chaos clean
+.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend lint cross release-snapshot fuzz chaos h2spec clean
 
 all: build test
 
@@ -68,6 +69,11 @@ bench-suspend:
 # chaos repeats issue 14's hardening probe and prints one table; never part of test.
 chaos:
 	bash ./bench/chaos.sh
+
+# h2spec runs h2spec (built from the Go module proxy) against poolctl run over TLS;
+# it fails on any failure but the known exceptions of net/http's HTTP/2 server.
+h2spec:
+	bash ./bench/h2spec.sh
 
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt -l lists files to format:"; echo "$$unformatted"; exit 1; fi

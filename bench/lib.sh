@@ -61,7 +61,7 @@ compare() {
 # output goes to OUT, says it listens on 127.0.0.1:PORT; fails when it does not or exits.
 await_listen() {
 	for _ in $(seq 200); do
-		grep -q "^listening on http://127.0.0.1:$2/" "$1" 2>/dev/null && return 0
+		grep -Eq "^listening on https?://127.0.0.1:$2/" "$1" 2>/dev/null && return 0
 		kill -0 "$3" 2>/dev/null || return 1
 		sleep 0.05
 	done

@@ -3,9 +3,10 @@
 # against the same test worker reached directly, through nginx as a reverse proxy
 # (keep-alive upstream, started here on loopback), and through poolctl run. Prints the
 # ratios. Targets: poolctl at least 0.8x nginx's throughput, p99 no worse than 1.5x
-# nginx's. Then the same over TLS (HTTP/1.1, an IP-bound P-256 certificate, TLS 1.3):
-# nginx and poolctl each terminate TLS in front of the same worker (targets: 1.0x
-# nginx's throughput, p99 no worse). Then the cold start of an OnDemand pool: the
+# nginx's. Then the same over TLS (HTTP/1.1 with wrk, then HTTP/2 with h2load, 10
+# streams a connection; an IP-bound P-256 certificate, TLS 1.3): nginx and poolctl
+# each terminate TLS in front of the same worker (targets: 1.0x nginx's throughput,
+# p99 no worse). Then the cold start of an OnDemand pool: the
 # first request's time minus the worker's own start time (target: under 10 ms of
 # overhead).
 #
@@ -17,6 +18,7 @@ need wrk wrk
 need nginx nginx
 need curl curl
 need openssl openssl
+need h2load nghttp2-client
 
 out=$PWD/bench/out/run
 rm -rf "$out"
@@ -75,7 +77,7 @@ http {
 		}
 	}
 	server {
-		listen 127.0.0.1:$nginxTLS ssl;
+		listen 127.0.0.1:$nginxTLS ssl http2;
 		ssl_certificate $out/tls.crt;
 		ssl_certificate_key $out/tls.key;
 		ssl_protocols TLSv1.2 TLSv1.3;
@@ -141,6 +143,16 @@ measure_wrk() {
 		function ms(s) { if (s ~ /us$/) return s / 1000; if (s ~ /ms$/) return s + 0; if (s ~ /s$/) return s * 1000; return s }
 		END { printf "%s %.3f %.3f\n", rps, ms(p50), ms(p99) }' "$out/wrk-$1.txt"
 }
+# measure_h2 NAME URL: the same with h2load over HTTP/2, 10 streams a connection;
+# the latencies come from its per-request log (microseconds, third column).
+measure_h2() {
+	h2load -D "${dur%s}" -c "$conns" -m 10 -t "$threads" --log-file="$out/h2load-$1.log" "$2" >"$out/h2load-$1.txt"
+	local rps p50 p99
+	rps=$(awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i - 1) }' "$out/h2load-$1.txt")
+	read -r p50 p99 < <(awk '{ print $3 / 1000 }' "$out/h2load-$1.log" | sort -n |
+		awk '{ a[NR] = $1 } END { printf "%.3f %.3f\n", a[int(NR * 0.5) + 1], a[int(NR * 0.99) + 1] }')
+	echo "$rps $p50 $p99"
+}
 # Rounds of the three, interleaved (so that a slow moment of the machine does not
 # fall on one of them only); each figure is the median over the rounds, each ratio
 # the median of the rounds' ratios.
@@ -149,6 +161,9 @@ for round in $(seq "$rounds"); do
 	for target in direct=http://127.0.0.1:$direct/ nginx=http://127.0.0.1:$viaNginx/ poolctl=http://127.0.0.1:$viaPoolctl/ \
 		nginx-tls=https://127.0.0.1:$nginxTLS/ poolctl-tls=https://127.0.0.1:$poolctlTLS/; do
 		echo "${target%%=*} $round $(measure_wrk "${target%%=*}-$round" "${target#*=}")" >>"$out/wrk.txt"
+	done
+	for target in nginx-h2=https://127.0.0.1:$nginxTLS/ poolctl-h2=https://127.0.0.1:$poolctlTLS/; do
+		echo "${target%%=*} $round $(measure_h2 "${target%%=*}-$round" "${target#*=}")" >>"$out/wrk.txt"
 	done
 done
 # fig NAME COLUMN: the median of a column (3 rps, 4 p50, 5 p99) of NAME's rounds
@@ -174,15 +189,20 @@ awk -v dr="$(fig direct 3)" -v d5="$(fig direct 4)" -v d9="$(fig direct 5)" \
 	printf "poolctl/nginx: throughput %.2fx (target >= 0.80x), p99 %.2fx (target <= 1.50x)\n", tn, ln
 	printf "poolctl/direct: throughput %.2fx, p99 %.2fx\n", td, ld
 }'
-awk -v nr="$(fig nginx-tls 3)" -v n5="$(fig nginx-tls 4)" -v n9="$(fig nginx-tls 5)" \
-	-v pr="$(fig poolctl-tls 3)" -v p5="$(fig poolctl-tls 4)" -v p9="$(fig poolctl-tls 5)" \
-	-v tn="$(ratio poolctl-tls nginx-tls 3)" -v ln="$(ratio poolctl-tls nginx-tls 5)" 'BEGIN {
-	printf "HTTP/1.1 over TLS, same rounds\n"
-	printf "%-12s %12s %10s %10s\n", "", "requests/s", "p50 ms", "p99 ms"
-	printf "%-12s %12.0f %10.3f %10.3f\n", "nginx-tls", nr, n5, n9
-	printf "%-12s %12.0f %10.3f %10.3f\n", "poolctl-tls", pr, p5, p9
-	printf "poolctl/nginx over TLS: throughput %.2fx (target >= 1.00x), p99 %.2fx (target <= 1.00x)\n", tn, ln
-}'
+# tls_table NAME TITLE: the table and ratio of nginx-NAME against poolctl-NAME.
+tls_table() {
+	awk -v nr="$(fig "nginx-$1" 3)" -v n5="$(fig "nginx-$1" 4)" -v n9="$(fig "nginx-$1" 5)" \
+		-v pr="$(fig "poolctl-$1" 3)" -v p5="$(fig "poolctl-$1" 4)" -v p9="$(fig "poolctl-$1" 5)" \
+		-v tn="$(ratio "poolctl-$1" "nginx-$1" 3)" -v ln="$(ratio "poolctl-$1" "nginx-$1" 5)" -v n="$1" -v title="$2" 'BEGIN {
+		printf "%s, same rounds\n", title
+		printf "%-12s %12s %10s %10s\n", "", "requests/s", "p50 ms", "p99 ms"
+		printf "%-12s %12.0f %10.3f %10.3f\n", "nginx-" n, nr, n5, n9
+		printf "%-12s %12.0f %10.3f %10.3f\n", "poolctl-" n, pr, p5, p9
+		printf "poolctl/nginx, %s: throughput %.2fx (target >= 1.00x), p99 %.2fx (target <= 1.00x)\n", title, tn, ln
+	}'
+}
+tls_table tls "HTTP/1.1 over TLS (wrk)"
+tls_table h2 "HTTP/2 (h2load, 10 streams a connection)"
 
 # Cold start: the worker's own start (poolctl __testworker until its port accepts)
 # against the first request to the OnDemand pool, which starts the same worker.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -43,10 +44,11 @@ type clientConn struct {
 	raw    syscall.RawConn
 	br     *bufio.Reader
 	bw     *bufio.Writer
-	local  netip.Addr // the address the connection came in on
-	client string     // the client's IP address, for X-Forwarded-For
-	tls    bool       // the connection is TLS (an https binding), handshake done
-	sni    string     // the server name the client asked for in the handshake, normalHost
+	local  netip.Addr                  // the address the connection came in on
+	client string                      // the client's IP address, for X-Forwarded-For
+	tls    bool                        // the connection is TLS (an https binding), handshake done
+	sni    string                      // the server name the client asked for in the handshake, normalHost
+	h2     atomic.Pointer[http.Server] // the HTTP/2 server of the connection, when it speaks h2
 	ctx    context.Context
 	cancel context.CancelFunc
 	state  atomic.Int32
@@ -94,6 +96,16 @@ func (c *clientConn) serve() {
 	if !c.handshake() {
 		return
 	}
+	if c.h2Negotiated() {
+		c.serveH2()
+		return
+	}
+	c.serveRequests()
+}
+
+// serveRequests reads and serves HTTP/1.1 requests one after the other until the
+// connection cannot carry another.
+func (c *clientConn) serveRequests() {
 	for c.next() {
 		if err := h1.ReadRequest(c.br, &c.req); err != nil {
 			c.refuse(err)

@@ -145,6 +145,9 @@ func (s *connServer) begin() {
 		ln.Close()
 	}
 	s.lns = nil
+	for c := range s.conns {
+		c.shutdownH2()
+	}
 }
 
 // closeIdle closes the connections waiting for a request and reports whether none is
