@@ -133,12 +133,14 @@ func (p *pool) overCPU(share int64, every time.Duration) {
 		p.emit(event.CPULimitExceeded, "warning", "pool exceeded its CPU limit", 0, msg+" (action "+p.spec().CPU.Action+")")
 		return
 	}
-	p.emit(event.CPULimitExceeded, "error", "pool exceeded its CPU limit: its workers are stopped until the interval ends", 0, msg)
 	p.mu.Lock()
 	p.cpu.until = p.sup.opt.Now().Add(every)
 	victims := p.takeWorkersLocked()
 	p.broadcast()
 	p.mu.Unlock()
+	// Said once the pool holds requests back, so that what follows the event sees it
+	// (a request sent after the event got a stopping worker before).
+	p.emit(event.CPULimitExceeded, "error", "pool exceeded its CPU limit: its workers are stopped until the interval ends", 0, msg)
 	p.stopSlots(victims, true)
 }
 
