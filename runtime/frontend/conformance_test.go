@@ -1,3 +1,5 @@
+//go:build unix
+
 package frontend
 
 // Conformance tests of the front end's client side at the wire level: raw bytes over
