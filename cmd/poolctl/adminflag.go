@@ -1,10 +1,6 @@
 package main
 
-import (
-	"github.com/spf13/cobra"
-
-	"github.com/poolctl/poolctl/runtime/admin"
-)
+import "github.com/spf13/cobra"
 
 // adminOptions is the --admin flag: the admin socket of the poolctl run that a
 // command serves (run) or talks to (pools, workers, pool).
@@ -17,17 +13,4 @@ func (o *adminOptions) addFlag(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.path, "admin", "",
 		"the admin socket `PATH` of poolctl run (default: /run/poolctl/admin.sock for root, else $XDG_RUNTIME_DIR/poolctl.sock, or /tmp/poolctl-UID/poolctl.sock without XDG_RUNTIME_DIR)")
 	mustComplete(cmd.MarkFlagFilename("admin"))
-}
-
-// socket returns the admin socket's path: --admin, else the default for the user.
-func (o *adminOptions) socket(g *globalOptions) string {
-	if o.path != "" {
-		return o.path
-	}
-	return admin.DefaultSocketPath(g.getenv)
-}
-
-// client returns a client of the admin socket.
-func (o *adminOptions) client(g *globalOptions) *admin.Client {
-	return admin.NewClient(o.socket(g))
 }

@@ -123,23 +123,6 @@ func descendElement(e *appcmd.Element, path string) *appcmd.Element {
 	return e
 }
 
-// liveStates returns the state of each pool of the poolctl run that --admin names,
-// by lower-case name, or nil without --admin.
-func liveStates(cmd *cobra.Command, g *globalOptions, a *adminOptions) (map[string]string, error) {
-	if a.path == "" {
-		return nil, nil
-	}
-	pools, err := a.client(g).Pools(cmd.Context())
-	if err != nil {
-		return nil, err
-	}
-	live := make(map[string]string, len(pools))
-	for _, p := range pools {
-		live[strings.ToLower(p.Name)] = p.State
-	}
-	return live, nil
-}
-
 // appcmdNotFound is appcmd's error for a pool that cfg does not have.
 func appcmdNotFound(name string, cfg *parse.Config) error {
 	e := appcmd.NotFound(name)

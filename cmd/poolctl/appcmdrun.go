@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -79,4 +81,21 @@ func refuseState(verb, state string) error {
 		return &appcmd.Error{Message: "Command execution failed. The service has not been started.", Detail: "the pool is " + state + " (poolctl appcmd start apppool NAME starts it)"}
 	}
 	return nil
+}
+
+// liveStates returns the state of each pool of the poolctl run that --admin names,
+// by lower-case name, or nil without --admin.
+func liveStates(cmd *cobra.Command, g *globalOptions, a *adminOptions) (map[string]string, error) {
+	if a.path == "" {
+		return nil, nil
+	}
+	pools, err := a.client(g).Pools(cmd.Context())
+	if err != nil {
+		return nil, err
+	}
+	live := make(map[string]string, len(pools))
+	for _, p := range pools {
+		live[strings.ToLower(p.Name)] = p.State
+	}
+	return live, nil
 }

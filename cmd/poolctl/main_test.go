@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,18 +42,22 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 			return nil
 		},
-		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"exits":       cmdExits,
-			"validjson":   cmdValidJSON,
-			"waitworkers": cmdWaitWorkers,
-			"savepids":    cmdSavePIDs,
-			"gone":        cmdGone,
-			"cpevent":     cmdCpEvent,
-			"freeports":   cmdFreePorts,
-			"expandenv":   cmdExpandEnv,
-			"mkfifo":      cmdMkfifo,
-		},
+		Cmds: scriptCmds(),
 	})
+}
+
+// scriptCmds returns the scripts' own commands: those of every system, and the
+// runtime's where it builds (runtimeScriptCmds).
+func scriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
+	cmds := map[string]func(*testscript.TestScript, bool, []string){
+		"exits":     cmdExits,
+		"validjson": cmdValidJSON,
+		"freeports": cmdFreePorts,
+		"expandenv": cmdExpandEnv,
+		"mkfifo":    cmdMkfifo,
+	}
+	maps.Copy(cmds, runtimeScriptCmds())
+	return cmds
 }
 
 // cmdExits runs a command like exec and requires the exit code that its first

@@ -46,9 +46,8 @@ Exit codes:
 		newSetCmd(opts), newAddCmd(opts), newDeleteCmd(opts), newApplyCmd(opts, s), newHistoryCmd(opts), // edit
 		newKeyCmd(opts), newEncryptCmd(opts), newDecryptCmd(opts), newRekeyCmd(opts), // secrets
 		newConvertCmd(opts), newAppcmdCmd(opts), // IIS 6, appcmd
-		newRunCmd(opts, s), newPoolsCmd(opts), newWorkersCmd(opts), newPoolCmd(opts), newIdentityCmd(opts), // runtime
 	)
-	root.AddCommand(newHiddenCmds()...)
+	root.AddCommand(runtimeCmds(opts, s)...)
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
 	finishTree(root)

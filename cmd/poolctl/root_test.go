@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -36,6 +37,9 @@ func TestCommandTree(t *testing.T) {
 		}
 	}
 	want := "add appcmd apply completion convert decrypt delete diff encrypt help history identity key lint pool pools rekey run schema set show workers"
+	if runtime.GOOS != "linux" { // run is the stub of runstub.go there
+		want = "add appcmd apply completion convert decrypt delete diff encrypt help history key lint rekey run schema set show"
+	}
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("commands = %q, want %q", got, want)
 	}

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -9,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -29,11 +30,18 @@ import (
 //	gone PID...                  wait (up to 30 s) until none of the processes exists
 //	cpevent SOCK ID SRC DST      copy SRC to DST and wait (up to 60 s) for the event ID
 //	                             of the runtime, which a watcher reports
-//	freeports VAR...             set each $VAR to a free TCP port of 127.0.0.1
-//	expandenv FILE...            replace $VAR and ${VAR} in the files with their values
 //
 // The waits poll the admin status or /proc where no event says what they wait for;
-// their deadlines are generous, since a busy machine is slow.
+// their deadlines are generous, since a busy machine is slow. They exist on Linux
+// only, as poolctl run does: a script that uses them starts with [!linux] skip.
+func runtimeScriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
+	return map[string]func(*testscript.TestScript, bool, []string){
+		"waitworkers": cmdWaitWorkers,
+		"savepids":    cmdSavePIDs,
+		"gone":        cmdGone,
+		"cpevent":     cmdCpEvent,
+	}
+}
 
 // poll calls cond every 20 ms until it holds; once within has passed it fails the
 // script with failure's message.
@@ -162,52 +170,5 @@ func cmdCpEvent(ts *testscript.TestScript, neg bool, args []string) {
 		if e.ID == id {
 			return
 		}
-	}
-}
-
-func cmdFreePorts(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: freeports VAR...")
-	}
-	// All listen at once, so that the ports differ.
-	var lns []net.Listener
-	defer func() {
-		for _, ln := range lns {
-			ln.Close()
-		}
-	}()
-	for _, name := range args {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			ts.Fatalf("freeports: %v", err)
-		}
-		lns = append(lns, ln)
-		ts.Setenv(name, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
-	}
-}
-
-func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: expandenv FILE...")
-	}
-	for _, name := range args {
-		path := ts.MkAbs(name)
-		b, err := os.ReadFile(path)
-		if err != nil {
-			ts.Fatalf("expandenv: %v", err)
-		}
-		if err := os.WriteFile(path, []byte(os.Expand(string(b), ts.Getenv)), 0o666); err != nil {
-			ts.Fatalf("expandenv: %v", err)
-		}
-	}
-}
-
-// cmdMkfifo makes a FIFO at each path, as mkfifo(1) does.
-func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: mkfifo PATH...")
-	}
-	for _, name := range args {
-		ts.Check(syscall.Mkfifo(ts.MkAbs(name), 0o600))
 	}
 }
