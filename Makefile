@@ -3,7 +3,9 @@
 #   make build      build bin/poolctl (VERSION=v1.2.3 sets what --version prints)
 #   make test       run every test with the race detector
 #   make bench      run the Go benchmarks and the benchmark scripts under bench/
-#   make lint       gofmt, go vet and staticcheck
+#   make lint       gofmt, go vet (also for Windows and macOS) and staticcheck
+#   make cross      build poolctl for the six release targets (linux, windows, darwin x amd64, arm64)
+#   make release-snapshot  build the release archives and checksums into dist/ with GoReleaser, publishing nothing
 #   make fuzz       run each fuzz target for FUZZTIME (default 30s)
 #   make chaos      run the hardening probe (bench/chaos.sh): kills, bad input, hostile files
 #   make clean      remove what the other targets wrote
@@ -13,11 +15,18 @@ SHELL := bash
 
 # STATICCHECK is the pinned staticcheck release (2026.2.2), fetched through the Go module proxy.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# GORELEASER is the pinned GoReleaser release, fetched through the Go module proxy.
+GORELEASER := github.com/goreleaser/goreleaser/v2@v2.17.0
+# TARGETS are the GOOS/GOARCH pairs of a release (.goreleaser.yaml builds the same).
+TARGETS := linux/amd64 linux/arm64 windows/amd64 windows/arm64 darwin/amd64 darwin/arm64
+# WINDOWS_PKGS are the packages with Windows files (_windows.go), whose tests make
+# cross compiles for Windows.
+WINDOWS_PKGS := ./store ./secret ./cmd/poolctl
 FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
-.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend lint fuzz chaos clean
+.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend lint cross release-snapshot fuzz chaos clean
 
 all: build test
 
@@ -63,7 +72,28 @@ chaos:
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt -l lists files to format:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
+	GOOS=windows go vet ./...
+	GOOS=darwin go vet ./...
 	go run $(STATICCHECK) ./...
+
+# cross builds poolctl for every release target, as CI does on each change, and
+# compiles the tests of the packages with Windows code for Windows, which no machine
+# here can run; the binaries are thrown away (make release-snapshot keeps them).
+cross:
+	@for t in $(TARGETS); do \
+		echo "go build $$t"; \
+		GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0 go build -trimpath -o /dev/null ./cmd/poolctl; \
+	done
+	@for p in $(WINDOWS_PKGS); do \
+		echo "go test -c $$p (windows/amd64)"; \
+		GOOS=windows GOARCH=amd64 go test -c -o /dev/null $$p; \
+	done
+
+# release-snapshot runs GoReleaser as a release would (archives, checksums, the
+# version stamped) into dist/, without a tag and without publishing.
+release-snapshot:
+	go run $(GORELEASER) check
+	go run $(GORELEASER) release --snapshot --clean
 
 # fuzz lists the fuzz targets of every package and runs each one for FUZZTIME.
 fuzz:
@@ -77,5 +107,5 @@ fuzz:
 	done
 
 clean:
-	rm -rf bin bench/out
+	rm -rf bin bench/out dist
 	go clean -testcache

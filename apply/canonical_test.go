@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/poolctl/poolctl/desired"
 	"github.com/poolctl/poolctl/schema"
 	"github.com/poolctl/poolctl/validate"
 )
@@ -99,7 +100,7 @@ func TestEditsWriteCanonicalSpelling(t *testing.T) {
 			}
 			name := map[string]string{"apply xml": "desired.xml", "apply json": "desired.json", "apply yaml": "desired.yaml"}[way]
 			ways[way] = func(ed *Editor) error {
-				_, want, err := ReadDesired(name, []byte(text), s)
+				_, want, err := desired.Read(name, []byte(text), s)
 				if err != nil {
 					return fmt.Errorf("%s:\n%s", err, text)
 				}

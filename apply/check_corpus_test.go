@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/poolctl/poolctl/store"
+
 	"github.com/poolctl/poolctl/internal/sharedtest"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
@@ -31,7 +33,7 @@ func TestUpdateRefusesDeletingAUsedPool(t *testing.T) {
 		}
 		return ed.DeletePool("DefaultAppPool")
 	}
-	_, err = Update(t.Context(), path, UpdateOptions{History: History{Keep: -1}}, del)
+	_, err = Update(t.Context(), path, UpdateOptions{History: store.History{Keep: -1}}, del)
 	ce, ok := errors.AsType[*CheckError](err)
 	if !ok {
 		t.Fatalf("Update = %v, want a CheckError", err)
@@ -47,7 +49,7 @@ func TestUpdateRefusesDeletingAUsedPool(t *testing.T) {
 	if got, _ := os.ReadFile(path); string(got) != string(data) {
 		t.Error("the file changed")
 	}
-	if _, err := Update(t.Context(), path, UpdateOptions{History: History{Keep: -1}, Force: true}, del); err != nil {
+	if _, err := Update(t.Context(), path, UpdateOptions{History: store.History{Keep: -1}, Force: true}, del); err != nil {
 		t.Fatalf("Update with Force: %v", err)
 	}
 }

@@ -1,7 +1,7 @@
 package apply
 
 import (
-	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,8 +10,8 @@ import (
 	"github.com/poolctl/poolctl/parse"
 )
 
-// desired reads a desired <applicationPools> fragment.
-func desired(t *testing.T, src string) *parse.Document {
+// desiredFragment reads a desired <applicationPools> fragment.
+func desiredFragment(t *testing.T, src string) *parse.Document {
 	t.Helper()
 	d, err := parse.ReadBytes("desired.xml", []byte(src), parse.Options{})
 	if err != nil {
@@ -21,7 +21,7 @@ func desired(t *testing.T, src string) *parse.Document {
 }
 
 func TestConverge(t *testing.T) {
-	want := desired(t, `<applicationPools>
+	want := desiredFragment(t, `<applicationPools>
     <applicationPoolDefaults>
         <processModel idleTimeout="00:10:00" />
     </applicationPoolDefaults>
@@ -42,27 +42,30 @@ func TestConverge(t *testing.T) {
 		plan string
 	}{
 		{"without prune", ConvergeOptions{}, `~ applicationPoolDefaults
-    + processModel.idleTimeout: 00:10:00
+    + applicationPoolDefaults: processModel.idleTimeout: 00:10:00
 ~ pool "Shop"
-    ~ queueLength: 2000 → 3000
-    + recycling.periodicRestart.time: 00:00:00
-    + recycling.periodicRestart.schedule[value='04:00:00']
-    - recycling.periodicRestart.schedule[value='03:00:00']
+    ~ pool "Shop": queueLength: 2000 → 3000
+    + pool "Shop": recycling.periodicRestart.time: 00:00:00
+    + pool "Shop": recycling.periodicRestart.schedule[value='04:00:00']
+    - pool "Shop": recycling.periodicRestart.schedule[value='03:00:00']
 + pool "New"
-    + managedPipelineMode: Classic
-Plan: 1 to add, 2 to change, 0 to remove.
+    + pool "New"
+    + pool "New": managedPipelineMode: Classic
+1 2 0
 `},
 		{"with prune", ConvergeOptions{Prune: true}, `~ applicationPoolDefaults
-    + processModel.idleTimeout: 00:10:00
+    + applicationPoolDefaults: processModel.idleTimeout: 00:10:00
 ~ pool "Shop"
-    ~ queueLength: 2000 → 3000
-    + recycling.periodicRestart.time: 00:00:00
-    + recycling.periodicRestart.schedule[value='04:00:00']
-    - recycling.periodicRestart.schedule[value='03:00:00']
+    ~ pool "Shop": queueLength: 2000 → 3000
+    + pool "Shop": recycling.periodicRestart.time: 00:00:00
+    + pool "Shop": recycling.periodicRestart.schedule[value='04:00:00']
+    - pool "Shop": recycling.periodicRestart.schedule[value='03:00:00']
 + pool "New"
-    + managedPipelineMode: Classic
+    + pool "New"
+    + pool "New": managedPipelineMode: Classic
 - pool "DefaultAppPool"
-Plan: 1 to add, 2 to change, 1 to remove.
+    - pool "DefaultAppPool"
+1 2 1
 `},
 	}
 	for _, tt := range tests {
@@ -71,11 +74,7 @@ Plan: 1 to add, 2 to change, 1 to remove.
 			if err != nil {
 				t.Fatal(err)
 			}
-			var plan bytes.Buffer
-			if err := WritePlan(&plan, ed.Changes); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.plan, plan.String()); diff != "" {
+			if diff := cmp.Diff(tt.plan, planText(NewPlan(ed.Changes))); diff != "" {
 				t.Errorf("plan (-want +got):\n%s", diff)
 			}
 			// Converging the result again changes nothing.
@@ -100,7 +99,7 @@ func TestConvergeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			_, _, err := edit(t, base, func(ed *Editor) error { return ed.Converge(desired(t, tt.src).Root(), ConvergeOptions{}) })
+			_, _, err := edit(t, base, func(ed *Editor) error { return ed.Converge(desiredFragment(t, tt.src).Root(), ConvergeOptions{}) })
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %v, want one with %q", err, tt.want)
 			}
@@ -108,9 +107,22 @@ func TestConvergeErrors(t *testing.T) {
 	}
 }
 
-func TestWritePlanNoChanges(t *testing.T) {
-	var b bytes.Buffer
-	if err := WritePlan(&b, nil); err != nil || b.String() != "No changes.\n" {
-		t.Errorf("WritePlan(nil) = %q, %v", b.String(), err)
+// planText writes p as lines: each group's kind and scope, then its changes, then
+// the counts (printers.WritePlan's form is tested there).
+func planText(p Plan) string {
+	var b strings.Builder
+	for _, g := range p.Groups {
+		fmt.Fprintf(&b, "%s %s\n", g.Kind.Symbol(), g.Scope)
+		for _, c := range g.Changes {
+			fmt.Fprintf(&b, "    %s\n", c)
+		}
+	}
+	fmt.Fprintf(&b, "%d %d %d\n", p.Added, p.Changed, p.Removed)
+	return b.String()
+}
+
+func TestNewPlanNoChanges(t *testing.T) {
+	if p := NewPlan(nil); len(p.Groups) != 0 || p.Added+p.Changed+p.Removed != 0 {
+		t.Errorf("NewPlan(nil) = %+v", p)
 	}
 }

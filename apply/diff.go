@@ -44,6 +44,18 @@ func (k DiffKind) String() string {
 	return "unknown"
 }
 
+// Symbol returns the mark of a difference in a listing: "+" added, "-" removed,
+// "~" changed.
+func (k DiffKind) Symbol() string {
+	switch k {
+	case DiffAdded:
+		return "+"
+	case DiffRemoved:
+		return "-"
+	}
+	return "~"
+}
+
 // Difference is what Diff found between the application pools of two configurations.
 type Difference struct {
 	// A and B are the files' names, as parse.Document.Name gives them.

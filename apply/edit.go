@@ -55,11 +55,12 @@ func (c Change) String() string {
 	if c.Path == "" {
 		return s
 	}
-	return s + ": " + c.detail()
+	return s + ": " + c.Detail()
 }
 
-// detail returns what changed at the change's path: `queueLength: 1000 → 2000`.
-func (c Change) detail() string {
+// Detail returns what changed at the change's path, secrets masked:
+// `queueLength: 1000 → 2000`.
+func (c Change) Detail() string {
 	switch {
 	case c.Secret:
 		return c.Path + " (secret, not shown)"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,13 +14,7 @@ import (
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 	"github.com/poolctl/poolctl/secret"
-)
-
-// The modes of history copies and of the history directory poolctl creates: only
-// their owner may read them.
-const (
-	historyPerm    fs.FileMode = 0o600
-	historyDirPerm fs.FileMode = 0o700
+	"github.com/poolctl/poolctl/store"
 )
 
 // secretAttr is an encrypted attribute written in a pool or in the defaults.
@@ -40,7 +33,7 @@ func (a secretAttr) key() string { return strings.ToLower(a.scope) + "\x00" + a.
 // clear reports whether the value is a clear-text secret, which history must not keep.
 func (a secretAttr) clear() bool { return a.value != "" && !secret.IsEncrypted(a.value) }
 
-// holdsClearSecret reports whether doc has a clear-text secret that History.protect
+// holdsClearSecret reports whether doc has a clear-text secret that protectCopy
 // would encrypt or redact.
 func holdsClearSecret(doc *parse.Document) bool {
 	return slices.ContainsFunc(secretAttrs(doc), secretAttr.clear)
@@ -85,13 +78,13 @@ func secretAttrs(doc *parse.Document) []secretAttr {
 	return out
 }
 
-// protect returns data, a content of path, with each clear-text secret encrypted for
-// history with h.Key (secret.HistoryProvider), or replaced by secret.Redacted when
-// there is no key. Encrypted and empty values stay as they are. changed reports
+// protectCopy returns data, a content of path, with each clear-text secret encrypted
+// for history with key (secret.HistoryProvider), or replaced by secret.Redacted when
+// key is nil: a history copy never holds a secret in clear text. Encrypted and empty values stay as they are. changed reports
 // whether there was anything to protect. Content that is not well-formed XML is kept
 // as it is (Update never saves such content: it parses the file first), as poolctl
 // cannot find its attributes.
-func (h History) protect(path string, data []byte) (out []byte, changed bool, err error) {
+func protectCopy(key *secret.Key, path string, data []byte) (out []byte, changed bool, err error) {
 	doc, err := parse.ReadBytes(path, data, parse.Options{})
 	if err != nil {
 		return data, false, nil
@@ -101,8 +94,8 @@ func (h History) protect(path string, data []byte) (out []byte, changed bool, er
 			continue
 		}
 		v := secret.Redacted
-		if h.Key != nil {
-			if v, err = h.Key.EncryptForHistory(a.value); err != nil {
+		if key != nil {
+			if v, err = key.EncryptForHistory(a.value); err != nil {
 				return nil, false, fmt.Errorf("%s: %s: %w", a.scope, a.path, err)
 			}
 		}
@@ -117,11 +110,11 @@ func (h History) protect(path string, data []byte) (out []byte, changed bool, er
 }
 
 // reveal returns data, the content of a history copy of path, as restore writes it:
-// a value encrypted for history is decrypted with h.Key; a redacted one takes the
+// a value encrypted for history is decrypted with key; a redacted one takes the
 // value cur, the file's current content, has at the same place, or is removed when
 // cur has none there (a note says so, and what to do). A value encrypted for history
 // without the key that encrypted it is an error: restore would otherwise lose it.
-func (h History) reveal(data []byte, snap Snapshot, cur *parse.Document) (out []byte, notes []string, err error) {
+func reveal(key *secret.Key, data []byte, snap store.Snapshot, cur *parse.Document) (out []byte, notes []string, err error) {
 	doc, err := parse.ReadBytes(snap.Path, data, parse.Options{})
 	if err != nil {
 		return nil, nil, err
@@ -137,7 +130,7 @@ func (h History) reveal(data []byte, snap Snapshot, cur *parse.Document) (out []
 		case !ok:
 			continue
 		case env.Provider == secret.HistoryProvider:
-			clear, err := h.revealValue(a, snap)
+			clear, err := revealValue(key, a, snap)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -162,26 +155,26 @@ func (h History) reveal(data []byte, snap Snapshot, cur *parse.Document) (out []
 	return out, notes, err
 }
 
-// revealValue decrypts a's value, encrypted for history, with h.Key.
-func (h History) revealValue(a secretAttr, snap Snapshot) (string, error) {
+// revealValue decrypts a's value, encrypted for history, with key.
+func revealValue(key *secret.Key, a secretAttr, snap store.Snapshot) (string, error) {
 	id, _ := secret.KeyID(strings.Replace(a.value, secret.HistoryProvider, secret.Provider, 1))
-	if h.Key == nil {
+	if key == nil {
 		return "", fmt.Errorf("snapshot %s: %s: %s was encrypted for history with key %s, and there is no key: give it with --key-file or $%s; nothing was written", snap.ID, a.scope, a.path, id, secret.KeyEnv)
 	}
-	clear, err := h.Key.DecryptHistory(a.value)
+	clear, err := key.DecryptHistory(a.value)
 	if err != nil {
 		return "", fmt.Errorf("snapshot %s: %s: %s: %w; nothing was written", snap.ID, a.scope, a.path, err)
 	}
 	return clear, nil
 }
 
-// Clean protects the secrets of the snapshots of path that hold some in clear text
-// (copies written before poolctl protected them), as Save protects a new copy, and
-// gives every snapshot mode 0600, and the default history folder (FILE.history, not
-// one --history-dir names) mode 0700. It works under path's lock. Its notes name the
-// copies it changed.
-func (h History) Clean(ctx context.Context, path string) (notes []string, err error) {
-	unlock, err := Lock(ctx, path, LockWait{})
+// CleanHistory protects the secrets of the snapshots of path in h that hold some in
+// clear text (copies written before poolctl protected them), as Update protects a new
+// copy with key, gives every snapshot mode 0600, and the default history folder
+// (FILE.history, not one --history-dir names) mode 0700. It works under path's lock.
+// Its notes name the copies it changed.
+func CleanHistory(ctx context.Context, h store.History, key *secret.Key, path string) (notes []string, err error) {
+	unlock, err := store.Lock(ctx, path, store.LockWait{})
 	if err != nil {
 		return nil, err
 	}
@@ -190,14 +183,12 @@ func (h History) Clean(ctx context.Context, path string) (notes []string, err er
 	if err != nil || len(snaps) == 0 {
 		return nil, err
 	}
-	if h.Dir == "" {
-		// The folder beside the file is poolctl's own: an older poolctl made it 0755.
-		if err := os.Chmod(h.dir(path), historyDirPerm); err != nil {
-			return nil, fmt.Errorf("clean history of %s: %w", path, err)
-		}
+	// The folder beside the file is poolctl's own: an older poolctl made it 0755.
+	if err := h.Tighten(path); err != nil {
+		return nil, fmt.Errorf("clean history of %s: %w", path, err)
 	}
 	for _, s := range snaps {
-		note, err := h.cleanOne(path, s)
+		note, err := cleanOne(h, key, path, s)
 		if err != nil {
 			return notes, fmt.Errorf("clean history of %s: %w", path, err)
 		}
@@ -209,32 +200,27 @@ func (h History) Clean(ctx context.Context, path string) (notes []string, err er
 }
 
 // cleanOne cleans the snapshot s of path, and says what it did.
-func (h History) cleanOne(path string, s Snapshot) (string, error) {
+func cleanOne(h store.History, key *secret.Key, path string, s store.Snapshot) (string, error) {
 	data, err := os.ReadFile(s.Path)
 	if err != nil {
 		return "", err
 	}
-	fi, err := os.Stat(s.Path)
+	private, err := store.Private(s)
 	if err != nil {
 		return "", err
 	}
-	out, changed, err := h.protect(path, data)
+	out, changed, err := protectCopy(key, path, data)
 	if err != nil {
 		return "", err
 	}
-	if !changed && fi.Mode().Perm() == historyPerm {
+	if !changed && private {
 		return "", nil
 	}
-	tmp, err := writeTemp(filepath.Join(filepath.Dir(s.Path), filepath.Base(path)), out, nil, historyPerm)
-	if err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, s.Path); err != nil {
-		os.Remove(tmp)
+	if err := h.Rewrite(s, filepath.Base(path), out); err != nil {
 		return "", err
 	}
 	if !changed {
 		return fmt.Sprintf("%s is now readable by its owner only", s.Path), nil
 	}
-	return fmt.Sprintf("%s no longer holds a clear-text password", s.Path), syncDir(filepath.Dir(s.Path))
+	return fmt.Sprintf("%s no longer holds a clear-text password", s.Path), nil
 }

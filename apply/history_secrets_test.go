@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/poolctl/poolctl/internal/testfile"
+
+	"github.com/poolctl/poolctl/store"
+
 	"github.com/poolctl/poolctl/secret"
 )
 
@@ -40,9 +44,13 @@ func TestHistorySecrets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := updConfigFile(t, secretsConfig("old"))
-			h := History{Key: tt.key}
-			snap, err := h.Save(path, []byte(secretsConfig("old")), updT0)
+			path := testfile.Config(t, secretsConfig("old"))
+			h := store.History{}
+			copied, _, err := protectCopy(tt.key, path, []byte(secretsConfig("old")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap, err := h.Save(path, copied, updT0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +64,7 @@ func TestHistorySecrets(t *testing.T) {
 			if err := os.WriteFile(path, []byte(secretsConfig(tt.now)), 0o640); err != nil {
 				t.Fatal(err)
 			}
-			res, err := Restore(context.Background(), path, snap.ID, UpdateOptions{History: h})
+			res, err := Restore(context.Background(), path, snap.ID, UpdateOptions{History: h, HistoryKey: tt.key})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,8 +3,11 @@
 # against the same test worker reached directly, through nginx as a reverse proxy
 # (keep-alive upstream, started here on loopback), and through poolctl run. Prints the
 # ratios. Targets: poolctl at least 0.8x nginx's throughput, p99 no worse than 1.5x
-# nginx's. Then the cold start of an OnDemand pool: the first request's time minus
-# the worker's own start time (target: under 10 ms of overhead).
+# nginx's. Then the same over TLS (HTTP/1.1, an IP-bound P-256 certificate, TLS 1.3):
+# nginx and poolctl each terminate TLS in front of the same worker (targets: 1.0x
+# nginx's throughput, p99 no worse). Then the cold start of an OnDemand pool: the
+# first request's time minus the worker's own start time (target: under 10 ms of
+# overhead).
 #
 #   DURATION=5s ROUNDS=3 CONNECTIONS=64 THREADS=2 bash bench/run.sh
 set -euo pipefail
@@ -13,6 +16,7 @@ source bench/lib.sh
 need wrk wrk
 need nginx nginx
 need curl curl
+need openssl openssl
 
 out=$PWD/bench/out/run
 rm -rf "$out"
@@ -23,7 +27,7 @@ dur=${DURATION:-5s}
 rounds=${ROUNDS:-3}
 conns=${CONNECTIONS:-64}
 threads=${THREADS:-2}
-direct=18080 viaNginx=18081 viaPoolctl=18082 cold=18083
+direct=18080 viaNginx=18081 viaPoolctl=18082 cold=18083 nginxTLS=18084 poolctlTLS=18085
 
 pids=()
 cleanup() {
@@ -46,6 +50,14 @@ ASPNETCORE_PORT=$direct "$pc" __testworker &
 pids+=($!)
 wait_port $direct
 
+# One certificate for both TLS front ends: IP-bound for 127.0.0.1 (poolctl's name
+# for it is 127.0.0.1!PORT.pem, certificate and key in one file).
+mkdir -p "$out/certs"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$out/tls.key" -out "$out/tls.crt" 2>/dev/null
+cat "$out/tls.crt" "$out/tls.key" >"$out/certs/127.0.0.1!$poolctlTLS.pem"
+chmod 600 "$out/certs/127.0.0.1!$poolctlTLS.pem"
+
 cat >"$out/nginx.conf" <<EOF
 worker_processes 1;
 error_log $out/nginx-error.log;
@@ -56,6 +68,18 @@ http {
 	upstream worker { server 127.0.0.1:$direct; keepalive 128; }
 	server {
 		listen 127.0.0.1:$viaNginx;
+		location / {
+			proxy_pass http://worker;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+		}
+	}
+	server {
+		listen 127.0.0.1:$nginxTLS ssl;
+		ssl_certificate $out/tls.crt;
+		ssl_certificate_key $out/tls.key;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		ssl_session_cache shared:SSL:1m;
 		location / {
 			proxy_pass http://worker;
 			proxy_http_version 1.1;
@@ -82,7 +106,10 @@ cat >"$out/applicationHost.config" <<EOF
         <sites>
             <site name="Bench" id="1">
                 <application path="/" applicationPool="Bench"><virtualDirectory path="/" physicalPath="$out" /></application>
-                <bindings><binding protocol="http" bindingInformation="127.0.0.1:$viaPoolctl:" /></bindings>
+                <bindings>
+                    <binding protocol="http" bindingInformation="127.0.0.1:$viaPoolctl:" />
+                    <binding protocol="https" bindingInformation="127.0.0.1:$poolctlTLS:" sslFlags="0" />
+                </bindings>
             </site>
             <site name="Cold" id="2">
                 <application path="/" applicationPool="Cold"><virtualDirectory path="/" physicalPath="$out" /></application>
@@ -97,14 +124,17 @@ cat >"$out/applicationHost.config" <<EOF
     </location>
 </configuration>
 EOF
-${RUN_ENV:-} "$pc" run -c "$out/applicationHost.config" --admin "$out/admin.sock" >"$out/run.out" 2>"$out/run.log" &
+${RUN_ENV:-} "$pc" run -c "$out/applicationHost.config" --admin "$out/admin.sock" --certs "$out/certs" >"$out/run.out" 2>"$out/run.log" &
 pids+=($!)
 wait_port $viaPoolctl
 curl -sf "http://127.0.0.1:$viaPoolctl/" >/dev/null # the always-running worker is ready
+wait_port $nginxTLS
+curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$poolctlTLS/" >/dev/null
+curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$nginxTLS/" >/dev/null
 
-# measure NAME PORT: prints "rps p50_ms p99_ms"
+# measure NAME URL: prints "rps p50_ms p99_ms"
 measure_wrk() {
-	wrk -t"$threads" -c"$conns" -d"$dur" --latency "http://127.0.0.1:$2/" >"$out/wrk-$1.txt"
+	wrk -t"$threads" -c"$conns" -d"$dur" --latency "$2" >"$out/wrk-$1.txt"
 	awk '
 		/Requests\/sec/ { rps = $2 }
 		$1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
@@ -116,8 +146,9 @@ measure_wrk() {
 # the median of the rounds' ratios.
 : >"$out/wrk.txt"
 for round in $(seq "$rounds"); do
-	for target in direct:$direct nginx:$viaNginx poolctl:$viaPoolctl; do
-		echo "${target%%:*} $round $(measure_wrk "${target%%:*}-$round" "${target#*:}")" >>"$out/wrk.txt"
+	for target in direct=http://127.0.0.1:$direct/ nginx=http://127.0.0.1:$viaNginx/ poolctl=http://127.0.0.1:$viaPoolctl/ \
+		nginx-tls=https://127.0.0.1:$nginxTLS/ poolctl-tls=https://127.0.0.1:$poolctlTLS/; do
+		echo "${target%%=*} $round $(measure_wrk "${target%%=*}-$round" "${target#*=}")" >>"$out/wrk.txt"
 	done
 done
 # fig NAME COLUMN: the median of a column (3 rps, 4 p50, 5 p99) of NAME's rounds
@@ -142,6 +173,15 @@ awk -v dr="$(fig direct 3)" -v d5="$(fig direct 4)" -v d9="$(fig direct 5)" \
 	printf "ratios, the median of each round'"'"'s:\n"
 	printf "poolctl/nginx: throughput %.2fx (target >= 0.80x), p99 %.2fx (target <= 1.50x)\n", tn, ln
 	printf "poolctl/direct: throughput %.2fx, p99 %.2fx\n", td, ld
+}'
+awk -v nr="$(fig nginx-tls 3)" -v n5="$(fig nginx-tls 4)" -v n9="$(fig nginx-tls 5)" \
+	-v pr="$(fig poolctl-tls 3)" -v p5="$(fig poolctl-tls 4)" -v p9="$(fig poolctl-tls 5)" \
+	-v tn="$(ratio poolctl-tls nginx-tls 3)" -v ln="$(ratio poolctl-tls nginx-tls 5)" 'BEGIN {
+	printf "HTTP/1.1 over TLS, same rounds\n"
+	printf "%-12s %12s %10s %10s\n", "", "requests/s", "p50 ms", "p99 ms"
+	printf "%-12s %12.0f %10.3f %10.3f\n", "nginx-tls", nr, n5, n9
+	printf "%-12s %12.0f %10.3f %10.3f\n", "poolctl-tls", pr, p5, p9
+	printf "poolctl/nginx over TLS: throughput %.2fx (target >= 1.00x), p99 %.2fx (target <= 1.00x)\n", tn, ln
 }'
 
 # Cold start: the worker's own start (poolctl __testworker until its port accepts)

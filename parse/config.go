@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"strings"
 	"unsafe"
@@ -162,11 +163,12 @@ func (c *Config) addAppHost(group *etree.Element, loc string, inLoc bool, ro Opt
 }
 
 // ConfigSourcePath returns the file a configSource attribute of the configuration
-// file names: source, with backslashes as path separators, relative to file's
-// directory. As IIS requires, source must be a relative path to that directory or
-// below, and it is refused when the file it names on disk resolves outside that
-// directory through a symlink (of the file or of a directory on the way) or is not a
-// regular file; a file not there yet is not an error.
+// file names: source, relative to file's directory, with backslashes and slashes as
+// path separators on every OS (IIS writes backslashes; a file made on Windows is
+// read on Linux too). As IIS requires, source must be a relative path to that
+// directory or below, and it is refused when the file it names on disk resolves
+// outside that directory through a symlink (of the file or of a directory on the
+// way) or is not a regular file; a file not there yet is not an error.
 func ConfigSourcePath(file, source string) (string, error) {
 	rel, err := sourceRel(source)
 	if err != nil {
@@ -179,18 +181,21 @@ func ConfigSourcePath(file, source string) (string, error) {
 	return filepath.Join(dir, rel), nil
 }
 
-// sourceRel returns the configSource value source as a clean relative path, refusing
-// an absolute one or one that leads above the config's directory.
+// sourceRel returns the configSource value source as a clean relative path in the
+// OS's form. It decides the same on every OS: `\` and `/` separate names, and a path
+// that is rooted (`\x`, `/x`, `\\server\share`) or holds a colon (a drive, `C:\x` or
+// `C:x`, or an NTFS stream; no Windows file name holds one) is refused, as is one
+// that leaves the directory through "..".
 func sourceRel(source string) (string, error) {
-	name := strings.ReplaceAll(source, `\`, string(filepath.Separator))
-	if name == "" || filepath.IsAbs(name) || filepath.VolumeName(source) != "" {
-		return "", fmt.Errorf("configSource %q must be a relative path", source)
+	slashed := strings.ReplaceAll(source, `\`, "/")
+	if source == "" || strings.HasPrefix(slashed, "/") || strings.Contains(source, ":") {
+		return "", fmt.Errorf("configSource %q must be a relative path, without a drive or a leading separator", source)
 	}
-	clean := filepath.Clean(name)
-	if clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+	clean := path.Clean(slashed)
+	if clean == "." || clean == ".." || strings.HasPrefix(clean, "../") {
 		return "", fmt.Errorf("configSource %q must name a file in the config's directory or below", source)
 	}
-	return clean, nil
+	return filepath.FromSlash(clean), nil
 }
 
 // checkBeneath checks that the file rel, when it exists, is a regular file that

@@ -118,3 +118,65 @@ func TestConfigSourceBeneath(t *testing.T) {
 		})
 	}
 }
+
+// TestSourceRel: configSource is read the same on every OS: IIS writes backslashes,
+// and any rooted or drive form is refused, whichever OS reads the file.
+func TestSourceRel(t *testing.T) {
+	const relative, beneath = "must be a relative path", "must name a file in the config's directory or below"
+	tests := []struct {
+		name, source, want, wantErr string
+	}{
+		{"plain name", "pools.config", "pools.config", ""},
+		{"backslash, as IIS writes it", `config\pools.config`, "config/pools.config", ""},
+		{"slash", "config/pools.config", "config/pools.config", ""},
+		{"mixed and doubled separators", `config\\sub/./pools.config`, "config/sub/pools.config", ""},
+		{"dot-dot staying inside", `config\..\pools.config`, "pools.config", ""},
+		{"drive and backslash", `C:\x.config`, "", relative},
+		{"drive and slash", "C:/x.config", "", relative},
+		{"drive-relative", "C:x.config", "", relative},
+		{"NTFS stream", "pools.config:hidden", "", relative},
+		{"UNC share", `\\server\share\x.config`, "", relative},
+		{"UNC with slashes", "//server/share/x.config", "", relative},
+		{"device path", `\\?\C:\x.config`, "", relative},
+		{"rooted backslash", `\x.config`, "", relative},
+		{"rooted slash", "/x.config", "", relative},
+		{"empty", "", "", relative},
+		{"parent", `..\pools.config`, "", beneath},
+		{"parent through a subdirectory", `config\..\..\pools.config`, "", beneath},
+		{"parent alone", "..", "", beneath},
+		{"the directory itself", `config\..`, "", beneath},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := sourceRel(tt.source)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("sourceRel(%q) = %q, %v; want an error with %q", tt.source, got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != filepath.FromSlash(tt.want) {
+				t.Fatalf("sourceRel(%q) = %q, %v; want %q", tt.source, got, err, filepath.FromSlash(tt.want))
+			}
+		})
+	}
+}
+
+// FuzzSourceRel: whatever configSource holds, a path sourceRel accepts stays in the
+// config's directory: relative, without "..", a drive or a stream.
+func FuzzSourceRel(f *testing.F) {
+	for _, s := range []string{`config\pools.config`, `C:\x`, `C:x`, `\\server\share`, `\x`, "/x", `a\..\..\b`, "a/./b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, source string) {
+		rel, err := sourceRel(source)
+		if err != nil {
+			return
+		}
+		slashed := filepath.ToSlash(rel)
+		if rel == "" || filepath.IsAbs(rel) || strings.HasPrefix(slashed, "/") || strings.Contains(rel, ":") ||
+			slashed == ".." || strings.HasPrefix(slashed, "../") || strings.Contains(slashed, "/../") || strings.HasSuffix(slashed, "/..") {
+			t.Errorf("sourceRel(%q) = %q, which leaves the directory", source, rel)
+		}
+	})
+}

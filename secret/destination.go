@@ -1,10 +1,9 @@
 package secret
 
-import (
-	"fmt"
+import "fmt"
 
-	"github.com/poolctl/poolctl/parse"
-)
+// PasswordAttr is the dotted path of the encrypted attribute of a pool's identity.
+const PasswordAttr = "processModel.password"
 
 // Destination is where a configuration file goes, which decides how its passwords
 // must be written: IIS reads clear text and its own providers' values, not poolctl's;
@@ -68,22 +67,4 @@ func (d Destination) Resolve(poolctl bool) Destination {
 func IsPoolctlValue(value string) bool {
 	env, ok := ParseEnvelope(value)
 	return ok && env.Provider == Provider && !env.IsEmpty()
-}
-
-// HoldsPoolctlValue reports whether a pool of cfg, or its <applicationPoolDefaults>,
-// has a password of poolctl's Provider.
-func HoldsPoolctlValue(cfg *parse.Config) bool {
-	for _, p := range cfg.Pools() {
-		if s, ok := p.Setting(PasswordAttr); ok && s.Origin != parse.FromSchema && IsPoolctlValue(s.Text) {
-			return true
-		}
-	}
-	for _, d := range cfg.PoolDefaults() {
-		if pm := d.Element.SelectElement("processModel"); pm != nil {
-			if v, ok := parse.Attr(pm, "password"); ok && IsPoolctlValue(v) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -8,7 +8,7 @@ import (
 
 // The providers of the values that poolctl writes in its history copies in place of a
 // clear-text secret: neither IIS nor poolctl run reads them, and history restore turns
-// them back (see apply.History).
+// them back (see apply.Update and apply.Restore).
 const (
 	// HistoryProvider marks a clear-text value that poolctl encrypted for its history
 	// copy with its key; the payload is that of Provider.

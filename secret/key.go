@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/poolctl/poolctl/internal/confdir"
 	"github.com/poolctl/poolctl/internal/saferead"
 )
 
@@ -95,8 +96,11 @@ const maxKeyFile = 4 << 10
 // ReadKeyFile reads the key file at path. A symlink is followed (configuration
 // management often links the key into place), and every check is made on the file
 // actually opened: it must be a regular file (a FIFO, device, directory or socket is
-// refused without blocking), owned by this user or root, not readable or writable by
-// its group or others (the error gives the command that fixes it), and at most 4 KiB.
+// refused without blocking), at most 4 KiB, and others may not read or change it (the
+// error gives the command that fixes it): on Unix it is owned by this user or root,
+// and neither its group nor others may read or write it; on Windows it is owned by
+// this user, Administrators or SYSTEM, and its DACL lets no one else read or change
+// it (checkKeyACL).
 func ReadKeyFile(path string) (*Key, error) {
 	f, err := saferead.Open(path)
 	var notRegular *saferead.NotRegularError
@@ -114,7 +118,7 @@ func ReadKeyFile(path string) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
-	if err := checkKeyFile(path, fi, os.Geteuid()); err != nil {
+	if err := checkKeyFile(path, f, fi); err != nil {
 		return nil, err
 	}
 	data, err := saferead.ReadAll(f, path, maxKeyFile)
@@ -128,29 +132,25 @@ func ReadKeyFile(path string) (*Key, error) {
 	return parseKeyFile(path, data)
 }
 
-// checkKeyFile refuses the opened key file fi unless it is a regular file owned by
-// euid or root that its group and others cannot read or write.
-func checkKeyFile(path string, fi fs.FileInfo, euid int) error {
+// checkKeyFile refuses the opened key file f, whose FileInfo is fi, unless it is a
+// regular file that only those allowed may read (checkKeyAccess).
+func checkKeyFile(path string, f *os.File, fi fs.FileInfo) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("key file %s is %s, not a regular file; refusing to use it", path, saferead.Kind(fi.Mode()))
 	}
-	if uid, ok := fileOwner(fi); ok && uid != 0 && uid != euid {
-		return fmt.Errorf("key file %s belongs to uid %d, not to this user (uid %d) or root; refusing to use it: run chown %d %s", path, uid, euid, euid, path)
-	}
-	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
-		return fmt.Errorf("key file %s: other users may read it (mode %04o); refusing to use it: run chmod 600 %s", path, mode, path)
-	}
-	return nil
+	return checkKeyAccess(path, f, fi)
 }
 
-// WriteKeyFile writes k to a new file at path with mode 0600, creating its directory
-// (mode 0700) when missing. It never overwrites a file: a key that is lost cannot be
-// recovered, and neither can the values it encrypted.
+// WriteKeyFile writes k to a new file at path that only its owner may read (mode
+// 0600 on Unix; on Windows a protected DACL that lets in the user poolctl runs as,
+// Administrators and SYSTEM only), creating its directory (mode 0700) when missing. It never
+// overwrites a file: a key that is lost cannot be recovered, and neither can the
+// values it encrypted.
 func WriteKeyFile(path string, k *Key) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("key file %s: %w", path, err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := createKeyFile(path)
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("key file %s exists; refusing to overwrite a key (choose another path with --out)", path)
 	}
@@ -170,24 +170,29 @@ func WriteKeyFile(path string, k *Key) error {
 	return f.Close()
 }
 
-// DefaultKeyPath returns the key file used when neither --key-file nor $POOLCTL_KEY_FILE
-// names one: /etc/poolctl/key for root, else $XDG_CONFIG_HOME/poolctl/key (by default
-// ~/.config/poolctl/key).
-func DefaultKeyPath(getenv func(string) string) string {
-	if os.Geteuid() == 0 {
-		return "/etc/poolctl/key"
+// unixKeyPath is DefaultKeyPath on Unix: /etc/poolctl/key for root, else
+// $XDG_CONFIG_HOME/poolctl/key, else ~/.config/poolctl/key.
+func unixKeyPath(root bool, getenv func(string) string) string {
+	return confdir.Path(root, getenv, "key")
+}
+
+// windowsKeyPath is DefaultKeyPath on Windows, for every user, as IIS's own
+// configuration is the machine's: %ProgramData%\poolctl\key (%ALLUSERSPROFILE%, the
+// same folder, when %ProgramData% is unset; poolctl\key in the working directory
+// when neither is set). Its folder lets users read what they create there: the key
+// file is protected by its own DACL (WriteKeyFile), and checked (ReadKeyFile).
+func windowsKeyPath(getenv func(string) string) string {
+	for _, name := range [...]string{"ProgramData", "ALLUSERSPROFILE"} {
+		if dir := strings.TrimRight(getenv(name), `\/`); dir != "" {
+			return dir + `\poolctl\key`
+		}
 	}
-	if dir := getenv("XDG_CONFIG_HOME"); dir != "" {
-		return filepath.Join(dir, "poolctl", "key")
-	}
-	if home := getenv("HOME"); home != "" {
-		return filepath.Join(home, ".config", "poolctl", "key")
-	}
-	return filepath.Join(".config", "poolctl", "key")
+	return `poolctl\key`
 }
 
 // KeyPath returns the key file to use: flag when set, else $POOLCTL_KEY_FILE, else
-// DefaultKeyPath; how says which: "--key-file", "$POOLCTL_KEY_FILE" or "default".
+// DefaultKeyPath (KeyDefaultHelp names it); how says which: "--key-file",
+// "$POOLCTL_KEY_FILE" or "default".
 func KeyPath(flag string, getenv func(string) string) (path, how string) {
 	if flag != "" {
 		return flag, "--key-file"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -17,12 +18,14 @@ func TestKeyFileRoundTrip(t *testing.T) {
 	if err := WriteKeyFile(path, k); err != nil {
 		t.Fatal(err)
 	}
-	fi, err := os.Stat(path)
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("mode = %v, %v; want 0600", fi.Mode(), err)
-	}
-	if di, _ := os.Stat(filepath.Dir(path)); di.Mode().Perm() != 0o700 {
-		t.Errorf("directory mode = %v, want 0700", di.Mode())
+	if runtime.GOOS != "windows" { // there the DACL protects it: ReadKeyFile checks it below
+		fi, err := os.Stat(path)
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("mode = %v, %v; want 0600", fi.Mode(), err)
+		}
+		if di, _ := os.Stat(filepath.Dir(path)); di.Mode().Perm() != 0o700 {
+			t.Errorf("directory mode = %v, want 0700", di.Mode())
+		}
 	}
 	back, err := ReadKeyFile(path)
 	if err != nil {
@@ -40,26 +43,17 @@ func TestReadKeyFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	k := testKey(7)
 	good := string(k.MarshalText())
-	tests := []struct {
-		name, content string
-		mode          os.FileMode
-		want          string
-	}{
-		{"readable by others", good, 0o644, "other users may read it (mode 0644); refusing to use it: run chmod 600 "},
-		{"writable by group", good, 0o620, "mode 0620"},
-		{"empty", "", 0o600, "no key in it"},
-		{"comments only", "# nothing\n", 0o600, "no key in it"},
-		{"bad magic", "poolctl-key-v2 x y\n", 0o600, `:1: want "poolctl-key-v1"`},
-		{"short key", "poolctl-key-v1 " + k.ID() + " QUJD\n", 0o600, ":1: the key is not 32 base64-encoded bytes"},
-		{"wrong ID", strings.Replace(good, k.ID(), "0000000000000000", 1), 0o600, "the file is damaged"},
+	tests := []struct{ name, content, want string }{
+		{"empty", "", "no key in it"},
+		{"comments only", "# nothing\n", "no key in it"},
+		{"bad magic", "poolctl-key-v2 x y\n", `:1: want "poolctl-key-v1"`},
+		{"short key", "poolctl-key-v1 " + k.ID() + " QUJD\n", ":1: the key is not 32 base64-encoded bytes"},
+		{"wrong ID", strings.Replace(good, k.ID(), "0000000000000000", 1), "the file is damaged"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-"))
-			if err := os.WriteFile(path, []byte(tt.content), tt.mode); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chmod(path, tt.mode); err != nil {
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			_, err := ReadKeyFile(path)
@@ -93,5 +87,33 @@ func TestKeyPath(t *testing.T) {
 	}
 	if p != want || how != "default" {
 		t.Errorf("default: %s, %s; want %s", p, how, want)
+	}
+}
+
+func TestDefaultKeyPathPerOS(t *testing.T) {
+	tests := []struct {
+		name string
+		path func(getenv func(string) string) string
+		env  map[string]string
+		want string
+	}{
+		{"Unix root", func(g func(string) string) string { return unixKeyPath(true, g) }, map[string]string{"HOME": "/root"}, "/etc/poolctl/key"},
+		{"Unix XDG", func(g func(string) string) string { return unixKeyPath(false, g) }, map[string]string{"XDG_CONFIG_HOME": "/xdg", "HOME": "/home/a"}, "/xdg/poolctl/key"},
+		{"Unix HOME", func(g func(string) string) string { return unixKeyPath(false, g) }, map[string]string{"HOME": "/home/a"}, "/home/a/.config/poolctl/key"},
+		{"Unix nothing", func(g func(string) string) string { return unixKeyPath(false, g) }, nil, ".config/poolctl/key"},
+		{"Windows ProgramData", windowsKeyPath, map[string]string{"ProgramData": `C:\ProgramData`, "ALLUSERSPROFILE": `D:\All`}, `C:\ProgramData\poolctl\key`},
+		{"Windows ProgramData with a trailing backslash", windowsKeyPath, map[string]string{"ProgramData": `C:\ProgramData\`}, `C:\ProgramData\poolctl\key`},
+		{"Windows ALLUSERSPROFILE", windowsKeyPath, map[string]string{"ALLUSERSPROFILE": `C:\ProgramData`}, `C:\ProgramData\poolctl\key`},
+		{"Windows nothing", windowsKeyPath, nil, `poolctl\key`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if strings.HasPrefix(tt.name, "Unix") && filepath.Separator != '/' {
+				t.Skip("Unix paths")
+			}
+			if got := tt.path(func(k string) string { return tt.env[k] }); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

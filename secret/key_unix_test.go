@@ -84,6 +84,34 @@ func TestReadKeyFileRefusesWhatIsNotAKeyFile(t *testing.T) {
 	}
 }
 
+func TestReadKeyFileRefusesWhatOthersMayReadOrWrite(t *testing.T) {
+	dir := t.TempDir()
+	good := testKey(7).MarshalText()
+	tests := []struct {
+		name string
+		mode os.FileMode
+		want string
+	}{
+		{"readable by others", 0o644, "other users may read it (mode 0644); refusing to use it: run chmod 600 "},
+		{"writable by group", 0o620, "mode 0620"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-"))
+			if err := os.WriteFile(path, good, tt.mode); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(path, tt.mode); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadKeyFile(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+				t.Errorf("ReadKeyFile = %v, want an error naming the file with %q", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestReadKeyFileFollowsASymlinkToAGoodKey(t *testing.T) {
 	dir := t.TempDir()
 	k := testKey(7)

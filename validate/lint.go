@@ -53,7 +53,7 @@ func lint(doc *parse.Document, err error, opt Options) ([]Diagnostic, error) {
 		err = p.parseError(err)
 		return p.finish(), err
 	}
-	p.dest = opt.For.Resolve(secret.HoldsPoolctlValue(p.cfg))
+	p.dest = opt.For.Resolve(HoldsPoolctlValue(p.cfg))
 	p.runChecks(
 		checkSchema,     // schemacheck.go: PC003, PC1xx, PC310, PC314
 		checkReferences, // refcheck.go: PC2xx
@@ -62,6 +62,25 @@ func lint(doc *parse.Document, err error, opt Options) ([]Diagnostic, error) {
 	p.applySuppressions()
 	hideSecrets(p) // after every check: no source line may show a password
 	return p.finish(), nil
+}
+
+// HoldsPoolctlValue reports whether a pool of cfg, or its <applicationPoolDefaults>,
+// has a password of poolctl's Provider, from which secret.Auto takes the file to be
+// for poolctl run.
+func HoldsPoolctlValue(cfg *parse.Config) bool {
+	for _, p := range cfg.Pools() {
+		if s, ok := p.Setting(secret.PasswordAttr); ok && s.Origin != parse.FromSchema && secret.IsPoolctlValue(s.Text) {
+			return true
+		}
+	}
+	for _, d := range cfg.PoolDefaults() {
+		if pm := d.Element.SelectElement("processModel"); pm != nil {
+			if v, ok := parse.Attr(pm, "password"); ok && secret.IsPoolctlValue(v) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pass is one lint run over one configuration.

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/poolctl/poolctl/internal/sharedtest"
+	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 	"github.com/poolctl/poolctl/secret"
 )
@@ -334,6 +335,37 @@ func TestCorpus(t *testing.T) {
 					continue
 				}
 				t.Logf("%s:%d:%d: %s %s: %s", filepath.Base(d.File), d.Line, d.Column, d.Severity, d.Rule, d.Message)
+			}
+		})
+	}
+}
+
+func TestHoldsPoolctlValue(t *testing.T) {
+	const poolctlValue = "[enc:PoolctlAesGcmProvider:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMk:enc]"
+	tests := []struct {
+		name  string
+		pools string
+		want  bool
+	}{
+		{"no password", `<add name="A" />`, false},
+		{"clear text", `<add name="A"><processModel password="plain" /></add>`, false},
+		{"IIS's provider", `<add name="A"><processModel password="[enc:IISWASOnlyAesProvider:QUJD:enc]" /></add>`, false},
+		{"empty poolctl envelope", `<add name="A"><processModel password="[enc:PoolctlAesGcmProvider::enc]" /></add>`, false},
+		{"a pool's", `<add name="A" /><add name="B"><processModel password="` + poolctlValue + `" /></add>`, true},
+		{"the defaults'", `<applicationPoolDefaults><processModel password="` + poolctlValue + `" /></applicationPoolDefaults>`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := parse.ReadBytes("app.config", []byte(appHostConfig(tt.pools, "")), parse.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := parse.FromDocument(doc, parse.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := HoldsPoolctlValue(cfg); got != tt.want {
+				t.Errorf("HoldsPoolctlValue = %v, want %v", got, tt.want)
 			}
 		})
 	}

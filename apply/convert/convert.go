@@ -21,6 +21,7 @@
 package convert
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -626,58 +627,44 @@ func looksEncrypted(v string) bool {
 
 // Fragment returns the <applicationPools> element as XML text, as poolctl apply reads
 // a desired state, preceded by a comment when the server ran in IIS 5.0 isolation
-// mode.
-func (r *Result) Fragment() []byte {
-	var b strings.Builder
+// mode. Its error, from parse.WriteElement, names a value XML cannot hold.
+func (r *Result) Fragment() ([]byte, error) {
+	var b bytes.Buffer
 	r.comment(&b)
-	writeElement(&b, r.Pools, 0)
-	return []byte(b.String())
+	if err := parse.WriteElement(&b, r.Pools, r.style(0)); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
-// Config returns a complete applicationHost.config: the pools and the sites.
-func (r *Result) Config() []byte {
-	var b strings.Builder
+// Config returns a complete applicationHost.config: the pools and the sites. Its
+// error, from parse.WriteElement, names a value XML cannot hold.
+func (r *Result) Config() ([]byte, error) {
+	var b bytes.Buffer
 	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
 	r.comment(&b)
 	b.WriteString("<configuration>\n    <system.applicationHost>\n")
-	writeElement(&b, r.Pools, 2)
-	if r.Sites != nil {
-		writeElement(&b, r.Sites, 2)
+	for _, e := range []*etree.Element{r.Pools, r.Sites} {
+		if e == nil {
+			continue
+		}
+		if err := parse.WriteElement(&b, e, r.style(2)); err != nil {
+			return nil, err
+		}
 	}
 	b.WriteString("    </system.applicationHost>\n</configuration>\n")
-	return []byte(b.String())
+	return b.Bytes(), nil
+}
+
+// style is the layout of applicationHost.config that Fragment and Config write, at
+// depth: four spaces per level, an element without children as <name ... />.
+func (r *Result) style(depth int) parse.Style {
+	return parse.Style{Name: "the converted configuration", Indent: "    ", Depth: depth, EmptyTag: " />"}
 }
 
 // comment writes the IIS 5.0 isolation mode warning as an XML comment.
-func (r *Result) comment(b *strings.Builder) {
+func (r *Result) comment(b *bytes.Buffer) {
 	if r.Report.IIS5IsolationMode {
 		b.WriteString("<!-- poolctl convert: the IIS 6 server ran in IIS 5.0 isolation mode: these application pools were not in use there. -->\n")
 	}
-}
-
-// writeElement writes e and its child elements, indented by four spaces per level, in
-// the style of applicationHost.config: an element without children as <name ... />.
-func writeElement(b *strings.Builder, e *etree.Element, depth int) {
-	indent := strings.Repeat("    ", depth)
-	b.WriteString(indent + "<" + e.Tag)
-	for _, a := range e.Attr {
-		b.WriteString(" " + a.Key + `="` + escapeAttr(a.Value) + `"`)
-	}
-	kids := e.ChildElements()
-	if len(kids) == 0 {
-		b.WriteString(" />\n")
-		return
-	}
-	b.WriteString(">\n")
-	for _, k := range kids {
-		writeElement(b, k, depth+1)
-	}
-	b.WriteString(indent + "</" + e.Tag + ">\n")
-}
-
-// escapeAttr escapes an attribute value for double quotes, writing line breaks and
-// tabs as character references so that a reader keeps them.
-func escapeAttr(v string) string {
-	return strings.NewReplacer(`&`, "&amp;", `<`, "&lt;", `>`, "&gt;", `"`, "&quot;",
-		"\t", "&#x9;", "\n", "&#xA;", "\r", "&#xD;").Replace(v)
 }

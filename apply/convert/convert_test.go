@@ -2,6 +2,7 @@ package convert
 
 import (
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"flag"
 	"fmt"
@@ -110,8 +111,8 @@ func TestGolden(t *testing.T) {
 			if err := res.Report.WriteJSON(&js); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, base+".config", res.Config())
-			golden(t, base+".fragment.xml", res.Fragment())
+			golden(t, base+".config", mustBytes(t)(res.Config()))
+			golden(t, base+".fragment.xml", mustBytes(t)(res.Fragment()))
 			golden(t, base+".txt", text.Bytes())
 			golden(t, base+".json", js.Bytes())
 		})
@@ -153,13 +154,13 @@ func TestLintClean(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					diags, err := validate.LintBytes("converted.config", res.Config(), validate.Options{Target: v})
+					diags, err := validate.LintBytes("converted.config", mustBytes(t)(res.Config()), validate.Options{Target: v})
 					if err != nil {
 						t.Fatal(err)
 					}
 					for _, d := range diags {
 						if d.Severity == validate.Error {
-							t.Errorf("%s\n%s", d, res.Config())
+							t.Errorf("%s\n%s", d, mustBytes(t)(res.Config()))
 						} else {
 							t.Logf("%s %s: %s", d.Severity, d.Rule, d.Message)
 						}
@@ -313,8 +314,8 @@ func TestMappingDropped(t *testing.T) {
 			if !strings.Contains(e.Reason, tc.reason) || e.Pos.Line != 4 || e.Pos.Col < 1 {
 				t.Errorf("dropped %s at %s: %q, want a reason with %q on line 4", tc.prop, e.Pos, e.Reason, tc.reason)
 			}
-			if strings.Contains(string(res.Fragment()), tc.value) {
-				t.Errorf("the dropped value %q was written:\n%s", tc.value, res.Fragment())
+			if strings.Contains(string(mustBytes(t)(res.Fragment())), tc.value) {
+				t.Errorf("the dropped value %q was written:\n%s", tc.value, mustBytes(t)(res.Fragment()))
 			}
 		})
 	}
@@ -394,14 +395,14 @@ func TestDefaults(t *testing.T) {
 // target's, and the values that do.
 func TestExplicit(t *testing.T) {
 	res := adapt(t, metabaseXML(poolKey("P", `IdleTimeout="20"`)), Options{Target: schema.IIS10, Explicit: true})
-	frag := string(res.Fragment())
+	frag := string(mustBytes(t)(res.Fragment()))
 	for _, want := range []string{`idleTimeout="00:20:00"`, `queueLength="1000"`, `pingInterval="00:00:30"`, `time="1.05:00:00"`,
 		`loadBalancerCapabilities="HttpLevel"`, `smpProcessorAffinityMask="4294967295"`} {
 		if !strings.Contains(frag, want) {
 			t.Errorf("--explicit output lacks %s:\n%s", want, frag)
 		}
 	}
-	plain := string(adapt(t, metabaseXML(poolKey("P", `IdleTimeout="20"`)), Options{Target: schema.IIS10}).Fragment())
+	plain := string(mustBytes(t)(adapt(t, metabaseXML(poolKey("P", `IdleTimeout="20"`)), Options{Target: schema.IIS10}).Fragment()))
 	if strings.Contains(plain, "idleTimeout") || strings.Contains(plain, "queueLength") {
 		t.Errorf("without --explicit, values equal to the target's defaults are written:\n%s", plain)
 	}
@@ -412,8 +413,8 @@ func TestExplicit(t *testing.T) {
 func TestOptionsDefaults(t *testing.T) {
 	src := metabaseXML(poolKey("P", `IdleTimeout="20"`))
 	res := adapt(t, src, Options{Target: schema.IIS10, Defaults: map[string]string{"processModel.idleTimeout": "00:00:00"}})
-	if !strings.Contains(string(res.Fragment()), `idleTimeout="00:20:00"`) {
-		t.Errorf("IdleTimeout 20 is not written although the file's defaults say 00:00:00:\n%s", res.Fragment())
+	if !strings.Contains(string(mustBytes(t)(res.Fragment())), `idleTimeout="00:20:00"`) {
+		t.Errorf("IdleTimeout 20 is not written although the file's defaults say 00:00:00:\n%s", mustBytes(t)(res.Fragment()))
 	}
 }
 
@@ -472,8 +473,8 @@ func TestRename(t *testing.T) {
 	if diff := cmp.Diff([]string{"Shop:Legacy→Shop-Legacy-2", "A+B=C→A-B-C"}, got); diff != "" {
 		t.Errorf("renames (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(string(res.Config()), `applicationPool="Shop-Legacy-2"`) {
-		t.Errorf("the application does not use the new name:\n%s", res.Config())
+	if !strings.Contains(string(mustBytes(t)(res.Config())), `applicationPool="Shop-Legacy-2"`) {
+		t.Errorf("the application does not use the new name:\n%s", mustBytes(t)(res.Config()))
 	}
 }
 
@@ -518,7 +519,7 @@ func TestPassword(t *testing.T) {
 				for _, w := range warnings {
 					outputs = append(outputs, w.String())
 				}
-				if got := strings.Contains(string(res.Config()), secret); got != tc.wantClear {
+				if got := strings.Contains(string(mustBytes(t)(res.Config())), secret); got != tc.wantClear {
 					t.Errorf("password in the configuration: %v, want %v", got, tc.wantClear)
 				}
 			}
@@ -548,8 +549,8 @@ func TestPasswordNotNeeded(t *testing.T) {
 			if e := findEntry(res.Report.Dropped, "P", "WAMUserPass"); e == nil || e.Value != hiddenValue {
 				t.Errorf("WAMUserPass not reported dropped, or shown: %+v", e)
 			}
-			if strings.Contains(string(res.Fragment()), "password") {
-				t.Errorf("a password was written:\n%s", res.Fragment())
+			if strings.Contains(string(mustBytes(t)(res.Fragment())), "password") {
+				t.Errorf("a password was written:\n%s", mustBytes(t)(res.Fragment()))
 			}
 		})
 	}
@@ -587,7 +588,7 @@ func TestApplications(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("applications (-want +got):\n%s", diff)
 	}
-	cfg := string(res.Config())
+	cfg := string(mustBytes(t)(res.Config()))
 	for _, s := range []string{`physicalPath="D:\shop\cart"`, `bindingInformation="*:80:one.example"`} {
 		if !strings.Contains(cfg, s) {
 			t.Errorf("configuration lacks %s:\n%s", s, cfg)
@@ -622,8 +623,8 @@ func TestIIS5Mode(t *testing.T) {
 	if !strings.HasPrefix(text.String(), "warning: iis5.xml:") || !strings.Contains(js.String(), `"iis5IsolationMode": true`) {
 		t.Errorf("report does not lead with the isolation mode:\n%s\n%s", text.String(), js.String())
 	}
-	if !strings.Contains(string(res.Config()), "IIS 5.0 isolation mode") {
-		t.Errorf("configuration does not say so:\n%s", res.Config())
+	if !strings.Contains(string(mustBytes(t)(res.Config())), "IIS 5.0 isolation mode") {
+		t.Errorf("configuration does not say so:\n%s", mustBytes(t)(res.Config()))
 	}
 	if _, w, _ := Adapt(readFixture(t, filepath.Join("testdata", "full.xml")), Options{Encrypter: &fakeKey{}}); slices.ContainsFunc(w, func(w Warning) bool {
 		return strings.Contains(w.Msg, "isolation mode")
@@ -667,13 +668,13 @@ func FuzzAdapt(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Adapt: %v", err)
 		}
-		diags, err := validate.LintBytes("fuzz.config", res.Config(), validate.Options{Target: v})
+		diags, err := validate.LintBytes("fuzz.config", mustBytes(t)(res.Config()), validate.Options{Target: v})
 		if err != nil {
-			t.Fatalf("lint: %v\n%s", err, res.Config())
+			t.Fatalf("lint: %v\n%s", err, mustBytes(t)(res.Config()))
 		}
 		for _, d := range diags {
 			if d.Severity == validate.Error {
-				t.Fatalf("%s\n%s", d, res.Config())
+				t.Fatalf("%s\n%s", d, mustBytes(t)(res.Config()))
 			}
 		}
 	})
@@ -697,7 +698,7 @@ func FuzzAdaptValues(f *testing.F) {
 				case r < 0x20 || r == 0xFFFE || r == 0xFFFF || r >= 0xD800 && r <= 0xDFFF:
 					return ""
 				default:
-					b.WriteString(escapeAttr(string(r)))
+					xml.EscapeText(&b, []byte(string(r)))
 				}
 			}
 			return b.String()
@@ -721,13 +722,13 @@ func FuzzAdaptValues(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Adapt: %v", err)
 		}
-		diags, err := validate.LintBytes("fuzz.config", res.Config(), validate.Options{Target: v})
+		diags, err := validate.LintBytes("fuzz.config", mustBytes(t)(res.Config()), validate.Options{Target: v})
 		if err != nil {
-			t.Fatalf("lint: %v\n%s", err, res.Config())
+			t.Fatalf("lint: %v\n%s", err, mustBytes(t)(res.Config()))
 		}
 		for _, d := range diags {
 			if d.Severity == validate.Error {
-				t.Fatalf("%s\n%s", d, res.Config())
+				t.Fatalf("%s\n%s", d, mustBytes(t)(res.Config()))
 			}
 		}
 	})
@@ -768,7 +769,7 @@ func TestSites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := string(res.Config())
+	cfg := string(mustBytes(t)(res.Config()))
 	for _, want := range []string{
 		`<site name="Shop-Old-" id="1" serverAutoStart="false">`,
 		`<binding protocol="http" bindingInformation="*:80:" />`,
@@ -884,5 +885,17 @@ func TestLeftoversNotInherited(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("dropped (-want +got):\n%s", diff)
+	}
+}
+
+// mustBytes returns a function that returns the bytes of a Config or Fragment call,
+// failing the test on its error.
+func mustBytes(t *testing.T) func([]byte, error) []byte {
+	return func(b []byte, err error) []byte {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/poolctl/poolctl/cmd/poolctl/appcmd"
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/printers"
 )
 
 // appcmdList runs "list apppool": the file's pools, filtered, in one of appcmd's forms.
@@ -93,7 +94,7 @@ func appcmdPool(p *parse.Pool, live map[string]string) appcmd.Pool {
 	for _, s := range p.Settings() {
 		v := s.Text
 		if s.Attr.Encrypted && v != "" {
-			v = hiddenValue
+			v = printers.Hidden
 		}
 		elem, name := &ap.Config, s.Path
 		if i := strings.LastIndexByte(s.Path, '.'); i >= 0 {

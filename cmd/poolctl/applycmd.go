@@ -8,7 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/poolctl/poolctl/apply"
+	"github.com/poolctl/poolctl/desired"
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/printers"
 	"github.com/poolctl/poolctl/schema"
 )
 
@@ -112,7 +114,7 @@ func readDesired(name string, stdin io.Reader, target *schema.Schema, ro parse.O
 	if name == "-" {
 		name = stdinName
 	}
-	_, section, err := apply.ReadDesired(name, data, target)
+	_, section, err := desired.Read(name, data, target)
 	return section, err
 }
 
@@ -145,7 +147,7 @@ func planOnly(w io.Writer, g *globalOptions, o *editOptions, target *schema.Sche
 			return false, editError(err)
 		}
 	}
-	return len(ed.Changes) > 0, apply.WritePlan(w, ed.Changes)
+	return len(ed.Changes) > 0, printers.WritePlan(w, ed.Changes)
 }
 
 // editorFor reads the file at path, within the input limit of g, and returns an editor

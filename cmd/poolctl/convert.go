@@ -7,6 +7,9 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/poolctl/poolctl/desired"
+	"github.com/poolctl/poolctl/store"
+
 	"github.com/beevik/etree"
 	"github.com/spf13/cobra"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/poolctl/poolctl/parse/metabase"
 	"github.com/poolctl/poolctl/schema"
 	"github.com/poolctl/poolctl/secret"
+	"github.com/poolctl/poolctl/validate"
 )
 
 // convertOptions are the flags of "poolctl convert".
@@ -141,9 +145,12 @@ func runConvert(cmd *cobra.Command, g *globalOptions, o *convertOptions, name st
 	case o.output != "":
 		return convertToFile(cmd, o, res)
 	}
-	out := res.Config()
+	out, err := res.Config()
 	if o.fragment {
-		out = res.Fragment()
+		out, err = res.Fragment()
+	}
+	if err != nil {
+		return err
 	}
 	if _, err := cmd.OutOrStdout().Write(out); err != nil {
 		return err
@@ -182,7 +189,11 @@ func convertToFile(cmd *cobra.Command, o *convertOptions, res *convert.Result) e
 	if _, err := os.Lstat(o.output); err == nil && !o.edit.force {
 		return fmt.Errorf("%s exists: --force replaces it", o.output)
 	}
-	if err := apply.WriteFile(o.output, res.Config()); err != nil {
+	data, err := res.Config()
+	if err != nil {
+		return err
+	}
+	if err := store.WriteFile(o.output, data); err != nil {
 		return err
 	}
 	w := cmd.OutOrStdout()
@@ -210,14 +221,18 @@ func convertInto(cmd *cobra.Command, g *globalOptions, o *convertOptions, res *c
 	if err != nil {
 		return err
 	}
-	_, desired, err := apply.ReadDesired("converted pools", res.Fragment(), target)
+	fragment, err := res.Fragment()
+	if err != nil {
+		return err
+	}
+	_, pools, err := desired.Read("converted pools", fragment, target)
 	if err != nil {
 		return err
 	}
 	into := *g
 	into.config = o.into
 	_, err = runEdit(cmd, &into, &o.edit, func(ed *apply.Editor) error {
-		return ed.Converge(desired, apply.ConvergeOptions{})
+		return ed.Converge(pools, apply.ConvergeOptions{})
 	})
 	return err
 }
@@ -234,7 +249,7 @@ func intoDefaults(path string, v schema.Version, ro parse.Options) (defaults map
 	for _, d := range cfg.PoolDefaults() {
 		collectAttrs(d.Element, "", out)
 	}
-	return out, secret.HoldsPoolctlValue(cfg), nil
+	return out, validate.HoldsPoolctlValue(cfg), nil
 }
 
 // collectAttrs records the attributes of e and of its child elements, but collection

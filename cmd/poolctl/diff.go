@@ -11,6 +11,7 @@ import (
 	"github.com/poolctl/poolctl/apply"
 	"github.com/poolctl/poolctl/internal/saferead"
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/printers"
 )
 
 // diffOptions are the flags of "poolctl diff".
@@ -92,9 +93,9 @@ func runDiff(w io.Writer, g *globalOptions, opts *diffOptions, pathA, pathB stri
 	}
 	d := apply.Diff(a, b, apply.DiffOptions{Declared: opts.declared})
 	if opts.format.value == "json" {
-		err = apply.WriteDiffJSON(w, d)
+		err = printers.WriteDiffJSON(w, d)
 	} else {
-		err = apply.WriteDiffText(w, d)
+		err = printers.WriteDiffText(w, d)
 	}
 	if err != nil {
 		return err

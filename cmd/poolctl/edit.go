@@ -9,6 +9,7 @@ import (
 
 	"github.com/poolctl/poolctl/apply"
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/printers"
 	"github.com/poolctl/poolctl/schema"
 	"github.com/poolctl/poolctl/secret"
 )
@@ -125,7 +126,7 @@ func editError(err error) error {
 
 // reportEdit prints the changes and what was written.
 func reportEdit(w io.Writer, path string, changes []apply.Change, res apply.UpdateResult) error {
-	if err := apply.WritePlan(w, changes); err != nil {
+	if err := printers.WritePlan(w, changes); err != nil {
 		return err
 	}
 	if !res.Changed {

@@ -1,10 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/poolctl/poolctl/printers"
+	"github.com/poolctl/poolctl/store"
 
 	"github.com/spf13/cobra"
 
@@ -68,13 +70,13 @@ The file itself need not exist.`,
 				return err
 			}
 			if format.value == "json" {
-				return writeHistoryJSON(cmd.OutOrStdout(), snaps)
+				return printers.WriteHistoryJSON(cmd.OutOrStdout(), snaps)
 			}
 			if len(snaps) == 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "no copies of %s in %s\n", path, historyDir(w, path))
 				return nil
 			}
-			return writeHistoryText(cmd.OutOrStdout(), snaps)
+			return printers.WriteHistoryText(cmd.OutOrStdout(), snaps)
 		},
 	}
 	format.addFlag(cmd, "format", "output format")
@@ -138,49 +140,11 @@ func historyDir(w *writeOptions, path string) string {
 	if w.historyDir != "" {
 		return w.historyDir
 	}
-	return apply.DefaultHistoryDir(path)
-}
-
-// writeHistoryText writes one line per snapshot: ID, time and size.
-func writeHistoryText(out io.Writer, snaps []apply.Snapshot) error {
-	width := 0
-	for _, s := range snaps {
-		width = max(width, len(s.ID))
-	}
-	for _, s := range snaps {
-		if _, err := fmt.Fprintf(out, "%-*s  %s  %d bytes\n", width, s.ID, s.Time.UTC().Format(time.RFC3339), s.Size); err != nil {
-			return fmt.Errorf("write history: %w", err)
-		}
-	}
-	return nil
-}
-
-// snapshotJSON is the JSON form of a snapshot.
-type snapshotJSON struct {
-	ID   string    `json:"id"`
-	Path string    `json:"path"`
-	Time time.Time `json:"time"`
-	Size int64     `json:"size"`
-}
-
-// writeHistoryJSON writes the snapshots as {"snapshots": [...]}.
-func writeHistoryJSON(out io.Writer, snaps []apply.Snapshot) error {
-	list := make([]snapshotJSON, len(snaps))
-	for i, s := range snaps {
-		list[i] = snapshotJSON{ID: s.ID, Path: s.Path, Time: s.Time.UTC(), Size: s.Size}
-	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(struct {
-		Snapshots []snapshotJSON `json:"snapshots"`
-	}{list}); err != nil {
-		return fmt.Errorf("write history: %w", err)
-	}
-	return nil
+	return store.DefaultHistoryDir(path)
 }
 
 // writeRestored says what a restore of path from snap did.
-func writeRestored(out io.Writer, path string, snap apply.Snapshot, res apply.UpdateResult) error {
+func writeRestored(out io.Writer, path string, snap store.Snapshot, res apply.UpdateResult) error {
 	var err error
 	switch {
 	case !res.Changed:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/poolctl/poolctl/printers"
 	"github.com/poolctl/poolctl/runtime/identity"
 	"github.com/poolctl/poolctl/runtime/spec"
 )
@@ -111,10 +112,10 @@ func writeIdentityText(w io.Writer, pool string, a identity.Account) error {
 	fmt.Fprintf(tw, "pool\t%s\n", pool)
 	fmt.Fprintf(tw, "type\t%s\n", a.Type)
 	fmt.Fprintf(tw, "name\t%s\n", a.Name)
-	fmt.Fprintf(tw, "user\t%s\n", orDash(a.User))
+	fmt.Fprintf(tw, "user\t%s\n", printers.OrDash(a.User))
 	fmt.Fprintf(tw, "uid\t%d\n", a.UID)
 	fmt.Fprintf(tw, "gid\t%d\n", a.GID)
-	fmt.Fprintf(tw, "groups\t%s\n", orDash(idList(a.Groups)))
+	fmt.Fprintf(tw, "groups\t%s\n", printers.OrDash(idList(a.Groups)))
 	if a.Warning != "" {
 		fmt.Fprintf(tw, "warning\t%s\n", a.Warning)
 	}

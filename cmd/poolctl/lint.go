@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/poolctl/poolctl/printers"
 	"github.com/poolctl/poolctl/secret"
 	"github.com/poolctl/poolctl/validate"
-	"github.com/poolctl/poolctl/validate/printers"
 )
 
 // lintOptions are the flags of "poolctl lint".

@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/poolctl/poolctl/apply"
+	"github.com/poolctl/poolctl/store"
 )
 
 // lockTimeoutEnv names the environment variable that sets how long a write waits for
@@ -15,8 +15,8 @@ const lockTimeoutEnv = "POOLCTL_LOCK_TIMEOUT"
 // lockWait returns how writes wait for the file's lock: a notice on stderr after a
 // second, and an error after $POOLCTL_LOCK_TIMEOUT (a Go duration, default 30s; 0
 // waits without end).
-func (o *globalOptions) lockWait(stderr io.Writer) (apply.LockWait, error) {
-	w := apply.LockWait{Notice: func(lockFile string) {
+func (o *globalOptions) lockWait(stderr io.Writer) (store.LockWait, error) {
+	w := store.LockWait{Notice: func(lockFile string) {
 		fmt.Fprintf(stderr, "poolctl: waiting for the lock %s, held by another process (another poolctl writing the file?); giving up after %s\n",
 			lockFile, o.lockTimeoutText())
 	}}
@@ -40,5 +40,5 @@ func (o *globalOptions) lockTimeoutText() string {
 	if s := o.getenv(lockTimeoutEnv); s != "" {
 		return s + " ($" + lockTimeoutEnv + ")"
 	}
-	return apply.DefaultLockTimeout.String() + " ($" + lockTimeoutEnv + " changes it)"
+	return store.DefaultLockTimeout.String() + " ($" + lockTimeoutEnv + " changes it)"
 }

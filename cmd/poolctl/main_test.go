@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,10 +25,19 @@ func TestMain(m *testing.M) {
 //
 //	exits CODE COMMAND [ARGS...]  run COMMAND and require exit code CODE
 //	validjson FILE                require FILE (or stdout, stderr) to be valid JSON
+//	freeports VAR...              set each $VAR to a free TCP port of 127.0.0.1
 //
-// and $SAMPLE names testdata/sample/applicationHost.config of the repository.
+// and, on Linux, those that follow a poolctl run (platformScriptCmds);
+//
+// and, on Linux, those that follow a poolctl run (platformScriptCmds),
+// and $SAMPLE names testdata/sample/applicationHost.config of the repository,
+// $ACTION_LINT the GitHub Action's lint step (.github/action/lint.sh).
 func TestScripts(t *testing.T) {
 	sample, err := filepath.Abs(filepath.FromSlash(samplePath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actionLint, err := filepath.Abs(filepath.Join("..", "..", ".github", "action", "lint.sh"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,6 +46,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SAMPLE", sample)
+			env.Setenv("ACTION_LINT", actionLint)
 			// A race-enabled binary that exits 0 sleeps a second (atexit_sleep_ms)
 			// to let racing goroutines show themselves; poolctl has none, and the
 			// scripts run it dozens of times.
@@ -44,20 +55,6 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: scriptCmds(),
 	})
-}
-
-// scriptCmds returns the scripts' own commands: those of every system, and the
-// runtime's where it builds (runtimeScriptCmds).
-func scriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
-	cmds := map[string]func(*testscript.TestScript, bool, []string){
-		"exits":     cmdExits,
-		"validjson": cmdValidJSON,
-		"freeports": cmdFreePorts,
-		"expandenv": cmdExpandEnv,
-		"mkfifo":    cmdMkfifo,
-	}
-	maps.Copy(cmds, runtimeScriptCmds())
-	return cmds
 }
 
 // cmdExits runs a command like exec and requires the exit code that its first
@@ -94,5 +91,55 @@ func cmdValidJSON(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s is valid JSON", args[0])
 	case !neg && !valid:
 		ts.Fatalf("%s is not valid JSON", args[0])
+	}
+}
+
+// scriptCmds returns the scripts' own commands: those of every OS and the
+// platform's.
+func scriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
+	cmds := map[string]func(*testscript.TestScript, bool, []string){
+		"exits":     cmdExits,
+		"validjson": cmdValidJSON,
+		"freeports": cmdFreePorts,
+		"expandenv": cmdExpandEnv,
+	}
+	maps.Copy(cmds, platformScriptCmds())
+	return cmds
+}
+
+func cmdFreePorts(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: freeports VAR...")
+	}
+	// All listen at once, so that the ports differ.
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	for _, name := range args {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			ts.Fatalf("freeports: %v", err)
+		}
+		lns = append(lns, ln)
+		ts.Setenv(name, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	}
+}
+
+func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: expandenv FILE...")
+	}
+	for _, name := range args {
+		path := ts.MkAbs(name)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			ts.Fatalf("expandenv: %v", err)
+		}
+		if err := os.WriteFile(path, []byte(os.Expand(string(b), ts.Getenv)), 0o666); err != nil {
+			ts.Fatalf("expandenv: %v", err)
+		}
 	}
 }

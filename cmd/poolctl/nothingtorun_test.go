@@ -20,8 +20,8 @@ import (
 
 // staticSites has the shape of ../shared/corpus/real/02-coso-configuration-supernova.config:
 // sites whose applications have no system.webServer/aspNetCore program (IIS serves them
-// with its static file handler; Classic .NET AppPool is AlwaysRunning), an https
-// binding, and one application (/tool, of Tools) that has a program whose arguments
+// with its static file handler; Classic .NET AppPool is AlwaysRunning), a net.pipe
+// binding (as WCF sites have), and one application (/tool, of Tools) that has a program whose arguments
 // name a variable that is not set.
 const staticSites = `<?xml version="1.0" encoding="UTF-8"?>
 <configuration><system.applicationHost>
@@ -36,7 +36,7 @@ const staticSites = `<?xml version="1.0" encoding="UTF-8"?>
     <application path="/" applicationPool="DefaultAppPool"><virtualDirectory path="/" physicalPath="WWW" /></application>
     <bindings>
       <binding protocol="http" bindingInformation="127.0.0.1:0:" />
-      <binding protocol="https" bindingInformation="*:443:" />
+      <binding protocol="net.pipe" bindingInformation="*" />
     </bindings>
   </site>
   <site name="Legacy" id="2">
@@ -55,8 +55,8 @@ const staticSites = `<?xml version="1.0" encoding="UTF-8"?>
 // TestRunNothingToRun runs poolctl run on a file whose applications have nothing to
 // run (issue 13, item 7): it names each at start (event 9023, with its pool, site and
 // application), poolctl pools shows them per pool, requests get a 503 that says so and
-// start no worker, and rapid-fail protection never stops the pool. The https binding
-// is event 9009; the unset variable, which is not about a binding, is event 9022.
+// start no worker, and rapid-fail protection never stops the pool. The net.pipe
+// binding is event 9009; the unset variable, which is not about a binding, is event 9022.
 func TestRunNothingToRun(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "applicationHost.config")
@@ -157,8 +157,8 @@ func TestRunNothingToRun(t *testing.T) {
 			t.Errorf("event %d: %+v", id, events[id])
 		}
 	}
-	if es := events[event.BindingSkipped]; len(es) != 1 || !strings.Contains(es[0].Msg, "https binding") {
-		t.Errorf("event %d: %+v, want one, for the https binding", event.BindingSkipped, es)
+	if es := events[event.BindingSkipped]; len(es) != 1 || !strings.Contains(es[0].Msg, "net.pipe binding") {
+		t.Errorf("event %d: %+v, want one, for the net.pipe binding", event.BindingSkipped, es)
 	}
 	if es := events[event.SettingUnusable]; len(es) != 1 || !strings.Contains(es[0].Msg, "%POOLCTL_TEST_NOT_SET% is not set") {
 		t.Errorf("event %d: %+v, want one, for the variable that is not set", event.SettingUnusable, es)

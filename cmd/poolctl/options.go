@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -15,10 +16,6 @@ import (
 // configEnv is the environment variable that names the configuration file when -c is
 // not given.
 const configEnv = "POOLCTL_CONFIG"
-
-// defaultConfig is the configuration file read when neither -c nor configEnv names
-// one: applicationHost.config in the working directory.
-const defaultConfig = "applicationHost.config"
 
 // globalOptions are the persistent flags every command shares, and the environment
 // they fall back on.
@@ -34,10 +31,10 @@ type globalOptions struct {
 func (o *globalOptions) addFlags(root *cobra.Command) {
 	fl := root.PersistentFlags()
 	fl.StringVarP(&o.config, "config", "c", "",
-		"the applicationHost.config `FILE` to read (default: $"+configEnv+", then ./"+defaultConfig+")")
+		"the applicationHost.config `FILE` to read (default: "+configDefaultHelp+")")
 	fl.Var(&o.target, "target", "IIS `version` whose schema applies: "+joinOr(schema.VersionNames()))
 	fl.StringVar(&o.keyFile, "key-file", "",
-		"the `FILE` of the key that encrypts passwords (default: $"+secret.KeyEnv+", then /etc/poolctl/key for root, else $XDG_CONFIG_HOME/poolctl/key or ~/.config/poolctl/key)")
+		"the `FILE` of the key that encrypts passwords (default: $"+secret.KeyEnv+", then "+secret.KeyDefaultHelp+")")
 	fl.Var(&o.dest, "for", "where the file goes, which decides how passwords are written and the advice about them: "+
 		"iis (set them on the server with appcmd or IIS Manager), run (poolctl run: encrypted with poolctl's key) or auto "+
 		"(run when the file holds a value of poolctl's key, else iis) (default: $"+secret.DestinationEnv+", else auto)")
@@ -48,7 +45,7 @@ func (o *globalOptions) addFlags(root *cobra.Command) {
 }
 
 // configPath returns the configuration file to read: -c, else $POOLCTL_CONFIG, else
-// ./applicationHost.config. how says which of the three it is, for messages.
+// the default (defaultConfigPath). how says which of the three it is, for messages.
 func (o *globalOptions) configPath() (path, how string) {
 	if o.config != "" {
 		return o.config, "-c"
@@ -56,7 +53,7 @@ func (o *globalOptions) configPath() (path, how string) {
 	if p := o.getenv(configEnv); p != "" {
 		return p, "$" + configEnv
 	}
-	return defaultConfig, "default"
+	return defaultConfigPath(iisHost, o.getenv, os.Stat), "default"
 }
 
 // load reads the configuration file for the target version. A malformed file's error

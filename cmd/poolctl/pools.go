@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/poolctl/poolctl/printers"
 	"github.com/poolctl/poolctl/runtime/admin"
 )
 
@@ -293,8 +294,8 @@ func writePoolsText(w io.Writer, pools []admin.PoolStatus) error {
 	extra := make([][]string, len(pools))
 	for i, p := range pools {
 		rows[i] = []string{
-			displayText(p.Name), orDash(p.State), ofMax(strconv.Itoa(p.Workers), p.MaxWorkers),
-			ofMax(strconv.Itoa(p.Queued), p.QueueLength), strconv.FormatInt(p.Requests, 10), orDash(displayText(p.Identity)),
+			printers.Cell(p.Name), printers.OrDash(p.State), ofMax(strconv.Itoa(p.Workers), p.MaxWorkers),
+			ofMax(strconv.Itoa(p.Queued), p.QueueLength), strconv.FormatInt(p.Requests, 10), printers.OrDash(printers.Cell(p.Identity)),
 		}
 		extra[i] = poolExtra(p)
 	}
@@ -306,17 +307,17 @@ func writePoolsText(w io.Writer, pools []admin.PoolStatus) error {
 func poolExtra(p admin.PoolStatus) []string {
 	var lines []string
 	if p.Reason != "" {
-		lines = append(lines, strings.ToLower(orDash(p.State))+": "+displayText(p.Reason))
+		lines = append(lines, strings.ToLower(printers.OrDash(p.State))+": "+printers.Cell(p.Reason))
 	}
 	if p.Failures > 0 {
 		lines = append(lines, fmt.Sprintf("recent failures: %d (in the rapid-fail window)", p.Failures))
 	}
 	for _, n := range p.Notes {
-		lines = append(lines, "note: "+displayText(n))
+		lines = append(lines, "note: "+printers.Cell(n))
 	}
 	for _, a := range p.NothingToRun {
 		lines = append(lines, fmt.Sprintf("nothing to run: %s (site %s): %s; its requests get 503",
-			displayText(a.Path), displayText(a.Site), displayText(a.Why)))
+			printers.Cell(a.Path), printers.Cell(a.Site), printers.Cell(a.Why)))
 	}
 	return lines
 }
@@ -334,7 +335,7 @@ func writeWorkersText(w io.Writer, workers []admin.WorkerStatus, now time.Time) 
 	rows := make([][]string, len(workers))
 	for i, wk := range workers {
 		rows[i] = []string{
-			displayText(wk.Pool), strconv.Itoa(wk.PID), orDash(wk.State), uptime(wk.Started, now),
+			printers.Cell(wk.Pool), strconv.Itoa(wk.PID), printers.OrDash(wk.State), uptime(wk.Started, now),
 			strconv.FormatInt(wk.Requests, 10), strconv.Itoa(wk.InFlight), strconv.FormatUint(uint64(wk.UID), 10), appsText(wk.Apps),
 		}
 	}
@@ -349,7 +350,7 @@ func appsText(apps []admin.AppProc) string {
 	}
 	parts := make([]string, len(apps))
 	for i, a := range apps {
-		parts[i] = fmt.Sprintf("%s (pid %d, %s)", displayText(a.Path), a.PID, orDash(a.Addr))
+		parts[i] = fmt.Sprintf("%s (pid %d, %s)", printers.Cell(a.Path), a.PID, printers.OrDash(a.Addr))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -47,7 +47,7 @@ Exit codes:
 		newKeyCmd(opts), newEncryptCmd(opts), newDecryptCmd(opts), newRekeyCmd(opts), // secrets
 		newConvertCmd(opts), newAppcmdCmd(opts), // IIS 6, appcmd
 	)
-	root.AddCommand(runtimeCmds(opts, s)...)
+	root.AddCommand(runtimeCmds(opts, s)...) // where the runtime builds; elsewhere a run that says it needs Linux
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
 	finishTree(root)

@@ -37,7 +37,7 @@ func TestCommandTree(t *testing.T) {
 		}
 	}
 	want := "add appcmd apply completion convert decrypt delete diff encrypt help history identity key lint pool pools rekey run schema set show workers"
-	if runtime.GOOS != "linux" { // run is the stub of runstub.go there
+	if runtime.GOOS != "linux" { // the runtime's commands but a run that says it needs Linux
 		want = "add appcmd apply completion convert decrypt delete diff encrypt help history key lint rekey run schema set show"
 	}
 	if got := strings.Join(names, " "); got != want {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/runtime/admin"
+	"github.com/poolctl/poolctl/runtime/certs"
 	"github.com/poolctl/poolctl/runtime/cgroup"
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/frontend"
@@ -36,6 +37,7 @@ import (
 // runOptions are the flags of "poolctl run".
 type runOptions struct {
 	admin     adminOptions
+	certs     certOptions
 	timeScale float64
 }
 
@@ -80,6 +82,7 @@ stops (and, should run be killed, by the next demo).
 		},
 	}
 	opts.admin.addFlag(cmd)
+	opts.certs.addFlags(cmd)
 	cmd.Flags().Float64Var(&opts.timeScale, "time-scale", 1, "multiply every configured duration by `F` (a testing aid)")
 	return cmd
 }
@@ -124,7 +127,7 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	}
 	sup := supervisor.New(sp, supervisor.Options{
 		Shim: []string{exe, "__shim"}, Log: log, Output: s.err, Cgroups: cg,
-		Password: func(name string) error { _, err := secret.PoolPassword(current.Load().Pool(name), key); return err },
+		Password: func(name string) error { _, err := spec.PoolPassword(current.Load().Pool(name), key); return err },
 	})
 	if ok, why := cgroupState(cg, cgErr); !ok {
 		sup.Emit(event.CgroupUnavailable, "warning", "cgroups unavailable: suspended workers get SIGSTOP", why)
@@ -139,7 +142,19 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 		emitWarnings(sup, warnings)
 		return sp, nil
 	}
-	return serve(cmd.Context(), sup, sp, log, opts.admin.socket(g), s.out, demo, watcher{path: path, load: reload})
+	return serve(cmd.Context(), sup, sp, log, serveOptions{
+		sock: opts.admin.socket(g), out: s.out, demo: demo,
+		watch: watcher{path: path, load: reload}, certs: opts.certs.options(g.getenv),
+	})
+}
+
+// serveOptions are what serve needs besides the supervisor and the sites.
+type serveOptions struct {
+	sock  string // the admin socket
+	out   io.Writer
+	demo  *demo
+	watch watcher
+	certs certs.Options
 }
 
 // emitWarnings reports what the configuration has that the runtime cannot use: a
@@ -220,7 +235,7 @@ func loadRuntimeConfig(g *globalOptions, path string, scale float64) (*parse.Con
 
 // serve runs the front end, the admin API and the pools until SIGINT or SIGTERM, then
 // stops them all.
-func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, log *slog.Logger, sock string, out io.Writer, demo *demo, w watcher) error {
+func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, log *slog.Logger, o serveOptions) error {
 	ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	// The runtime's live heap is small (connections, buffers, pool state) and every
@@ -230,10 +245,12 @@ func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, lo
 		debug.SetGCPercent(runtimeGCPercent)
 	}
 	fe := frontend.New(sp.Sites, sup, log)
+	tlsCerts := &certSource{sup: sup, opt: o.certs, fe: fe}
+	tlsCerts.update(ctx, sp)
 	if err := fe.Start(); err != nil {
 		return err
 	}
-	srv, err := admin.Listen(sock, sup, log)
+	srv, err := admin.Listen(o.sock, sup, log)
 	if err != nil {
 		shutCtx, cancel := context.WithTimeout(context.Background(), shutdownLimit)
 		defer cancel()
@@ -243,9 +260,10 @@ func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, lo
 	go srv.Serve()
 	sup.Start()
 	sup.Emit(event.RuntimeStarted, "info", "poolctl run started", "")
-	printListening(out, fe, sock, demo)
-	go w.run(ctx, func(next *spec.Spec) error {
+	printListening(o.out, fe, sp, o.sock, o.demo)
+	go o.watch.run(ctx, func(next *spec.Spec) error {
 		sup.Reload(next)
+		tlsCerts.update(ctx, next)
 		return fe.Update(next.Sites)
 	}, sup)
 	<-ctx.Done()
@@ -260,10 +278,22 @@ func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, lo
 }
 
 // printListening says where run serves, and for the demo what to try.
-func printListening(out io.Writer, fe *frontend.Server, sock string, demo *demo) {
+func printListening(out io.Writer, fe *frontend.Server, sp *spec.Spec, sock string, demo *demo) {
 	addrs := fe.Addrs()
-	for _, a := range addrs {
-		fmt.Fprintf(out, "listening on http://%s/\n", a)
+	var schemes []string // one a binding of a started site, in the order of Addrs
+	for _, s := range sp.Sites {
+		for _, b := range s.Bindings {
+			if s.AutoStart {
+				schemes = append(schemes, b.Scheme())
+			}
+		}
+	}
+	for i, a := range addrs {
+		scheme := "http"
+		if i < len(schemes) {
+			scheme = schemes[i]
+		}
+		fmt.Fprintf(out, "listening on %s://%s/\n", scheme, a)
 	}
 	fmt.Fprintf(out, "admin API on %s\n", sock)
 	if demo != nil {

@@ -4,8 +4,8 @@ package main
 
 import "github.com/rogpeppe/go-internal/testscript"
 
-// runtimeScriptCmds returns no command: poolctl run does not build here, and the
-// scripts that follow one start with [!linux] skip.
-func runtimeScriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
+// platformScriptCmds returns no command: poolctl run, which the others follow,
+// builds on Linux only, and scripts that need them skip elsewhere.
+func platformScriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
 	return nil
 }

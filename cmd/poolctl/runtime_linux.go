@@ -4,11 +4,10 @@ package main
 
 import "github.com/spf13/cobra"
 
-// runtimeCmds returns the commands of poolctl's runtime, which builds on Linux only:
-// run, pools, workers, pool and identity, and the hidden commands of its child
-// processes.
+// runtimeCmds returns the commands of the runtime: run, the commands that talk to a
+// running one (pools, workers, pool), identity, and the hidden commands that run's
+// child processes are.
 func runtimeCmds(g *globalOptions, s streams) []*cobra.Command {
-	return append([]*cobra.Command{
-		newRunCmd(g, s), newPoolsCmd(g), newWorkersCmd(g), newPoolCmd(g), newIdentityCmd(g),
-	}, newHiddenCmds()...)
+	cmds := []*cobra.Command{newRunCmd(g, s), newPoolsCmd(g), newWorkersCmd(g), newPoolCmd(g), newIdentityCmd(g)}
+	return append(cmds, newHiddenCmds()...)
 }

@@ -8,28 +8,28 @@ import (
 	"github.com/poolctl/poolctl/cmd/poolctl/appcmd"
 )
 
-// runtimeCmds returns, where poolctl's runtime does not build, only a run that says
-// so (newRunStubCmd).
+// runtimeCmds returns the one runtime command of a poolctl built where the runtime
+// does not build: a run that says it needs Linux.
 func runtimeCmds(*globalOptions, streams) []*cobra.Command {
-	return []*cobra.Command{newRunStubCmd()}
+	return []*cobra.Command{newRunNeedsLinuxCmd()}
 }
 
-// appcmdWorkers refuses "list wp": there is no poolctl run to ask.
-func appcmdWorkers(_ *cobra.Command, _ *globalOptions, _ *adminOptions, l appcmd.Line) error {
-	return runtimeUnavailable("appcmd " + l.Verb + " " + l.Object)
+// appcmdWorkers answers "list wp", which needs a running poolctl run.
+func appcmdWorkers(*cobra.Command, *globalOptions, *adminOptions, appcmd.Line) error {
+	return &exitError{code: exitFailure, err: errRunNeedsLinux}
 }
 
-// appcmdAction refuses start, stop and recycle apppool: there is no poolctl run to
-// act on.
-func appcmdAction(_ *cobra.Command, _ *globalOptions, _ *adminOptions, l appcmd.Line) error {
-	return runtimeUnavailable("appcmd " + l.Verb + " " + l.Object)
+// appcmdAction answers start, stop and recycle apppool, which need a running
+// poolctl run.
+func appcmdAction(*cobra.Command, *globalOptions, *adminOptions, appcmd.Line) error {
+	return &exitError{code: exitFailure, err: errRunNeedsLinux}
 }
 
-// liveStates returns nil without --admin, as on Linux; with --admin, the error that
-// there is no poolctl run to ask.
+// liveStates answers --admin, which names a running poolctl run: without it, the
+// states are the file's.
 func liveStates(_ *cobra.Command, _ *globalOptions, a *adminOptions) (map[string]string, error) {
 	if a.path == "" {
 		return nil, nil
 	}
-	return nil, runtimeUnavailable("appcmd --admin list apppool")
+	return nil, &exitError{code: exitFailure, err: errRunNeedsLinux}
 }

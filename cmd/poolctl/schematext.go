@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/poolctl/poolctl/printers"
 	"github.com/poolctl/poolctl/schema"
 )
 
@@ -20,7 +21,7 @@ func writeSchemaText(w io.Writer, s *schema.Schema) error {
 	for _, pa := range schema.Flatten(s.Pool()) {
 		a := pa.Attribute
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
-			pa.Path, typeText(a), a.Since, orDash(validationText(a.Validation)), defaultText(a), orDash(valuesText(a)))
+			pa.Path, typeText(a), a.Since, printers.OrDash(validationText(a.Validation)), defaultText(a), printers.OrDash(valuesText(a)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -48,7 +49,7 @@ func defaultText(a *schema.Attribute) string {
 	if !a.HasDefault {
 		return "-"
 	}
-	return displayText(a.Default)
+	return printers.Cell(a.Default)
 }
 
 // validationText describes a validator: "integerRange 10..65535", "timeSpanRange

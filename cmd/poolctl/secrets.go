@@ -9,13 +9,14 @@ import (
 
 	"github.com/poolctl/poolctl/apply"
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/runtime/spec"
 	"github.com/poolctl/poolctl/secret"
 )
 
 // keyHelp explains where the key comes from.
 const keyHelp = `The key is the file --key-file names, else the one $POOLCTL_KEY_FILE names, else
-/etc/poolctl/key when run as root, else $XDG_CONFIG_HOME/poolctl/key
-(~/.config/poolctl/key). A key file that its group or others may read is refused.
+` + secret.KeyDefaultHelp + `.
+A key file is refused unless ` + secret.KeyAccessHelp + `.
 Values are encrypted with AES-256-GCM and written as
 [enc:PoolctlAesGcmProvider:PAYLOAD:enc]; the payload names the key that encrypted
 it. IIS cannot read poolctl's values, and poolctl cannot read those of IIS's own
@@ -33,9 +34,9 @@ func newKeyCmd(g *globalOptions) *cobra.Command {
 		Use:   "generate",
 		Short: "Write a new key file",
 		Long: `Generate writes a new random 256-bit key to --out (default: where poolctl looks for
-the key), with mode 0600, creating its directory with mode 0700. It never overwrites
-a file: a lost key cannot be recovered, nor can the passwords it encrypted. Back the
-key up.
+the key), so that ` + secret.KeyAccessHelp + `,
+creating its directory when missing. It never overwrites a file: a lost key cannot
+be recovered, nor can the passwords it encrypted. Back the key up.
 
 ` + keyHelp,
 		Example: `  poolctl key generate
@@ -53,7 +54,7 @@ key up.
 			if err := secret.WriteKeyFile(path, k); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Wrote key %s to %s (mode 0600). Back it up: without it, the passwords it encrypts cannot be read.\n", k.ID(), path)
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Wrote key %s to %s (%s). Back it up: without it, the passwords it encrypts cannot be read.\n", k.ID(), path, secret.KeyWrittenNote)
 			return err
 		},
 	}
@@ -122,7 +123,8 @@ func forRun(g *globalOptions, command string) (*globalOptions, error) {
 // the configuration file kept, and makes every copy readable by its owner only.
 func cleanHistory(cmd *cobra.Command, g *globalOptions, o *editOptions, key *secret.Key) error {
 	path, _ := g.configPath()
-	notes, err := o.write.updateOptions(key).History.Clean(cmd.Context(), path)
+	opt := o.write.updateOptions(key)
+	notes, err := apply.CleanHistory(cmd.Context(), opt.History, opt.HistoryKey, path)
 	printNotes(cmd.ErrOrStderr(), notes)
 	return err
 }
@@ -166,7 +168,7 @@ decrypt says which provider it is.
 			if err != nil {
 				return err
 			}
-			clear, err := secret.PoolPassword(pools[0], key)
+			clear, err := spec.PoolPassword(pools[0], key)
 			if err != nil {
 				return err
 			}

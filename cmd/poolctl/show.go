@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/printers"
 )
 
 // showOptions are the flags of "poolctl show".
@@ -51,17 +52,17 @@ applications.`,
 				return err
 			}
 			if opts.list {
-				return writeShowList(cmd.OutOrStdout(), cfg, pools)
+				return printers.WriteShowList(cmd.OutOrStdout(), cfg, pools)
 			}
-			views := make([]poolView, len(pools))
+			views := make([]printers.ShowPool, len(pools))
 			for i, p := range pools {
-				views[i] = newPoolView(cfg, p, opts.all)
+				views[i] = printers.NewShowPool(cfg, p, opts.all)
 			}
 			out := cmd.OutOrStdout()
 			if opts.format.value == "json" {
-				err = writeShowJSON(out, views)
+				err = printers.WriteShowJSON(out, views)
 			} else {
-				err = writeShowText(out, views)
+				err = printers.WriteShowText(out, views)
 			}
 			if err != nil {
 				return fmt.Errorf("write pools: %w", err)

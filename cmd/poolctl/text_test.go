@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/poolctl/poolctl/printers"
+)
 
 func TestJoinOr(t *testing.T) {
 	for _, tc := range []struct {
@@ -27,8 +31,8 @@ func TestDisplayText(t *testing.T) {
 		"line\nbreak":  `"line\nbreak"`,
 		`CONTOSO\shop`: `CONTOSO\shop`,
 	} {
-		if got := displayText(in); got != want {
-			t.Errorf("displayText(%q) = %q, want %q", in, got, want)
+		if got := printers.Cell(in); got != want {
+			t.Errorf("printers.Cell(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"strconv"
 
+	"github.com/poolctl/poolctl/store"
+
 	"github.com/spf13/cobra"
 
 	"github.com/poolctl/poolctl/apply"
@@ -24,7 +26,7 @@ type writeOptions struct {
 // addFlags declares --history-dir and --keep-history on cmd.
 func (w *writeOptions) addFlags(cmd *cobra.Command) {
 	w.addHistoryDirFlag(cmd)
-	w.keep = apply.DefaultHistoryKeep
+	w.keep = store.DefaultHistoryKeep
 	cmd.Flags().Var((*keepValue)(&w.keep), "keep-history",
 		"keep the `N` newest copies of the file's previous content; 0 keeps none")
 }
@@ -41,16 +43,15 @@ func (w *writeOptions) addHistoryDirFlag(cmd *cobra.Command) {
 // disables history. key, which may be nil, encrypts the secrets of the history copies.
 func (w *writeOptions) updateOptions(key *secret.Key) apply.UpdateOptions {
 	h := w.history()
-	h.Key = key
 	if w.keep == 0 {
 		h.Keep = -1
 	}
-	return apply.UpdateOptions{History: h}
+	return apply.UpdateOptions{History: h, HistoryKey: key}
 }
 
 // history returns the history the flags name, keeping --keep-history copies.
-func (w *writeOptions) history() apply.History {
-	return apply.History{Dir: w.historyDir, Keep: w.keep}
+func (w *writeOptions) history() store.History {
+	return store.History{Dir: w.historyDir, Keep: w.keep}
 }
 
 // keepValue is the value of --keep-history: a count of copies, 0 or more.

@@ -59,20 +59,6 @@ func ReadFileBeneath(dir, rel string, limit int64) ([]byte, error) {
 	return readOpened(f, filepath.Join(dir, rel), limit)
 }
 
-// checkRegular returns f when it is a regular file, and closes it otherwise.
-func checkRegular(f *os.File) (*os.File, error) {
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, &NotRegularError{Path: f.Name(), Mode: fi.Mode()}
-	}
-	return f, nil
-}
-
 // openResolved opens rel beneath dir by resolving the symlinks of both and checking
 // that the target is inside dir, then checks that the file opened is the one
 // resolved, so that a link swapped in between is noticed.

@@ -55,3 +55,17 @@ func openDir(dir string) (int, error) {
 		return fd, nil
 	}
 }
+
+// checkRegular returns f when it is a regular file, and closes it otherwise.
+func checkRegular(f *os.File) (*os.File, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, &NotRegularError{Path: f.Name(), Mode: fi.Mode()}
+	}
+	return f, nil
+}

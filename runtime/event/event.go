@@ -34,7 +34,7 @@ const (
 	WorkerStopped     = 9005 // a worker stopped because it was asked to
 	WorkerOrphaned    = 9007 // an unhealthy worker was released (orphanWorkerProcess)
 	IdentityFailed    = 9008 // the pool's identity cannot be taken: the pool stops
-	BindingSkipped    = 9009 // a binding the runtime does not serve (https, malformed)
+	BindingSkipped    = 9009 // a binding the runtime does not serve (not http or https, malformed)
 	ActionRun         = 9010 // orphanActionExe or autoShutdownExe ran
 	WorkerRecycled    = 9011 // a worker was recycled for another reason than time
 	ConfigReloaded    = 9012
@@ -61,6 +61,14 @@ const (
 	// (below the process's file descriptor limit); new ones get 503 and are closed
 	// until some end. Logged once per episode.
 	ConnectionLimit = 9024
+	// CertificateMissing: an https binding has no usable certificate in the
+	// certificate folder (missing, unreadable, readable by others, expired, or not
+	// for its name): the event names the binding and the files looked for, and
+	// handshakes for it fail while the other bindings are served.
+	CertificateMissing = 9025
+	// CertificateLoaded: a certificate file changed and was read again; new
+	// handshakes get it, connections made before keep theirs.
+	CertificateLoaded = 9026
 )
 
 // Event is one state change.

@@ -5,6 +5,7 @@ package frontend
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -44,6 +45,8 @@ type clientConn struct {
 	bw     *bufio.Writer
 	local  netip.Addr // the address the connection came in on
 	client string     // the client's IP address, for X-Forwarded-For
+	tls    bool       // the connection is TLS (an https binding), handshake done
+	sni    string     // the server name the client asked for in the handshake, normalHost
 	ctx    context.Context
 	cancel context.CancelFunc
 	state  atomic.Int32
@@ -69,7 +72,11 @@ func newClientConn(s *connServer, conn net.Conn) *clientConn {
 	}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.watch.c = c
-	if sc, ok := conn.(syscall.Conn); ok {
+	raw := conn
+	if tc, ok := conn.(*tls.Conn); ok {
+		raw = tc.NetConn() // a client's close is seen on the TCP connection
+	}
+	if sc, ok := raw.(syscall.Conn); ok {
 		c.raw, _ = sc.SyscallConn()
 	}
 	if a, ok := conn.LocalAddr().(*net.TCPAddr); ok {
@@ -84,6 +91,9 @@ func newClientConn(s *connServer, conn net.Conn) *clientConn {
 // serve serves the connection's requests until one side ends it.
 func (c *clientConn) serve() {
 	defer c.end()
+	if !c.handshake() {
+		return
+	}
 	for c.next() {
 		if err := h1.ReadRequest(c.br, &c.req); err != nil {
 			c.refuse(err)
@@ -130,9 +140,13 @@ func (c *clientConn) serveRequest() bool {
 	}
 	defer c.watch.stop()
 	l := c.srv.l
-	if site := l.routes.Load().site(hostName(r.Host), c.local); site == nil {
+	host := hostName(r.Host)
+	switch site := l.routes.Load().site(host, c.local); {
+	case c.misdirectedHost(host):
+		c.text(421, misdirected)
+	case site == nil:
 		c.text(400, badHostname)
-	} else {
+	default:
 		l.h.serve(c, site)
 	}
 	if c.rep.status == 0 || c.rep.ended {

@@ -134,7 +134,7 @@ func (x *exchange) send() (respHead, error) {
 		}
 	}
 	bw := x.bc.bw
-	writeHead(bw, x.r, x.uri, x.c.client)
+	writeHead(bw, x.r, x.uri, x.c.client, x.c.scheme())
 	if err := bw.Flush(); err != nil {
 		x.h.bufs.Put(buf)
 		return respHead{}, err
@@ -149,7 +149,7 @@ func (x *exchange) send() (respHead, error) {
 
 // sendHead writes the head of a request without a body and reads the response's head.
 func (x *exchange) sendHead() (respHead, error) {
-	writeHead(x.bc.bw, x.r, x.uri, x.c.client)
+	writeHead(x.bc.bw, x.r, x.uri, x.c.client, x.c.scheme())
 	if err := x.bc.bw.Flush(); err != nil {
 		return respHead{}, err
 	}
@@ -467,8 +467,9 @@ func (b *reqBody) Read(p []byte) (int, error) {
 func hasBody(r *h1.Request) bool { return r.Length != 0 }
 
 // writeHead writes the request line and header of r, as it goes to the worker, with
-// uri as its target and client as the address it came from.
-func writeHead(bw *bufio.Writer, r *h1.Request, uri, client string) {
+// uri as its target, client as the address it came from and proto ("http" or
+// "https") as the scheme the client used.
+func writeHead(bw *bufio.Writer, r *h1.Request, uri, client, proto string) {
 	bw.WriteString(r.Method)
 	bw.WriteByte(' ')
 	bw.WriteString(uri)
@@ -489,14 +490,14 @@ func writeHead(bw *bufio.Writer, r *h1.Request, uri, client string) {
 	if fieldHasToken(r, "Te", "trailers") {
 		writeField(bw, "Te", "trailers")
 	}
-	writeForwarded(bw, r, client)
+	writeForwarded(bw, r, client, proto)
 	writeFraming(bw, r)
 	bw.WriteString("\r\n")
 }
 
 // writeForwarded writes X-Forwarded-For (the client's address appended to what the
-// client sent), X-Forwarded-Host and X-Forwarded-Proto.
-func writeForwarded(bw *bufio.Writer, r *h1.Request, client string) {
+// client sent), X-Forwarded-Host and X-Forwarded-Proto (proto).
+func writeForwarded(bw *bufio.Writer, r *h1.Request, client, proto string) {
 	if client != "" {
 		bw.WriteString("X-Forwarded-For: ")
 		for _, f := range r.Fields {
@@ -511,7 +512,7 @@ func writeForwarded(bw *bufio.Writer, r *h1.Request, client string) {
 	if r.Host != "" {
 		writeField(bw, "X-Forwarded-Host", r.Host)
 	}
-	writeField(bw, "X-Forwarded-Proto", "http")
+	writeField(bw, "X-Forwarded-Proto", proto)
 }
 
 // writeFraming writes Content-Length or Transfer-Encoding.

@@ -4,6 +4,7 @@ package frontend
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -44,6 +45,9 @@ func (s *Server) open(g *group) (*listener, error) {
 	l := &listener{cfg: g.key, bound: g.key, addr: ln.Addr(), ln: ln, h: s.h}
 	if ap, ok := ln.Addr().(*net.TCPAddr); ok {
 		l.bound.port = ap.Port
+	}
+	if g.key.tls {
+		l.ln = tls.NewListener(ln, s.tlsCfg)
 	}
 	l.srv = newConnServer(l, s.base, s.errLog, s.limit)
 	return l, nil
@@ -163,6 +167,9 @@ func (s *Server) resume(ls []*listener) {
 		if err != nil {
 			s.log.Error("cannot reopen listener", "id", event.ListenFailed, "addr", l.addr.String(), "err", err)
 			continue
+		}
+		if l.bound.tls {
+			ln = tls.NewListener(ln, s.tlsCfg)
 		}
 		l.ln, l.paused = ln, false
 		go s.serve(l, ln)

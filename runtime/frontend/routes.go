@@ -19,6 +19,7 @@ import (
 type lnKey struct {
 	addr netip.Addr
 	port int
+	tls  bool // the listener speaks TLS (https bindings)
 }
 
 // all reports whether the key is for all addresses.
@@ -49,7 +50,7 @@ func (sb siteBinding) String() string {
 			a = "[" + a + "]"
 		}
 	}
-	return fmt.Sprintf("site %q: binding \"%s:%d:%s\" (%s)", sb.site.Name, a, sb.b.Port, sb.b.Host, sb.b.Pos)
+	return fmt.Sprintf("site %q: %s binding \"%s:%d:%s\" (%s)", sb.site.Name, sb.b.Scheme(), a, sb.b.Port, sb.b.Host, sb.b.Pos)
 }
 
 // group is the bindings one listener serves.
@@ -84,7 +85,7 @@ func plan(sites []*spec.Site) ([]*group, []siteBinding, []int, error) {
 	index := make(map[lnKey]int)
 	of := make([]int, len(all))
 	for i, sb := range all {
-		k := lnKey{addr: sb.addr, port: sb.b.Port}
+		k := lnKey{addr: sb.addr, port: sb.b.Port, tls: sb.b.TLS}
 		if wildPorts[k.port] {
 			k.addr = netip.Addr{}
 		}

@@ -57,6 +57,7 @@ func Build(cfg *parse.Config, opt Options) (*Spec, []Warning, error) {
 	for _, ps := range cfg.Sites() {
 		s.Sites = append(s.Sites, b.site(ps))
 	}
+	b.dropMixedPorts(s.Sites)
 	return s, b.warnings, nil
 }
 
@@ -130,19 +131,66 @@ func (b *builder) site(ps *parse.Site) *Site {
 }
 
 // binding converts one binding; ok is false, with a warning, for a binding that is
-// not http or whose bindingInformation is malformed.
+// neither http nor https or whose bindingInformation or sslFlags is malformed.
 func (b *builder) binding(ps *parse.Site, pb parse.Binding) (Binding, bool) {
-	if !strings.EqualFold(pb.Protocol, "http") {
+	tls := strings.EqualFold(pb.Protocol, "https")
+	if !tls && !strings.EqualFold(pb.Protocol, "http") {
 		b.warnKind(BindingWarning, pb.Pos(), "%s binding %q of site %q is not supported by poolctl run", pb.Protocol, pb.Information, ps.Name)
 		return Binding{}, false
 	}
+	scheme := strings.ToLower(pb.Protocol)
 	bd, err := parseBindingInformation(pb.Information)
 	if err != nil {
-		b.warnKind(BindingWarning, pb.Pos(), "http binding %q of site %q: %v; skipped", pb.Information, ps.Name, err)
+		b.warnKind(BindingWarning, pb.Pos(), "%s binding %q of site %q: %v; skipped", scheme, pb.Information, ps.Name, err)
 		return Binding{}, false
+	}
+	if tls {
+		flags, err := sslFlags(pb)
+		if err != nil {
+			b.warnKind(BindingWarning, pb.Pos(), "https binding %q of site %q: %v; skipped", pb.Information, ps.Name, err)
+			return Binding{}, false
+		}
+		bd.TLS, bd.SSLFlags = true, flags
 	}
 	bd.Pos = pb.Pos()
 	return bd, true
+}
+
+// sslFlags returns the binding's sslFlags: 0 when absent, else 0 to 3 (the bits
+// IIS 8 and later define: 1 SNI, 2 Centralized Certificate Store).
+func sslFlags(pb parse.Binding) (int, error) {
+	v, ok := parse.Attr(pb.Element, "sslFlags")
+	if !ok || v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 3 {
+		return 0, fmt.Errorf("sslFlags %q: want 0, 1, 2 or 3", v)
+	}
+	return n, nil
+}
+
+// dropMixedPorts removes, with a warning, the https bindings on a port that an http
+// binding of any site uses: one listener speaks one protocol, and HTTP.sys too binds
+// a certificate to a whole IP:port.
+func (b *builder) dropMixedPorts(sites []*Site) {
+	httpPorts := map[int]bool{}
+	for _, s := range sites {
+		for _, bd := range s.Bindings {
+			if !bd.TLS && s.AutoStart {
+				httpPorts[bd.Port] = true
+			}
+		}
+	}
+	for _, s := range sites {
+		s.Bindings = slices.DeleteFunc(s.Bindings, func(bd Binding) bool {
+			if bd.TLS && httpPorts[bd.Port] && bd.Port != 0 {
+				b.warnKind(BindingWarning, bd.Pos, "https binding %q of site %q: port %d is served as http by another binding; skipped", bd.Info(), s.Name, bd.Port)
+				return true
+			}
+			return false
+		})
+	}
 }
 
 // parseBindingInformation parses "IP:port:host": IP is "*" or empty for all

@@ -168,6 +168,7 @@ func TestBuildBindings(t *testing.T) {
 			{Addr: "127.0.0.1", Port: 8080, Host: "www.example.com"}, // protocol "HTTP"
 			{Addr: "::1", Port: 8081, Host: ""},
 			{Addr: "", Port: 0, Host: "localhost"}, // empty IP; port 0 for tests
+			{Addr: "", Port: 443, Host: "www.example.com", TLS: true, SSLFlags: 1},
 		},
 		"Shop": {{Addr: "", Port: 8082, Host: "shop.example.com"}},
 	}
@@ -339,7 +340,7 @@ func TestBuildWarnings(t *testing.T) {
 		skip         int // 0: the element; else bytes into the marker (an attribute's value)
 		msg          string
 	}{
-		{fixture, `<binding protocol="https"`, 0, `https binding "*:443:www.example.com" of site "Default Web Site" is not supported by poolctl run`},
+		{fixture, `<binding protocol="https" bindingInformation="*:444:"`, 0, `https binding "*:444:" of site "Default Web Site": sslFlags "9": want 0, 1, 2 or 3; skipped`},
 		{fixture, `<binding protocol="net.tcp"`, 0, `net.tcp binding "808:*" of site "Default Web Site" is not supported by poolctl run`},
 		{fixture, `<binding protocol="http" bindingInformation="*:http:"`, 0, `http binding "*:http:" of site "Default Web Site": port "http": want a number from 0 to 65535; skipped`},
 		{fixture, `<binding protocol="http" bindingInformation="[::1:80:"`, 0, `unclosed '[' in the address; skipped`},
@@ -351,6 +352,7 @@ func TestBuildWarnings(t *testing.T) {
 		{badWebConfig, `</system.webServer>`, 0, `application Shop/bad: malformed web.config: end tag </system.webServer> does not match <aspNetCore> opened at 4:5; it gets no program`},
 		{fixture, `arguments="--name 'unclosed"`, len(`arguments="`), `aspNetCore arguments of application Shop/quotes: "--name 'unclosed": offset 7: unclosed single quote; it gets no program`},
 		{fixture, `startupTimeLimit="soon"`, len(`startupTimeLimit="`), `aspNetCore of application Shop/invalid: attribute startupTimeLimit: invalid value "soon"`},
+		{fixture, `<binding protocol="https" bindingInformation="*:80:`, 0, `https binding "*:80:mixed.example.com" of site "Default Web Site": port 80 is served as http by another binding; skipped`},
 	}
 	if len(warnings) != len(tests) {
 		for _, w := range warnings {

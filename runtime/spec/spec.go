@@ -6,6 +6,8 @@
 package spec
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/poolctl/poolctl/parse"
@@ -27,12 +29,41 @@ type Site struct {
 	Pos       parse.Pos
 }
 
-// Binding is one http binding: bindingInformation "IP:port:host".
+// Binding is one http or https binding: bindingInformation "IP:port:host".
 type Binding struct {
 	Addr string // "" for all addresses ("*"), else an IP address
 	Port int
 	Host string // "" for any host; compared case-insensitively
-	Pos  parse.Pos
+	// TLS is true for an https binding, whose certificate the front end finds as
+	// IIS's Centralized Certificate Store does (runtime/certs).
+	TLS bool
+	// SSLFlags is the binding's sslFlags: 1 SNI, 2 Centralized Certificate Store,
+	// 3 both; 0 an IP-bound certificate. It decides nothing the front end does today
+	// (the certificate is chosen by the client's SNI name, else by the address), and
+	// is kept for events and the admin API.
+	SSLFlags int
+	Pos      parse.Pos
+}
+
+// Info returns the binding as bindingInformation writes it: "*:443:shop.example.com",
+// "[::1]:80:".
+func (b Binding) Info() string {
+	addr := b.Addr
+	switch {
+	case addr == "":
+		addr = "*"
+	case strings.Contains(addr, ":"):
+		addr = "[" + addr + "]"
+	}
+	return addr + ":" + strconv.Itoa(b.Port) + ":" + b.Host
+}
+
+// Scheme returns "https" or "http".
+func (b Binding) Scheme() string {
+	if b.TLS {
+		return "https"
+	}
+	return "http"
 }
 
 // App is an application: its path in its site, its pool and its program.
@@ -160,6 +191,7 @@ const (
 	// SettingWarning: a setting the runtime cannot use as written: an application's
 	// pool, its aspNetCore settings or web.config.
 	SettingWarning WarningKind = iota
-	// BindingWarning: a binding the runtime does not serve (not http, or malformed).
+	// BindingWarning: a binding the runtime does not serve (not http or https,
+	// malformed, or https on a port that another binding serves as http).
 	BindingWarning
 )

@@ -1,10 +1,13 @@
 package appcmd
 
 import (
-	"encoding/xml"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/beevik/etree"
+	"github.com/poolctl/poolctl/parse"
 )
 
 // WriteList prints one line per pool, as "appcmd list apppool" does:
@@ -61,25 +64,22 @@ func WriteAttr(w io.Writer, pools []Pool, name string) error {
 }
 
 // WriteXML prints the pools as /xml does: an <appcmd> document with one <APPPOOL>
-// element a pool, carrying the object's attributes.
+// element a pool, carrying the object's attributes, written by parse.WriteElement.
 func WriteXML(w io.Writer, pools []Pool) error {
-	var b strings.Builder
-	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<appcmd>\n")
+	root := etree.NewElement("appcmd")
 	for _, p := range pools {
-		b.WriteString("    <APPPOOL")
+		e := root.CreateElement("APPPOOL")
 		for _, a := range p.objectAttrs() {
-			fmt.Fprintf(&b, " %s=\"%s\"", a.Name, escape(a.Value))
+			e.Attr = append(e.Attr, etree.Attr{Key: a.Name, Value: a.Value})
 		}
-		b.WriteString(" />\n")
 	}
-	b.WriteString("</appcmd>\n")
-	_, err := io.WriteString(w, b.String())
+	var b bytes.Buffer
+	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+	if len(pools) == 0 {
+		b.WriteString("<appcmd>\n</appcmd>\n") // as appcmd writes an empty list
+	} else if err := parse.WriteElement(&b, root, parse.Style{Name: "appcmd /xml", Indent: "    ", EmptyTag: " />"}); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
 	return err
-}
-
-// escape escapes s for an XML attribute value.
-func escape(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s))
-	return b.String()
 }
