@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
 )
@@ -12,7 +13,9 @@ import (
 var errRunNeedsLinux = errors.New("poolctl run needs Linux; on Windows, IIS itself runs the pools")
 
 // newRunNeedsLinuxCmd returns the "run" command of a poolctl built where the runtime
-// does not build: whatever its arguments, it prints errRunNeedsLinux and exits 2.
+// does not build: whatever its arguments and flags, it prints errRunNeedsLinux on
+// stderr, as it is (the whole answer, so without poolctl's "poolctl: " before it),
+// and exits 2.
 func newRunNeedsLinuxCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:                "run",
@@ -20,8 +23,9 @@ func newRunNeedsLinuxCmd() *cobra.Command {
 		Long:               errRunNeedsLinux.Error() + ".",
 		Example:            "  poolctl run -c applicationHost.config   (on Linux)",
 		DisableFlagParsing: true,
-		RunE: func(*cobra.Command, []string) error {
-			return &exitError{code: exitFailure, err: errRunNeedsLinux}
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(cmd.ErrOrStderr(), errRunNeedsLinux)
+			return &exitError{code: exitFailure}
 		},
 	}
 }

@@ -1,5 +1,3 @@
-//go:build unix
-
 // Package certs finds the certificate of an https binding's TLS handshake the way
 // IIS's Centralized Certificate Store does
 // (https://learn.microsoft.com/iis/get-started/whats-new-in-iis-8/iis-80-centralized-ssl-certificate-support-ssl-scalability-and-manageability):
@@ -38,4 +36,6 @@
 // host or wildcard file) is not for the name it is named after. A file that changes
 // and cannot be used then keeps its previous certificate in service, and the Problem
 // says so: a botched renewal does not take a site down.
+//
+// It builds on unix systems only; on other systems (Windows) the package is empty.
 package certs

@@ -1,36 +1,5 @@
 //go:build linux
 
-// Package cgroup creates and controls the cgroups of poolctl's workers: freezing a
-// worker for idle Suspend, capping its CPU (quota for Throttle, weight for
-// ThrottleUnderLoad) and reading its CPU usage. It also holds the fallbacks for
-// machines where no cgroup can be created (StopGroup and ContinueGroup: SIGSTOP and
-// SIGCONT to the worker's process group) and PageOut (process_madvise MADV_PAGEOUT).
-//
-// # Layout
-//
-// New probes /proc/self/cgroup and /proc/mounts and picks, best first:
-//
-//   - cgroup v2, when its hierarchy offers the cpu controller: <mount>/poolctl/<name>,
-//     with "+cpu" written to the subtree_control of <mount> and <mount>/poolctl;
-//   - cgroup v1, when a freezer or cpu controller is mounted: <mount>/poolctl/<name> in
-//     each of the freezer, cpu and cpuacct hierarchies (co-mounted ones share one
-//     directory), whichever exist;
-//   - cgroup v2 without the cpu controller (a hybrid system whose cpu controller is
-//     elsewhere, or not delegated): <mount>/poolctl/<name>, freeze and usage only.
-//
-// A plan counts only once its <mount>/poolctl directory could be created (or already
-// exists) and is on a cgroup filesystem; otherwise the next is tried, and when none
-// works the Manager is not Available and says why. Groups are created in the poolctl
-// directory under the hierarchy's mount point, not under the runtime's own cgroup: on
-// v2 a cgroup that holds processes cannot pass controllers on to children, and the
-// root of the hierarchy is exempt from that rule.
-//
-// Children a process forks after it was moved are born in its group; a caller that
-// moves a worker after its shim started programs must move every process (Add).
-//
-// A Manager does not change after New and may be shared by goroutines; a Group's
-// methods only read and write its control files, and the caller orders Freeze and
-// Thaw of one group.
 package cgroup
 
 import (

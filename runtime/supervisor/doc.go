@@ -1,5 +1,3 @@
-//go:build linux
-
 // Package supervisor is the runtime's WAS: it runs each application pool's workers as
 // runtime.md describes: pool states, on-demand and always-running starts, readiness
 // within startupTimeLimit, pinging, unhealthy workers killed or orphaned, rapid-fail
@@ -9,4 +7,6 @@
 // Each pool has one mutex that guards its state and its workers' slots; every change
 // that a waiting request may care about broadcasts by closing the pool's changed
 // channel. Each worker has one goroutine that watches it: its exit and its pings.
+//
+// It builds on Linux only; on other systems the package is empty.
 package supervisor
