@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -24,19 +26,23 @@ func readRepoYAML(t *testing.T, name string, v any) {
 	}
 }
 
+// actionStep is a step of action.yml.
+type actionStep struct {
+	ID, Run, Uses string
+	Env           map[string]string
+}
+
 // TestActionYAML checks action.yml against what it runs: a composite action whose
-// expressions name only declared inputs, whose lint step runs .github/action/lint.sh
-// with exactly the variables the script reads, and whose outputs come from that step.
+// expressions name only declared inputs, whose steps that run a script of
+// .github/action set exactly the variables the script reads, and whose outputs come
+// from the lint step.
 func TestActionYAML(t *testing.T) {
 	var action struct {
 		Inputs  map[string]struct{ Default string }
 		Outputs map[string]struct{ Value string }
 		Runs    struct {
 			Using string
-			Steps []struct {
-				ID, Run, Uses string
-				Env           map[string]string
-			}
+			Steps []actionStep
 		}
 	}
 	readRepoYAML(t, "action.yml", &action)
@@ -49,43 +55,40 @@ func TestActionYAML(t *testing.T) {
 	if action.Runs.Using != "composite" {
 		t.Errorf("runs.using = %q, want composite", action.Runs.Using)
 	}
-	i := slices.IndexFunc(action.Runs.Steps, func(s struct {
-		ID, Run, Uses string
-		Env           map[string]string
-	}) bool {
-		return s.ID == "lint"
-	})
-	if i < 0 {
-		t.Fatal("no step with id lint")
+	scripts := map[string][]byte{}
+	for _, step := range action.Runs.Steps {
+		m := regexp.MustCompile(`\$GITHUB_ACTION_PATH/\.github/action/([a-z]+\.sh)`).FindStringSubmatch(step.Run)
+		if m == nil {
+			continue
+		}
+		script, err := os.ReadFile(filepath.Join("..", "..", ".github", "action", m[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		scripts[step.ID+" "+m[1]] = script
+		if got, want := slices.Sorted(maps.Keys(step.Env)), poolctlVars(script); !slices.Equal(got, want) {
+			t.Errorf("the step running %s sets %q, the script reads %q", m[1], got, want)
+		}
 	}
-	lint := action.Runs.Steps[i]
-	if !strings.Contains(lint.Run, "$GITHUB_ACTION_PATH/.github/action/lint.sh") {
-		t.Errorf("the lint step runs %q, not .github/action/lint.sh", lint.Run)
-	}
-	script, err := os.ReadFile(filepath.Join("..", "..", ".github", "action", "lint.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	reads := regexp.MustCompile(`\$\{?(POOLCTL_[A-Z_]+)`).FindAllStringSubmatch(string(script), -1)
-	var want []string
-	for _, m := range reads {
-		want = append(want, m[1])
-	}
-	slices.Sort(want)
-	want = slices.Compact(want)
-	var got []string
-	for k := range lint.Env {
-		got = append(got, k)
-	}
-	slices.Sort(got)
-	if !slices.Equal(got, want) {
-		t.Errorf("the lint step sets %q, the script reads %q", got, want)
+	lint, ok := scripts["lint lint.sh"]
+	if _, install := scripts[" install.sh"]; !ok || !install {
+		t.Fatalf("steps running scripts: %v; want the install step and the lint step (id lint)", slices.Sorted(maps.Keys(scripts)))
 	}
 	for name, o := range action.Outputs {
-		if !strings.Contains(o.Value, "steps.lint.outputs."+name) || !bytes.Contains(script, []byte(name+"=")) {
+		if !strings.Contains(o.Value, "steps.lint.outputs."+name) || !bytes.Contains(lint, []byte(name+"=")) {
 			t.Errorf("output %s is not the lint step's %s, or the script never writes it", name, name)
 		}
 	}
+}
+
+// poolctlVars returns the POOLCTL_ variables a script reads, sorted.
+func poolctlVars(script []byte) []string {
+	var vars []string
+	for _, m := range regexp.MustCompile(`\$\{?(POOLCTL_[A-Z_]+)`).FindAllStringSubmatch(string(script), -1) {
+		vars = append(vars, m[1])
+	}
+	slices.Sort(vars)
+	return slices.Compact(vars)
 }
 
 // TestPreCommitHook checks the hook of .pre-commit-hooks.yaml: its files pattern
@@ -104,6 +107,7 @@ func TestPreCommitHook(t *testing.T) {
 	files := regexp.MustCompile(h.Files)
 	for name, want := range map[string]bool{
 		"applicationHost.config": true, "iis/config/applicationHost.config": true,
+		"ApplicationHost.config": true, "iis/APPLICATIONHOST.CONFIG": true, // Windows names ignore case
 		"web.config": false, "applicationHost.config.bak": false, "myapplicationHost.config": false,
 	} {
 		if files.MatchString(name) != want {
@@ -134,5 +138,31 @@ func TestPreCommitHook(t *testing.T) {
 	stdout.Reset()
 	if code := run(append(entry[1:], good, bad), strings.NewReader(""), &stdout, &stderr); code != exitFindings || !strings.Contains(stdout.String(), "bad") {
 		t.Errorf("hook on a clean file and one with an error: exit %d, want 1 naming the second\n%s%s", code, &stdout, &stderr)
+	}
+}
+
+// TestActionInstall runs the Action's install step as a workflow without a version
+// input runs it: it builds the action's own source, puts it on the job's PATH and
+// prints its version.
+func TestActionInstall(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	path := filepath.Join(tmp, "github_path")
+	cmd := exec.Command("bash", filepath.Join(root, ".github", "action", "install.sh"))
+	cmd.Env = append(os.Environ(), "POOLCTL_VERSION=", "GITHUB_ACTION_PATH="+root, "RUNNER_TEMP="+tmp, "GITHUB_PATH="+path)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("install.sh: %v\n%s", err, out)
+	}
+	dir, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(strings.TrimSpace(string(dir)), "poolctl")
+	if v, err := exec.Command(bin, "--version").Output(); err != nil || !strings.HasPrefix(string(v), "poolctl version ") || !strings.Contains(string(out), string(v)) {
+		t.Errorf("%s --version = %q, %v; install.sh said %q", bin, v, err, out)
 	}
 }

@@ -1,4 +1,4 @@
-// Package frontend is the runtime's HTTP.sys: it listens on the sites' http bindings,
+// Package frontend is the runtime's HTTP.sys: it listens on the sites' http and https bindings,
 // matches each request to a site (address, port, Host) and an application (longest
 // path), asks the application's pool for a worker, and forwards the request to it.
 //
@@ -49,6 +49,17 @@
 // connection stays open. Shutdown closes idle connections at once and lets requests in
 // flight finish (their responses say Connection: close).
 //
+// # https and HTTP/2
+//
+// The listeners of https bindings speak TLS 1.2 and 1.3 (one configuration for all,
+// so that sessions resume on any), with the certificate UseCertificates gives for
+// the client's SNI name and the address it came to. A request whose Host is not the
+// SNI name gets 421 Misdirected Request. HTTP/2 is offered by ALPN before HTTP/1.1
+// and served by net/http's HTTP/2 server (100 concurrent streams, 16 KiB frames, a
+// 16 KiB head); each stream is written as an HTTP/1.1 request into a connection of
+// its own that is served as any client's, so h1 reads it and everything below holds
+// for both protocols, and its answer goes back on the stream. Shutdown sends GOAWAY.
+//
 // # Answers of the front end itself
 //
 //   - 400, 417, 501 or 505 and the connection closed: a request h1 refuses to read (its
@@ -56,6 +67,7 @@
 //     (HTTP.sys's MaxRequestBytes default), an Expect other than 100-continue, a
 //     transfer coding other than chunked, an HTTP version other than 1.x.
 //   - 400 "Bad Request - Invalid Hostname": no binding matches.
+//   - 421 "Misdirected Request": over TLS, a Host other than the SNI name.
 //   - 400: the client's request body broke off before the worker had it all.
 //   - 404: the site has no application for the path (a site without a root application).
 //   - 405: CONNECT (the front end is no forward proxy).
