@@ -29,8 +29,8 @@ func (c *clientConn) serveStream(w http.ResponseWriter, r *http.Request) {
 	v := newClientConn(c.srv, sc)
 	v.tls, v.sni = true, c.sni
 	go v.serveOne()
-	go writeRequest(sc.reqW, r)
-	if !relayResponse(w, bufio.NewReader(sc.respR), r) {
+	go writeRequest(sc.client, r)
+	if !relayResponse(w, bufio.NewReader(sc.clientResp), r) {
 		panic(http.ErrAbortHandler) // net/http resets the stream
 	}
 }
@@ -51,9 +51,10 @@ var hopHeaders = map[string]bool{
 
 // writeRequest writes r as an HTTP/1.1 request to w: request line, Host (HTTP/2's
 // :authority), the fields (cookies joined with "; " as RFC 9113 §8.2.3 says), the
-// framing (Content-Length when known, else chunked), and the body. Expect is left
-// out: net/http answers 100-continue on the stream as the body is read.
-func writeRequest(w *io.PipeWriter, r *http.Request) {
+// framing (Content-Length when known, else chunked), and the body; then it closes w,
+// whose reader sees the end. Expect is left out: net/http answers 100-continue on the
+// stream as the body is read.
+func writeRequest(w net.Conn, r *http.Request) {
 	bw := bufio.NewWriterSize(w, 4<<10)
 	bw.WriteString(r.Method + " " + r.RequestURI + " HTTP/1.1\r\nHost: " + r.Host + "\r\n")
 	for name, values := range r.Header {
@@ -76,31 +77,49 @@ func writeRequest(w *io.PipeWriter, r *http.Request) {
 		bw.WriteString("Content-Length: " + strconv.FormatInt(r.ContentLength, 10) + "\r\n")
 	}
 	bw.WriteString("\r\n")
-	err := writeBody(bw, r.Body, hasBody, chunked)
-	if err == nil {
-		err = bw.Flush()
+	if bw.Flush() == nil { // the head goes at once: the body may be long in coming
+		writeBody(bw, r.Body, hasBody, chunked)
 	}
-	w.CloseWithError(err) // nil: the request is all there; the response may follow
+	w.Close() // after an error, the front end finds the body short and answers 400
 }
 
-// writeBody copies body to bw, chunked when asked.
+// writeBody copies body to bw, chunked when asked, flushing what each read brings,
+// so that the front end gets the body as the client sends it (and times it).
 func writeBody(bw *bufio.Writer, body io.Reader, hasBody, chunked bool) error {
 	if !hasBody {
 		return nil
 	}
-	if !chunked {
-		_, err := io.Copy(bw, body)
-		return err
+	var out io.Writer = bw
+	var cw io.WriteCloser
+	if chunked {
+		cw = httputil.NewChunkedWriter(bw)
+		out = cw
 	}
-	cw := httputil.NewChunkedWriter(bw)
-	if _, err := io.Copy(cw, body); err != nil {
-		return err
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := body.Read(buf)
+		if n > 0 {
+			if _, werr := out.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			if ferr := bw.Flush(); ferr != nil {
+				return ferr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
 	}
-	if err := cw.Close(); err != nil {
-		return err
+	if cw != nil {
+		if err := cw.Close(); err != nil {
+			return err
+		}
+		bw.WriteString("\r\n") // no trailers
 	}
-	_, err := bw.WriteString("\r\n") // no trailers
-	return err
+	return bw.Flush()
 }
 
 // responseHopHeaders are the response fields HTTP/2 does not carry.
@@ -166,36 +185,36 @@ func copyFlushing(w http.ResponseWriter, body io.Reader) error {
 	}
 }
 
-// streamConn is the connection of one HTTP/2 stream's HTTP/1.1 exchange: the
-// request comes from reqR, the response goes to respW. Its addresses are those of the
-// client's connection, for routing and X-Forwarded-For. It has no deadlines: the
-// stream's own context (a reset, the connection's end) closes it.
+// streamConn is the front end's side of the connection of one HTTP/2 stream's
+// HTTP/1.1 exchange: two synchronous pipes (net.Pipe, which has deadlines, so that
+// the front end's body and response timeouts hold for streams as for connections).
+// The request comes in on one, the response goes out on the other; the relay holds
+// their other ends (client, clientResp). Its addresses are those of the client's
+// connection, for routing and X-Forwarded-For.
 type streamConn struct {
-	reqR          *io.PipeReader
-	reqW          *io.PipeWriter
-	respR         *io.PipeReader
-	respW         *io.PipeWriter
-	local, remote net.Addr
+	req, client      net.Conn // the request: the front end reads req, the relay writes client
+	resp, clientResp net.Conn // the response: the front end writes resp, the relay reads clientResp
+	local, remote    net.Addr
 }
 
 // newStreamConn returns a stream connection with the client connection's addresses.
 func newStreamConn(local, remote net.Addr) *streamConn {
 	sc := &streamConn{local: local, remote: remote}
-	sc.reqR, sc.reqW = io.Pipe()
-	sc.respR, sc.respW = io.Pipe()
+	sc.req, sc.client = net.Pipe()
+	sc.resp, sc.clientResp = net.Pipe()
 	return sc
 }
 
 // Read reads the request.
-func (sc *streamConn) Read(p []byte) (int, error) { return sc.reqR.Read(p) }
+func (sc *streamConn) Read(p []byte) (int, error) { return sc.req.Read(p) }
 
 // Write writes the response.
-func (sc *streamConn) Write(p []byte) (int, error) { return sc.respW.Write(p) }
+func (sc *streamConn) Write(p []byte) (int, error) { return sc.resp.Write(p) }
 
-// Close ends both directions: a reader of either side then sees the end.
+// Close ends both pipes: the other ends then see the end.
 func (sc *streamConn) Close() error {
-	sc.reqR.CloseWithError(net.ErrClosed)
-	sc.respW.Close()
+	sc.req.Close()
+	sc.resp.Close()
 	return nil
 }
 
@@ -205,11 +224,14 @@ func (sc *streamConn) LocalAddr() net.Addr { return sc.local }
 // RemoteAddr returns the client's address.
 func (sc *streamConn) RemoteAddr() net.Addr { return sc.remote }
 
-// SetDeadline does nothing: see streamConn.
-func (sc *streamConn) SetDeadline(time.Time) error { return nil }
+// SetDeadline sets the deadlines of reading the request and writing the response.
+func (sc *streamConn) SetDeadline(t time.Time) error {
+	sc.req.SetReadDeadline(t)
+	return sc.resp.SetWriteDeadline(t)
+}
 
-// SetReadDeadline does nothing: see streamConn.
-func (sc *streamConn) SetReadDeadline(time.Time) error { return nil }
+// SetReadDeadline sets the deadline of reading the request.
+func (sc *streamConn) SetReadDeadline(t time.Time) error { return sc.req.SetReadDeadline(t) }
 
-// SetWriteDeadline does nothing: see streamConn.
-func (sc *streamConn) SetWriteDeadline(time.Time) error { return nil }
+// SetWriteDeadline sets the deadline of writing the response.
+func (sc *streamConn) SetWriteDeadline(t time.Time) error { return sc.resp.SetWriteDeadline(t) }

@@ -360,3 +360,28 @@ func TestHTTP2Shutdown(t *testing.T) {
 		t.Errorf("Shutdown = %v", err)
 	}
 }
+
+// TestHTTP2SlowBodyIsCut: an HTTP/2 stream whose body stops coming is cut with 408
+// when the body timeout passes, as an HTTP/1.1 connection's is.
+func TestHTTP2SlowBodyIsCut(t *testing.T) {
+	pki := newTestPKI(t, "shop.example.com")
+	pools := newFakePools()
+	pools.set("*", backend(t, func(w http.ResponseWriter, r *http.Request) { io.ReadAll(r.Body) }))
+	s := New([]*spec.Site{site("Shop", []spec.Binding{tlsBind("127.0.0.1", 0, "shop.example.com", 10)})}, pools, nil)
+	s.UseCertificates(pki.byServerName)
+	s.h.times = timeouts{bodyIdle: 100 * time.Millisecond, bodyGrace: 100 * time.Millisecond, bodyMinRate: 240, responseHead: time.Minute}
+	startServer(t, s)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go pw.Write([]byte("x")) // then nothing
+	req, _ := http.NewRequest("POST", "https://"+s.Addrs()[0].String()+"/", pr)
+	req.Host = "shop.example.com"
+	resp, err := h2Client(t, pki, "shop.example.com").Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 || resp.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("%s %d, want HTTP/2 408", resp.Proto, resp.StatusCode)
+	}
+}
