@@ -37,7 +37,7 @@ plaintext password, rapid-fail protection or pinging turned off, web gardens...)
 
 PATH is a file, a directory (searched recursively for *.config files whose root is
 <configuration>) or - for standard input; without PATH, lint reads the
-configuration file (-c, $POOLCTL_CONFIG, ./applicationHost.config).
+configuration file (-c, else ` + configDefaultHelp + `).
 
 Every finding has a stable rule ID: --explain ID says what it means and how to fix
 it, --disable ID,... leaves rules out, and a comment <!-- poolctl:disable ID -->
