@@ -29,8 +29,9 @@ func (c *clientConn) serveStream(w http.ResponseWriter, r *http.Request) {
 	v := newClientConn(c.srv, sc)
 	v.tls, v.sni = true, c.sni
 	go v.serveOne()
-	go writeRequest(sc.client, r)
-	if !relayResponse(w, bufio.NewReader(sc.clientResp), r) {
+	bufs := c.srv.l.h.bufs
+	go writeRequest(sc.client, r, bufs)
+	if !relayResponse(w, bufio.NewReader(sc.clientResp), r, bufs) {
 		panic(http.ErrAbortHandler) // net/http resets the stream
 	}
 }
@@ -54,7 +55,7 @@ var hopHeaders = map[string]bool{
 // framing (Content-Length when known, else chunked), and the body; then it closes w,
 // whose reader sees the end. Expect is left out: net/http answers 100-continue on the
 // stream as the body is read.
-func writeRequest(w net.Conn, r *http.Request) {
+func writeRequest(w net.Conn, r *http.Request, bufs *bufferPool) {
 	bw := bufio.NewWriterSize(w, 4<<10)
 	bw.WriteString(r.Method + " " + r.RequestURI + " HTTP/1.1\r\nHost: " + r.Host + "\r\n")
 	for name, values := range r.Header {
@@ -78,14 +79,14 @@ func writeRequest(w net.Conn, r *http.Request) {
 	}
 	bw.WriteString("\r\n")
 	if bw.Flush() == nil { // the head goes at once: the body may be long in coming
-		writeBody(bw, r.Body, hasBody, chunked)
+		writeBody(bw, r.Body, hasBody, chunked, bufs)
 	}
 	w.Close() // after an error, the front end finds the body short and answers 400
 }
 
 // writeBody copies body to bw, chunked when asked, flushing what each read brings,
 // so that the front end gets the body as the client sends it (and times it).
-func writeBody(bw *bufio.Writer, body io.Reader, hasBody, chunked bool) error {
+func writeBody(bw *bufio.Writer, body io.Reader, hasBody, chunked bool, bufs *bufferPool) error {
 	if !hasBody {
 		return nil
 	}
@@ -95,7 +96,8 @@ func writeBody(bw *bufio.Writer, body io.Reader, hasBody, chunked bool) error {
 		cw = httputil.NewChunkedWriter(bw)
 		out = cw
 	}
-	buf := make([]byte, 32<<10)
+	buf := bufs.Get()
+	defer bufs.Put(buf)
 	for {
 		n, err := body.Read(buf)
 		if n > 0 {
@@ -128,7 +130,7 @@ var responseHopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection"
 // relayResponse reads the HTTP/1.1 response to r from br and writes it on the
 // stream: 103 Early Hints as they come, then the head, the body (flushed as it
 // arrives) and the trailers. It reports false when the response broke off.
-func relayResponse(w http.ResponseWriter, br *bufio.Reader, r *http.Request) bool {
+func relayResponse(w http.ResponseWriter, br *bufio.Reader, r *http.Request, bufs *bufferPool) bool {
 	resp, err := http.ReadResponse(br, r)
 	for err == nil && resp.StatusCode >= 100 && resp.StatusCode < 200 {
 		if resp.StatusCode == http.StatusEarlyHints {
@@ -144,7 +146,7 @@ func relayResponse(w http.ResponseWriter, br *bufio.Reader, r *http.Request) boo
 	defer resp.Body.Close()
 	copyHeader(w.Header(), resp.Header)
 	w.WriteHeader(resp.StatusCode)
-	if err := copyFlushing(w, resp.Body); err != nil {
+	if err := copyFlushing(w, resp.Body, bufs); err != nil {
 		return false
 	}
 	for name, values := range resp.Trailer {
@@ -165,9 +167,10 @@ func copyHeader(to, from http.Header) {
 
 // copyFlushing copies body to w, flushing after each read, so that a response the
 // worker streams (server-sent events) streams on.
-func copyFlushing(w http.ResponseWriter, body io.Reader) error {
+func copyFlushing(w http.ResponseWriter, body io.Reader, bufs *bufferPool) error {
 	rc := http.NewResponseController(w)
-	buf := make([]byte, 32<<10)
+	buf := bufs.Get()
+	defer bufs.Put(buf)
 	for {
 		n, err := body.Read(buf)
 		if n > 0 {
