@@ -40,8 +40,30 @@ func LintBytes(name string, src []byte, opt Options) ([]Diagnostic, error) {
 	return lint(doc, err, opt)
 }
 
+// LintLoad lints the file at path like LintFile and also returns the configuration it
+// linted (nil when the file could not be read or resolved), so that a caller such as
+// poolctl run uses the very parse that lint checked instead of reading the file again.
+func LintLoad(path string, opt Options) ([]Diagnostic, *parse.Config, error) {
+	doc, err := parse.ReadFile(path, opt.Read)
+	p, err := lintPass(doc, err, opt)
+	if p == nil {
+		return nil, nil, err
+	}
+	return p.finish(), p.cfg, err
+}
+
 // lint lints doc, or reports err, the error of reading it.
 func lint(doc *parse.Document, err error, opt Options) ([]Diagnostic, error) {
+	p, err := lintPass(doc, err, opt)
+	if p == nil {
+		return nil, err
+	}
+	return p.finish(), err
+}
+
+// lintPass runs the checks over doc, or records err, the error of reading it, and
+// returns the pass (nil when the options are unusable) with its error.
+func lintPass(doc *parse.Document, err error, opt Options) (*pass, error) {
 	p, perr := newPass(opt)
 	if perr != nil {
 		return nil, perr
@@ -50,8 +72,8 @@ func lint(doc *parse.Document, err error, opt Options) ([]Diagnostic, error) {
 		p.cfg, err = parse.FromDocument(doc, parse.LoadOptions{Version: p.target.Version, Read: opt.Read})
 	}
 	if err != nil {
-		err = p.parseError(err)
-		return p.finish(), err
+		p.cfg = nil
+		return p, p.parseError(err)
 	}
 	p.dest = opt.For.Resolve(HoldsPoolctlValue(p.cfg))
 	p.runChecks(
@@ -61,7 +83,7 @@ func lint(doc *parse.Document, err error, opt Options) ([]Diagnostic, error) {
 	)
 	p.applySuppressions()
 	hideSecrets(p) // after every check: no source line may show a password
-	return p.finish(), nil
+	return p, nil
 }
 
 // HoldsPoolctlValue reports whether a pool of cfg, or its <applicationPoolDefaults>,

@@ -9,29 +9,20 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/poolctl/poolctl/parse"
-	"github.com/poolctl/poolctl/runtime/admin"
-	"github.com/poolctl/poolctl/runtime/certs"
-	"github.com/poolctl/poolctl/runtime/cgroup"
-	"github.com/poolctl/poolctl/runtime/event"
-	"github.com/poolctl/poolctl/runtime/frontend"
+	"github.com/poolctl/poolctl/runtime/host"
 	"github.com/poolctl/poolctl/runtime/spec"
-	"github.com/poolctl/poolctl/runtime/supervisor"
-	"github.com/poolctl/poolctl/runtime/worker"
-	"github.com/poolctl/poolctl/secret"
-	"github.com/poolctl/poolctl/validate"
 )
 
 // runOptions are the flags of "poolctl run".
@@ -107,66 +98,26 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 			}
 		}()
 	}
-	cfg, sp, warnings, err := loadRuntimeConfig(g, path, opts.timeScale)
-	if err != nil {
-		return err
-	}
-	log := slog.New(slog.NewJSONHandler(s.err, nil))
 	key, err := g.key()
 	if err != nil {
 		return err
 	}
-	var current atomic.Pointer[parse.Config] // the configuration running, replaced by reloads
-	current.Store(cfg)
-	if err := worker.BecomeSubreaper(); err != nil { // the orphans of a killed shim come back to us
-		fmt.Fprintf(s.err, "poolctl: run: %v\n", err)
-	}
-	cg, cgErr := cgroup.New("")
-	if cgErr == nil {
-		defer cg.Close()
-	}
-	sup := supervisor.New(sp, supervisor.Options{
-		Shim: []string{exe, "__shim"}, Log: log, Output: s.err, Cgroups: cg,
-		Password: func(name string) error { _, err := spec.PoolPassword(current.Load().Pool(name), key); return err },
+	rt, err := host.New(host.Options{
+		Path: path, Target: g.target, TimeScale: opts.timeScale, Shim: []string{exe, "__shim"}, Key: key,
+		AdminSocket: opts.admin.socket(g), Certs: opts.certs.options(g.getenv),
+		Log: slog.New(slog.NewJSONHandler(s.err, nil)), Output: s.err,
 	})
-	if ok, why := cgroupState(cg, cgErr); !ok {
-		sup.Emit(event.CgroupUnavailable, "warning", "cgroups unavailable: suspended workers get SIGSTOP", why)
+	if err != nil {
+		return err
 	}
-	emitWarnings(sup, warnings)
-	reload := func() (*spec.Spec, error) {
-		cfg, sp, warnings, err := loadRuntimeConfig(g, path, opts.timeScale)
-		if err != nil {
-			return nil, err
-		}
-		current.Store(cfg)
-		emitWarnings(sup, warnings)
-		return sp, nil
-	}
-	return serve(cmd.Context(), sup, sp, log, serveOptions{
-		sock: opts.admin.socket(g), out: s.out, demo: demo,
-		watch: watcher{path: path, load: reload}, certs: opts.certs.options(g.getenv),
-	})
+	return serve(cmd.Context(), rt, serveOptions{sock: opts.admin.socket(g), out: s.out, demo: demo})
 }
 
-// serveOptions are what serve needs besides the supervisor and the sites.
+// serveOptions are what serve prints besides the runtime's addresses.
 type serveOptions struct {
-	sock  string // the admin socket
-	out   io.Writer
-	demo  *demo
-	watch watcher
-	certs certs.Options
-}
-
-// emitWarnings reports what the configuration has that the runtime cannot use: a
-// binding it does not serve (event 9009), another setting (event 9022).
-func emitWarnings(sup *supervisor.Supervisor, warnings []spec.Warning) {
-	for _, w := range warnings {
-		id := event.SettingUnusable
-		if w.Kind == spec.BindingWarning {
-			id = event.BindingSkipped
-		}
-		sup.Emit(id, "warning", w.Msg, w.Pos.String())
-	}
+	sock string // the admin socket
+	out  io.Writer
+	demo *demo
 }
 
 // selfCommand returns the path that runs this program again, for the workers' shims:
@@ -187,14 +138,6 @@ func selfCommand() (string, error) {
 	return exec.LookPath(arg0)
 }
 
-// cgroupState says whether the runtime can use cgroups, and why not.
-func cgroupState(m *cgroup.Manager, err error) (bool, string) {
-	if err != nil {
-		return false, err.Error()
-	}
-	return m.Available()
-}
-
 // runConfigPath returns the configuration to run: the one -c, $POOLCTL_CONFIG or
 // ./applicationHost.config names, else the demo, written to a temporary directory
 // that the caller removes when the run ends.
@@ -210,32 +153,9 @@ func runConfigPath(g *globalOptions, exe string) (string, *demo, error) {
 	return path, d, err
 }
 
-// loadRuntimeConfig lints the file, refusing it on errors, and builds its Spec.
-func loadRuntimeConfig(g *globalOptions, path string, scale float64) (*parse.Config, *spec.Spec, []spec.Warning, error) {
-	ds, err := validate.LintFile(path, validate.Options{Target: g.target, For: secret.ForRun})
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("config file %s: %w", path, err)
-	}
-	var errs []error
-	for _, d := range ds {
-		if d.Severity == validate.Error {
-			errs = append(errs, fmt.Errorf("%s:%d:%d: %s %s", d.File, d.Line, d.Column, d.Rule, d.Message))
-		}
-	}
-	if len(errs) > 0 {
-		return nil, nil, nil, fmt.Errorf("run refuses a configuration that lint finds errors in:\n%w", errors.Join(errs...))
-	}
-	cfg, err := parse.Load(path, parse.LoadOptions{Version: g.target})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	sp, warnings, err := spec.Build(cfg, spec.Options{TimeScale: scale})
-	return cfg, sp, warnings, err
-}
-
-// serve runs the front end, the admin API and the pools until SIGINT or SIGTERM, then
-// stops them all.
-func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, log *slog.Logger, o serveOptions) error {
+// serve runs rt until SIGINT or SIGTERM, reloading its configuration on SIGHUP, then
+// shuts it down within shutdownLimit.
+func serve(parent context.Context, rt *host.Runtime, o serveOptions) error {
 	ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	// The runtime's live heap is small (connections, buffers, pool state) and every
@@ -244,42 +164,20 @@ func serve(parent context.Context, sup *supervisor.Supervisor, sp *spec.Spec, lo
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(runtimeGCPercent)
 	}
-	fe := frontend.New(sp.Sites, sup, log)
-	tlsCerts := &certSource{sup: sup, opt: o.certs, fe: fe}
-	tlsCerts.update(ctx, sp)
-	if err := fe.Start(); err != nil {
+	if err := rt.Start(ctx); err != nil {
 		return err
 	}
-	srv, err := admin.Listen(o.sock, sup, log)
-	if err != nil {
-		shutCtx, cancel := context.WithTimeout(context.Background(), shutdownLimit)
-		defer cancel()
-		fe.Shutdown(shutCtx)
-		return err
-	}
-	go srv.Serve()
-	sup.Start()
-	sup.Emit(event.RuntimeStarted, "info", "poolctl run started", "")
-	printListening(o.out, fe, sp, o.sock, o.demo)
-	go o.watch.run(ctx, func(next *spec.Spec) error {
-		sup.Reload(next)
-		tlsCerts.update(ctx, next)
-		return fe.Update(next.Sites)
-	}, sup)
+	printListening(o.out, rt.Addrs(), rt.Spec(), o.sock, o.demo)
+	go reloadOnHangup(ctx, rt.Reload)
 	<-ctx.Done()
 	stop()
 	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownLimit)
 	defer cancel()
-	fe.Shutdown(shutCtx)
-	err = sup.Shutdown(shutCtx)
-	srv.Close()
-	sup.Emit(event.RuntimeStopped, "info", "poolctl run stopped", "")
-	return err
+	return rt.Shutdown(shutCtx)
 }
 
 // printListening says where run serves, and for the demo what to try.
-func printListening(out io.Writer, fe *frontend.Server, sp *spec.Spec, sock string, demo *demo) {
-	addrs := fe.Addrs()
+func printListening(out io.Writer, addrs []net.Addr, sp *spec.Spec, sock string, demo *demo) {
 	var schemes []string // one a binding of a started site, in the order of Addrs
 	for _, s := range sp.Sites {
 		for _, b := range s.Bindings {

@@ -3,11 +3,9 @@
 package supervisor
 
 import (
-	"reflect"
 	"slices"
 	"strings"
 
-	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/spec"
 )
@@ -82,23 +80,11 @@ func sameWorkers(running, next *pool) bool {
 
 // sameApps reports whether two pools serve the same applications with the same programs.
 func sameApps(running, next *pool) bool {
-	if len(running.apps) != len(next.apps) {
-		return false
-	}
-	for i := range running.apps {
-		x, y := *running.apps[i], *next.apps[i]
-		x.Pos, y.Pos = parse.Pos{}, parse.Pos{}
-		if !reflect.DeepEqual(x, y) {
-			return false
-		}
-	}
-	return true
+	return slices.EqualFunc(running.apps, next.apps, (*spec.App).Equal)
 }
 
 // samePool reports whether a new pool has the same settings and applications as a
 // running one.
 func samePool(running, next *pool) bool {
-	a, b := *running.spec(), *next.spec()
-	a.Pos, b.Pos = parse.Pos{}, parse.Pos{}
-	return reflect.DeepEqual(a, b) && sameApps(running, next)
+	return running.spec().Equal(next.spec()) && sameApps(running, next)
 }

@@ -1,0 +1,212 @@
+//go:build linux
+
+package host
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	"github.com/poolctl/poolctl/parse"
+	"github.com/poolctl/poolctl/runtime/admin"
+	"github.com/poolctl/poolctl/runtime/certs"
+	"github.com/poolctl/poolctl/runtime/cgroup"
+	"github.com/poolctl/poolctl/runtime/event"
+	"github.com/poolctl/poolctl/runtime/frontend"
+	"github.com/poolctl/poolctl/runtime/spec"
+	"github.com/poolctl/poolctl/runtime/supervisor"
+	"github.com/poolctl/poolctl/runtime/worker"
+	"github.com/poolctl/poolctl/schema"
+	"github.com/poolctl/poolctl/secret"
+)
+
+// Options configure a Runtime.
+type Options struct {
+	// Path is the configuration file; Target the IIS version whose schema applies.
+	Path   string
+	Target schema.Version
+	// TimeScale multiplies every configured duration (a testing aid); 0 means 1.
+	TimeScale float64
+	// Shim is the argv that runs a worker's shim (the program's "__shim"), and
+	// ShimEnv the shim's extra environment.
+	Shim    []string
+	ShimEnv []string
+	// Key decrypts pools' passwords; nil when there is no key file.
+	Key *secret.Key
+	// AdminSocket is the path of the admin API's socket.
+	AdminSocket string
+	// Certs is where https bindings' certificates are.
+	Certs certs.Options
+	// Log receives the events; Output the workers' output that goes nowhere else.
+	Log    *slog.Logger
+	Output io.Writer
+}
+
+// Runtime is poolctl run: the supervisor of the pools, the front end that serves the
+// sites, the admin API and the certificates of https bindings, for one configuration
+// file, reloaded when it changes.
+type Runtime struct {
+	opt     Options
+	current atomic.Pointer[parse.Config] // the configuration running, replaced by reloads
+	spec    atomic.Pointer[spec.Spec]
+	sup     *supervisor.Supervisor
+	fe      *frontend.Server
+	admin   *admin.Server
+	certs   *certSource
+	cg      *cgroup.Manager
+	ctx     context.Context    // the watchers' context, from Start
+	stop    context.CancelFunc // ends the watchers
+	watches sync.WaitGroup
+	mu      sync.Mutex // one reload at a time; guards sum
+	sum     []byte     // the SHA-256 of the file last loaded (watch.go)
+}
+
+// New reads, lints and builds the configuration (a file with lint errors is refused)
+// and prepares the supervisor; nothing runs before Start.
+func New(opt Options) (*Runtime, error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Output == nil {
+		opt.Output = io.Discard
+	}
+	sum := fileSum(opt.Path)
+	ld, err := load(opt.Path, opt.Target, opt.TimeScale)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runtime{opt: opt, ctx: context.Background(), stop: func() {}, sum: sum}
+	r.current.Store(ld.cfg)
+	r.spec.Store(ld.spec)
+	if err := worker.BecomeSubreaper(); err != nil { // the orphans of a killed shim come back to us
+		fmt.Fprintf(opt.Output, "poolctl: run: %v\n", err)
+	}
+	cg, cgErr := cgroup.New("")
+	if cgErr == nil {
+		r.cg = cg
+	}
+	r.sup = supervisor.New(ld.spec, supervisor.Options{
+		Shim: opt.Shim, ShimEnv: opt.ShimEnv, Log: opt.Log, Output: opt.Output, Cgroups: r.cg, Password: r.password,
+	})
+	if ok, why := cgroupState(r.cg, cgErr); !ok {
+		r.sup.Emit(event.CgroupUnavailable, "warning", "cgroups unavailable: suspended workers get SIGSTOP", why)
+	}
+	r.emitWarnings(ld.warnings)
+	r.fe = frontend.New(ld.spec.Sites, r.sup, opt.Log)
+	r.certs = &certSource{sup: r.sup, opt: opt.Certs, fe: r.fe}
+	return r, nil
+}
+
+// password checks that the named pool's password can be decrypted with the key.
+func (r *Runtime) password(name string) error {
+	_, err := spec.PoolPassword(r.current.Load().Pool(name), r.opt.Key)
+	return err
+}
+
+// Start opens the listeners and the admin socket, starts the pools and begins watching
+// the configuration file and the certificates; the watchers end at Shutdown.
+func (r *Runtime) Start(ctx context.Context) error {
+	ctx, r.stop = context.WithCancel(ctx)
+	r.ctx = ctx
+	r.certs.update(ctx, r.spec.Load(), &r.watches)
+	if err := r.fe.Start(); err != nil {
+		r.stop()
+		return err
+	}
+	srv, err := admin.Listen(r.opt.AdminSocket, r.sup, r.opt.Log)
+	if err != nil {
+		r.stop()
+		r.fe.Shutdown(ctx)
+		return err
+	}
+	r.admin = srv
+	go srv.Serve()
+	r.sup.Start()
+	r.sup.Emit(event.RuntimeStarted, "info", "poolctl run started", "")
+	r.watches.Go(func() { watchFile(ctx, r.opt.Path, r.loadedSum, r.Reload) })
+	return nil
+}
+
+// Reload reads the configuration file again and, when lint accepts it, applies it to
+// the pools, the sites and the certificates; a refused file is reported as an event
+// and returned, and the running configuration stays.
+func (r *Runtime) Reload() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	err := r.reload()
+	if err != nil {
+		r.sup.Emit(event.ConfigRejected, "error", "configuration change refused; the running configuration stays", err.Error())
+	}
+	return err
+}
+
+// reload is Reload without the event.
+func (r *Runtime) reload() error {
+	r.sum = fileSum(r.opt.Path)
+	ld, err := load(r.opt.Path, r.opt.Target, r.opt.TimeScale)
+	if err != nil {
+		return err
+	}
+	r.current.Store(ld.cfg)
+	r.emitWarnings(ld.warnings)
+	r.sup.Reload(ld.spec)
+	r.certs.update(r.ctx, ld.spec, &r.watches)
+	if err := r.fe.Update(ld.spec.Sites); err != nil {
+		return err
+	}
+	r.spec.Store(ld.spec)
+	return nil
+}
+
+// Shutdown stops serving (requests in flight finish while ctx allows), stops every
+// pool within ctx (workers left are killed) and closes the admin socket.
+func (r *Runtime) Shutdown(ctx context.Context) error {
+	r.stop()
+	r.watches.Wait()
+	r.fe.Shutdown(ctx)
+	err := r.sup.Shutdown(ctx)
+	if r.admin != nil {
+		r.admin.Close()
+	}
+	r.sup.Emit(event.RuntimeStopped, "info", "poolctl run stopped", "")
+	if r.cg != nil {
+		r.cg.Close()
+	}
+	return err
+}
+
+// Addrs returns the addresses the front end listens on, in the order of Listening.
+func (r *Runtime) Addrs() []net.Addr { return r.fe.Addrs() }
+
+// Spec returns the configuration running.
+func (r *Runtime) Spec() *spec.Spec { return r.spec.Load() }
+
+// Supervisor returns the supervisor of the pools.
+func (r *Runtime) Supervisor() *supervisor.Supervisor { return r.sup }
+
+// emitWarnings reports what the configuration has that the runtime cannot use: a
+// binding it does not serve (event 9009), another setting (event 9022).
+func (r *Runtime) emitWarnings(warnings []spec.Warning) {
+	for _, w := range warnings {
+		id := event.SettingUnusable
+		if w.Kind == spec.BindingWarning {
+			id = event.BindingSkipped
+		}
+		r.sup.Emit(id, "warning", w.Msg, w.Pos.String())
+	}
+}
+
+// cgroupState says whether the runtime can use cgroups, and why not.
+func cgroupState(m *cgroup.Manager, err error) (bool, string) {
+	if err != nil {
+		return false, err.Error()
+	}
+	if m == nil {
+		return false, "no cgroup manager"
+	}
+	return m.Available()
+}
