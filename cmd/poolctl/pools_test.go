@@ -23,18 +23,20 @@ import (
 // fakeRuntime is an admin.Controller with fixed pools and workers that records the
 // actions asked of it.
 type fakeRuntime struct {
-	pools   []admin.PoolStatus
-	workers []admin.WorkerStatus
-	fail    error // what an action on an existing pool returns
-	mu      sync.Mutex
-	calls   []string
+	pools    []admin.PoolStatus
+	workers  []admin.WorkerStatus
+	requests []admin.RequestStatus
+	fail     error // what an action on an existing pool returns
+	mu       sync.Mutex
+	calls    []string
 }
 
-func (f *fakeRuntime) Pools() []admin.PoolStatus     { return f.pools }
-func (f *fakeRuntime) Workers() []admin.WorkerStatus { return f.workers }
-func (f *fakeRuntime) StartPool(name string) error   { return f.act("start", name) }
-func (f *fakeRuntime) StopPool(name string) error    { return f.act("stop", name) }
-func (f *fakeRuntime) RecyclePool(name string) error { return f.act("recycle", name) }
+func (f *fakeRuntime) Pools() []admin.PoolStatus       { return f.pools }
+func (f *fakeRuntime) Workers() []admin.WorkerStatus   { return f.workers }
+func (f *fakeRuntime) Requests() []admin.RequestStatus { return f.requests }
+func (f *fakeRuntime) StartPool(name string) error     { return f.act("start", name) }
+func (f *fakeRuntime) StopPool(name string) error      { return f.act("stop", name) }
+func (f *fakeRuntime) RecyclePool(name string) error   { return f.act("recycle", name) }
 func (f *fakeRuntime) Subscribe() (<-chan event.Event, func()) {
 	return make(chan event.Event), func() {}
 }

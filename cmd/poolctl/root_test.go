@@ -36,7 +36,7 @@ func TestCommandTree(t *testing.T) {
 			names = append(names, c.Name())
 		}
 	}
-	want := "add appcmd apply completion convert decrypt delete diff encrypt help history identity key lint pool pools rekey run schema set show workers"
+	want := "add appcmd apply completion convert decrypt delete diff encrypt help history identity key lint pool pools rekey requests run schema set show workers"
 	if runtime.GOOS != "linux" { // the runtime's commands but a run that says it needs Linux
 		want = "add appcmd apply completion convert decrypt delete diff encrypt help history key lint rekey run schema set show"
 	}

@@ -30,6 +30,7 @@ type runOptions struct {
 	admin     adminOptions
 	certs     certOptions
 	timeScale float64
+	status    string
 }
 
 // runtimeGCPercent is the garbage collector's target for poolctl run; see serve.
@@ -75,6 +76,7 @@ stops (and, should run be killed, by the next demo).
 	opts.admin.addFlag(cmd)
 	opts.certs.addFlags(cmd)
 	cmd.Flags().Float64Var(&opts.timeScale, "time-scale", 1, "multiply every configured duration by `F` (a testing aid)")
+	cmd.Flags().StringVar(&opts.status, "status", "", "serve /metrics (Prometheus), /healthz, /readyz and a status page on `ADDR` (host:port; a loopback address unless you mean otherwise: there is no authentication)")
 	return cmd
 }
 
@@ -102,9 +104,12 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	if err != nil {
 		return err
 	}
+	if warning := statusWarning(opts.status); warning != "" {
+		fmt.Fprintf(s.err, "poolctl: run: %s\n", warning)
+	}
 	rt, err := host.New(host.Options{
 		Path: path, Target: g.target, TimeScale: opts.timeScale, Shim: []string{exe, "__shim"}, Key: key,
-		AdminSocket: opts.admin.socket(g), Certs: opts.certs.options(g.getenv),
+		AdminSocket: opts.admin.socket(g), Certs: opts.certs.options(g.getenv), StatusAddr: opts.status,
 		Log: slog.New(slog.NewJSONHandler(s.err, nil)), Output: s.err,
 	})
 	if err != nil {
@@ -168,6 +173,9 @@ func serve(parent context.Context, rt *host.Runtime, o serveOptions) error {
 		return err
 	}
 	printListening(o.out, rt.Addrs(), rt.Spec(), o.sock, o.demo)
+	if a := rt.StatusAddr(); a != nil {
+		fmt.Fprintf(o.out, "status page on http://%s/ (metrics on /metrics)\n", a)
+	}
 	go reloadOnHangup(ctx, rt.Reload)
 	<-ctx.Done()
 	stop()

@@ -8,6 +8,6 @@ import "github.com/spf13/cobra"
 // running one (pools, workers, pool), identity, and the hidden commands that run's
 // child processes are.
 func runtimeCmds(g *globalOptions, s streams) []*cobra.Command {
-	cmds := []*cobra.Command{newRunCmd(g, s), newPoolsCmd(g), newWorkersCmd(g), newPoolCmd(g), newIdentityCmd(g)}
+	cmds := []*cobra.Command{newRunCmd(g, s), newPoolsCmd(g), newWorkersCmd(g), newRequestsCmd(g), newPoolCmd(g), newIdentityCmd(g)}
 	return append(cmds, newHiddenCmds()...)
 }

@@ -92,7 +92,7 @@ func TestNoCommandPrintsAPassword(t *testing.T) {
 		{"identity", "Clear"}, {"identity", "Sealed", "--format", "json"},
 		{"convert", metabase}, {"convert", metabase, "--format", "json", "--fragment"}, {"convert", metabase, "--into", app},
 		{"run", "--admin", sock, "--time-scale", "0.01"},
-		{"pools", "--admin", sock}, {"workers", "--admin", sock},
+		{"pools", "--admin", sock}, {"workers", "--admin", sock}, {"requests", "--admin", sock},
 		{"pool", "start", "Clear", "--admin", sock}, {"pool", "stop", "Clear", "--admin", sock}, {"pool", "recycle", "Clear", "--admin", sock},
 		{"help"}, {"completion", "bash"},
 	}

@@ -27,6 +27,8 @@ type Controller interface {
 	// Subscribe returns the events from now on, and a function that ends the
 	// subscription.
 	Subscribe() (<-chan event.Event, func())
+	// Requests returns the requests in flight.
+	Requests() []RequestStatus
 }
 
 // ErrNoPool is the error, wrapped, for a pool that does not exist.
@@ -50,17 +52,22 @@ var ErrNoRuntime = errors.New("no poolctl run")
 
 // PoolStatus is one pool as `poolctl pools` shows it.
 type PoolStatus struct {
-	Name        string   `json:"name"`
-	State       string   `json:"state"`            // Starting, Started, Stopping, Stopped
-	Reason      string   `json:"reason,omitempty"` // why it is stopped: "rapid-fail protection", "administrator", "identity ..."
-	Identity    string   `json:"identity"`         // account name and uid: "IIS AppPool\\Shop (uid 61234)"
-	Workers     int      `json:"workers"`
-	MaxWorkers  int      `json:"maxWorkers"`
-	Queued      int      `json:"queued"`
-	QueueLength int      `json:"queueLength"`
-	Requests    int64    `json:"requests"`
-	Failures    int      `json:"recentFailures"`  // in the rapid-fail window
-	Notes       []string `json:"notes,omitempty"` // e.g. "cpu.limit not enforced: cgroups unavailable"
+	Name        string `json:"name"`
+	State       string `json:"state"`            // Starting, Started, Stopping, Stopped
+	Reason      string `json:"reason,omitempty"` // why it is stopped: "rapid-fail protection", "administrator", "identity ..."
+	Identity    string `json:"identity"`         // account name and uid: "IIS AppPool\\Shop (uid 61234)"
+	Workers     int    `json:"workers"`
+	MaxWorkers  int    `json:"maxWorkers"`
+	Queued      int    `json:"queued"`
+	QueueLength int    `json:"queueLength"`
+	Requests    int64  `json:"requests"`
+	Failures    int    `json:"recentFailures"` // in the rapid-fail window
+	// Counters since the pool, as configured now, was created.
+	WorkerStarts        int64            `json:"workerStarts"`
+	WorkerStartFailures int64            `json:"workerStartFailures"`
+	Recycles            map[string]int64 `json:"recycles,omitempty"` // by reason: time, requests, schedule, memory, privateMemory, unhealthy, administrator, failingResponses
+	RapidFailTrips      int64            `json:"rapidFailTrips"`
+	Notes               []string         `json:"notes,omitempty"` // e.g. "cpu.limit not enforced: cgroups unavailable"
 	// NothingToRun lists the pool's applications that have no program to run: their
 	// requests get 503, and they start no worker.
 	NothingToRun []AppNote `json:"nothingToRun,omitempty"`
@@ -92,6 +99,30 @@ type WorkerStatus struct {
 	InFlight int       `json:"inFlight"`
 	UID      uint32    `json:"uid"`
 	Apps     []AppProc `json:"apps"`
+	// Memory is what the worker's application processes hold.
+	Memory Memory `json:"memory"`
+	// CPUSeconds is the CPU time (user and system) its application processes used.
+	CPUSeconds float64 `json:"cpuSeconds"`
+}
+
+// Memory is the memory of a worker's processes, in bytes.
+type Memory struct {
+	Virtual  int64 `json:"virtual"`  // VmSize: what recycling's memory limit counts
+	Resident int64 `json:"resident"` // VmRSS
+	Private  int64 `json:"private"`  // Private_Clean + Private_Dirty: what privateMemory counts
+}
+
+// RequestStatus is a request in flight as `poolctl requests` shows it (appcmd list
+// requests): waiting in its pool's queue (PID 0) or served by a worker.
+type RequestStatus struct {
+	Pool   string    `json:"pool"`
+	Site   string    `json:"site"`
+	App    string    `json:"app"` // the application's path in its site
+	PID    int       `json:"pid"` // the worker's process id; 0 while the request waits for one
+	Method string    `json:"method"`
+	URL    string    `json:"url"` // host and target
+	Client string    `json:"client"`
+	Start  time.Time `json:"start"`
 }
 
 // AppProc is one application's program in a worker: the application's path, the
@@ -109,6 +140,9 @@ type (
 	}
 	workersResponse struct {
 		Workers []WorkerStatus `json:"workers"`
+	}
+	requestsResponse struct {
+		Requests []RequestStatus `json:"requests"`
 	}
 	errorResponse struct {
 		Error string `json:"error"`

@@ -74,6 +74,15 @@ func (c *Client) Workers(ctx context.Context) ([]WorkerStatus, error) {
 	return r.Workers, nil
 }
 
+// Requests returns the requests in flight.
+func (c *Client) Requests(ctx context.Context) ([]RequestStatus, error) {
+	var r requestsResponse
+	if err := c.get(ctx, "/v1/requests", &r); err != nil {
+		return nil, withOp("list requests", err)
+	}
+	return r.Requests, nil
+}
+
 // StartPool starts the pool name; its error wraps ErrNoPool when there is no such pool.
 func (c *Client) StartPool(ctx context.Context, name string) error {
 	return c.action(ctx, name, "start")

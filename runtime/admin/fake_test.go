@@ -17,14 +17,15 @@ import (
 // fakeController is a Controller with fixed pools and workers that records the
 // actions asked of it and hands out one event channel.
 type fakeController struct {
-	pools   []PoolStatus
-	workers []WorkerStatus
-	fail    error            // what an action on an existing pool returns
-	events  chan event.Event // what Subscribe returns
-	ended   chan struct{}    // closed when the subscription's cancel is called
-	once    sync.Once        // closes ended
-	mu      sync.Mutex       // guards calls
-	calls   []string         // "start Shop", in order
+	pools    []PoolStatus
+	workers  []WorkerStatus
+	requests []RequestStatus
+	fail     error            // what an action on an existing pool returns
+	events   chan event.Event // what Subscribe returns
+	ended    chan struct{}    // closed when the subscription's cancel is called
+	once     sync.Once        // closes ended
+	mu       sync.Mutex       // guards calls
+	calls    []string         // "start Shop", in order
 }
 
 // newFake returns a fakeController with two pools and one worker.
@@ -39,6 +40,8 @@ func newFake() *fakeController {
 			Requests: 42, InFlight: 1, UID: 61234,
 			Apps: []AppProc{{Path: "/", PID: 4243, Addr: "127.0.0.1:40001"}},
 		}},
+		requests: []RequestStatus{{Pool: "DefaultAppPool", Site: "Default Web Site", App: "/", PID: 4242, Method: "POST",
+			URL: "shop.example.com/cart?id=7", Client: "192.0.2.7", Start: time.Date(2026, 3, 1, 12, 0, 1, 0, time.UTC)}},
 		events: make(chan event.Event),
 		ended:  make(chan struct{}),
 	}
@@ -46,6 +49,8 @@ func newFake() *fakeController {
 
 func (f *fakeController) Pools() []PoolStatus     { return f.pools }
 func (f *fakeController) Workers() []WorkerStatus { return f.workers }
+
+func (f *fakeController) Requests() []RequestStatus { return f.requests }
 func (f *fakeController) StartPool(name string) error {
 	return f.act("start", name)
 }

@@ -106,6 +106,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /v1/workers", s.handleWorkers)
 	mux.HandleFunc("POST /v1/pools/{name}/{action}", s.handleAction)
 	mux.HandleFunc("GET /v1/events", s.handleEvents)
+	mux.HandleFunc("GET /v1/requests", s.handleRequests)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, fmt.Errorf("no route %s %s", r.Method, r.URL.Path))
 	})
@@ -130,6 +131,11 @@ func (s *Server) handleWorkers(w http.ResponseWriter, _ *http.Request) {
 		}
 	}
 	s.writeJSON(w, http.StatusOK, workersResponse{Workers: workers})
+}
+
+// handleRequests answers GET /v1/requests: the requests in flight, never null.
+func (s *Server) handleRequests(w http.ResponseWriter, _ *http.Request) {
+	s.writeJSON(w, http.StatusOK, requestsResponse{Requests: append([]RequestStatus{}, s.ctl.Requests()...)})
 }
 
 // handleAction answers POST /v1/pools/{name}/{action}: start, stop or recycle.

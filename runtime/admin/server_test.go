@@ -35,18 +35,26 @@ func TestPoolsAndWorkers(t *testing.T) {
 	if diff := cmp.Diff(fake.workers, workers); diff != "" {
 		t.Errorf("Workers (-want +got):\n%s", diff)
 	}
+	requests, err := c.Requests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(fake.requests, requests); diff != "" {
+		t.Errorf("Requests (-want +got):\n%s", diff)
+	}
 }
 
 // TestEmptyListsAreNotNull checks that a runtime without pools or workers, or a worker
 // without applications, answers [] rather than null.
 func TestEmptyListsAreNotNull(t *testing.T) {
 	fake := newFake()
-	fake.pools = nil
+	fake.pools, fake.requests = nil, nil
 	fake.workers = []WorkerStatus{{Pool: "P", PID: 1}}
 	s, _ := serve(t, fake)
 	for route, want := range map[string]string{
-		"/v1/pools":   `{"pools":[]}`,
-		"/v1/workers": `"apps":[]`,
+		"/v1/pools":    `{"pools":[]}`,
+		"/v1/workers":  `"apps":[]`,
+		"/v1/requests": `{"requests":[]}`,
 	} {
 		code, body := rawRequest(t, s.Path(), http.MethodGet, route)
 		if code != http.StatusOK || !strings.Contains(body, want) {

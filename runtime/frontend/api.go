@@ -30,8 +30,19 @@ type Pools interface {
 type Lease interface {
 	// Addr returns "127.0.0.1:PORT", the address of the app's process.
 	Addr() string
-	// Done says the request is over; failed when the backend could not be reached or broke off.
-	Done(failed bool)
+	// PID returns the worker's process id, for the requests in flight.
+	PID() int
+	// Done says the request is over, and how it went.
+	Done(Outcome)
+}
+
+// Outcome is how a request forwarded to a worker ended.
+type Outcome struct {
+	// Status is the status code of the worker's final response, 0 when the worker
+	// sent none (the front end's own 502 or 504 are not the worker's).
+	Status int
+	// Failed is true when the worker could not be reached or broke off.
+	Failed bool
 }
 
 // ErrQueueFull is Acquire's answer when the pool's queue is full: the request gets a 503.

@@ -19,7 +19,8 @@ func (p onePool) Acquire(context.Context, *spec.App) (Lease, error) { return p.l
 type nopLease struct{ addr string }
 
 func (l *nopLease) Addr() string { return l.addr }
-func (l *nopLease) Done(bool)    {}
+func (l *nopLease) Done(Outcome) {}
+func (l *nopLease) PID() int     { return 1 }
 
 // BenchmarkProxy compares a request through the front end with a direct request to
 // the same backend; the ratio of the two is the front end's cost. The -parallel

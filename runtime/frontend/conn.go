@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/poolctl/poolctl/runtime/frontend/h1"
+	"github.com/poolctl/poolctl/runtime/spec"
 )
 
 // States of a client connection, for Shutdown.
@@ -54,14 +55,18 @@ type clientConn struct {
 	state  atomic.Int32
 	watch  watcher
 
-	req    h1.Request // the request being served
-	rep    reply      // its response
-	body   *reqBody   // its body, once forwarding has begun reading it
-	fields []h1.Field // scratch for a worker's response head
+	req    h1.Request               // the request being served
+	start  time.Time                // when its head was read
+	app    *spec.App                // its application, once routed
+	rep    reply                    // its response
+	body   *reqBody                 // its body, once forwarding has begun reading it
+	fields []h1.Field               // scratch for a worker's response head
+	cur    atomic.Pointer[inflight] // the request in flight, once routed (inflight.go)
 
-	mu   sync.Mutex
-	back *backendConn // the worker connection of the request in flight
-	gone bool         // the client went away or the connection was closed
+	mu      sync.Mutex
+	back    *backendConn             // the worker connection of the request in flight
+	gone    bool                     // the client went away or the connection was closed
+	streams map[*clientConn]struct{} // the connections of HTTP/2 streams in flight
 }
 
 // newClientConn returns a connection of s, not yet served.
@@ -144,7 +149,8 @@ func (c *clientConn) next() bool {
 func (c *clientConn) serveRequest() bool {
 	r := &c.req
 	c.rep = reply{head: r.Method == "HEAD", minor: r.Minor}
-	c.body = nil
+	c.body, c.app, c.start = nil, nil, time.Now()
+	defer c.cur.Store(nil)
 	if r.Length != 0 {
 		c.conn.SetReadDeadline(time.Time{}) // the body's reads set their own (bodyClock)
 	} else {
@@ -153,13 +159,19 @@ func (c *clientConn) serveRequest() bool {
 	defer c.watch.stop()
 	l := c.srv.l
 	host := hostName(r.Host)
-	switch site := l.routes.Load().site(host, c.local); {
+	site := l.routes.Load().site(host, c.local)
+	switch {
 	case c.misdirectedHost(host):
 		c.text(421, misdirected)
 	case site == nil:
 		c.text(400, badHostname)
 	default:
 		l.h.serve(c, site)
+	}
+	if site != nil {
+		c.served(site.Name, c.rep.status)
+	} else {
+		c.served("", c.rep.status)
 	}
 	if c.rep.status == 0 || c.rep.ended {
 		return false // reset, upgraded, or nothing could be answered
@@ -187,7 +199,9 @@ func (c *clientConn) refuse(err error) {
 		return // the client closed, timed out or broke off: nobody to answer
 	}
 	c.rep = reply{close: true}
+	c.body, c.app, c.start = nil, nil, time.Now()
 	c.text(he.Status, refusal(he))
+	c.served("", he.Status)
 	if c.bw.Flush() == nil {
 		lingerClose(c.conn)
 	}

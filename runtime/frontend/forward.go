@@ -35,19 +35,23 @@ type exchange struct {
 }
 
 // forward sends c's request to the worker at addr, with uri as its target, and the
-// response to the client. It reports whether the worker failed (could not be
-// reached, broke off) and whether the client's response must be cut short.
-func (h *handler) forward(c *clientConn, uri, addr string) (failed, abort bool) {
+// response to the client. It reports the outcome for the worker's pool (the worker's
+// status, whether it failed: could not be reached, broke off) and whether the
+// client's response must be cut short.
+func (h *handler) forward(c *clientConn, uri, addr string) (out Outcome, abort bool) {
 	x := &exchange{h: h, c: c, r: &c.req, uri: uri}
 	defer x.end()
 	head, err := x.roundTrip(addr)
 	if err != nil {
-		return x.fail(err), false
+		return Outcome{Failed: x.fail(err)}, false
 	}
+	out.Status = head.status
 	if head.status == http.StatusSwitchingProtocols {
-		return x.upgrade(head), false
+		out.Failed = x.upgrade(head)
+		return out, false
 	}
-	return x.copyResponse(head)
+	out.Failed, abort = x.copyResponse(head)
+	return out, abort
 }
 
 // end releases what the exchange still holds; the request body cannot be read any more.

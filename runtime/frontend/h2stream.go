@@ -28,12 +28,32 @@ func (c *clientConn) serveStream(w http.ResponseWriter, r *http.Request) {
 	defer sc.Close()
 	v := newClientConn(c.srv, sc)
 	v.tls, v.sni = true, c.sni
+	c.addStream(v)
+	defer c.removeStream(v)
 	go v.serveOne()
 	bufs := c.srv.l.h.bufs
 	go writeRequest(sc.client, r, bufs)
 	if !relayResponse(w, bufio.NewReader(sc.clientResp), r, bufs) {
 		panic(http.ErrAbortHandler) // net/http resets the stream
 	}
+}
+
+// addStream counts v, the connection of a stream, among c's for the requests in
+// flight.
+func (c *clientConn) addStream(v *clientConn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.streams == nil {
+		c.streams = make(map[*clientConn]struct{})
+	}
+	c.streams[v] = struct{}{}
+}
+
+// removeStream forgets v, a stream's connection that ended.
+func (c *clientConn) removeStream(v *clientConn) {
+	c.mu.Lock()
+	delete(c.streams, v)
+	c.mu.Unlock()
 }
 
 // serveOne serves the requests of a stream's connection (one), as serve does for a

@@ -105,9 +105,11 @@ type fakeLease struct {
 
 func (l *fakeLease) Addr() string { return l.addr }
 
-func (l *fakeLease) Done(failed bool) {
+func (l *fakeLease) PID() int { return 4242 }
+
+func (l *fakeLease) Done(out Outcome) {
 	select {
-	case l.f.done <- doneCall{l.pool, failed}:
+	case l.f.done <- doneCall{l.pool, out.Failed}:
 	default:
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/poolctl/poolctl/runtime/frontend/h1"
 	"github.com/poolctl/poolctl/runtime/spec"
@@ -39,6 +40,7 @@ const (
 
 // handler serves a request once its site is known: application, lease, forwarding.
 type handler struct {
+	obs   atomic.Pointer[Observer] // hears of every request answered (observe.go)
 	pools Pools
 	conns *connPool
 	bufs  *bufferPool
@@ -68,15 +70,18 @@ func (h *handler) serve(c *clientConn, site *spec.Site) {
 		c.text(http.StatusNotFound, noApp)
 		return
 	}
+	c.app = app
+	rec := c.track(site, app)
 	lease, err := h.pools.Acquire(c.ctx, app)
 	if err != nil {
 		refuse(c, err)
 		return
 	}
-	failed := false
-	defer func() { lease.Done(failed) }()
+	rec.pid.Store(int32(lease.PID()))
+	var out Outcome
+	defer func() { lease.Done(out) }()
 	var abort bool
-	failed, abort = h.forward(c, uri, lease.Addr())
+	out, abort = h.forward(c, uri, lease.Addr())
 	if abort {
 		// The response is cut short: the client must see it so (a connection closed
 		// before the end), not a complete response.

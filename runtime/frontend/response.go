@@ -7,9 +7,10 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/poolctl/poolctl/runtime/frontend/h1"
 	"strconv"
 	"strings"
+
+	"github.com/poolctl/poolctl/runtime/frontend/h1"
 )
 
 // maxHeadBytes bounds a worker's response head (and trailer).

@@ -17,7 +17,9 @@ import (
 	"github.com/poolctl/poolctl/runtime/cgroup"
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/frontend"
+	"github.com/poolctl/poolctl/runtime/metrics"
 	"github.com/poolctl/poolctl/runtime/spec"
+	"github.com/poolctl/poolctl/runtime/status"
 	"github.com/poolctl/poolctl/runtime/supervisor"
 	"github.com/poolctl/poolctl/runtime/worker"
 	"github.com/poolctl/poolctl/schema"
@@ -41,6 +43,9 @@ type Options struct {
 	AdminSocket string
 	// Certs is where https bindings' certificates are.
 	Certs certs.Options
+	// StatusAddr is the address of /metrics, /healthz, /readyz and the status page;
+	// "" serves none of them (and nothing is counted).
+	StatusAddr string
 	// Log receives the events; Output the workers' output that goes nowhere else.
 	Log    *slog.Logger
 	Output io.Writer
@@ -56,6 +61,10 @@ type Runtime struct {
 	sup     *supervisor.Supervisor
 	fe      *frontend.Server
 	admin   *admin.Server
+	status  *status.Server
+	metrics *metrics.Metrics // nil without a status address
+	ctl     controller
+	up      atomic.Bool // the front end's listeners are open
 	certs   *certSource
 	cg      *cgroup.Manager
 	ctx     context.Context    // the watchers' context, from Start
@@ -97,6 +106,11 @@ func New(opt Options) (*Runtime, error) {
 	}
 	r.emitWarnings(ld.warnings)
 	r.fe = frontend.New(ld.spec.Sites, r.sup, opt.Log)
+	r.ctl = controller{Supervisor: r.sup, fe: r.fe, listening: &r.up}
+	if opt.StatusAddr != "" {
+		r.metrics = metrics.New(r.sup)
+		r.fe.Observe(r.metrics)
+	}
 	r.certs = &certSource{sup: r.sup, opt: opt.Certs, fe: r.fe}
 	return r, nil
 }
@@ -117,19 +131,50 @@ func (r *Runtime) Start(ctx context.Context) error {
 		r.stop()
 		return err
 	}
-	srv, err := admin.Listen(r.opt.AdminSocket, r.sup, r.opt.Log)
-	if err != nil {
+	r.up.Store(true)
+	if err := r.listen(); err != nil {
 		r.stop()
 		r.fe.Shutdown(ctx)
 		return err
 	}
-	r.admin = srv
-	go srv.Serve()
 	r.sup.Start()
 	r.sup.Emit(event.RuntimeStarted, "info", "poolctl run started", "")
 	r.watches.Go(func() { watchFile(ctx, r.opt.Path, r.loadedSum, r.Reload) })
 	return nil
 }
+
+// listen opens the admin socket and the status address, when there is one.
+func (r *Runtime) listen() error {
+	srv, err := admin.Listen(r.opt.AdminSocket, r.ctl, r.opt.Log)
+	if err != nil {
+		return err
+	}
+	r.admin = srv
+	go srv.Serve()
+	if r.opt.StatusAddr == "" {
+		return nil
+	}
+	st, err := status.Listen(status.Options{Addr: r.opt.StatusAddr, Source: r.ctl, Metrics: r.metrics, Log: r.opt.Log})
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	r.status = st
+	go st.Serve()
+	return nil
+}
+
+// StatusAddr returns the status address's actual address, nil without one.
+func (r *Runtime) StatusAddr() net.Addr {
+	if r.status == nil {
+		return nil
+	}
+	return r.status.Addr()
+}
+
+// Ready reports whether the listeners are open and the always-running pools ready,
+// and names what is not.
+func (r *Runtime) Ready() (bool, string) { return r.ctl.Ready() }
 
 // Reload reads the configuration file again and, when lint accepts it, applies it to
 // the pools, the sites and the certificates; a refused file is reported as an event
@@ -167,10 +212,14 @@ func (r *Runtime) reload() error {
 func (r *Runtime) Shutdown(ctx context.Context) error {
 	r.stop()
 	r.watches.Wait()
+	r.up.Store(false)
 	r.fe.Shutdown(ctx)
 	err := r.sup.Shutdown(ctx)
 	if r.admin != nil {
 		r.admin.Close()
+	}
+	if r.status != nil {
+		r.status.Close()
 	}
 	r.sup.Emit(event.RuntimeStopped, "info", "poolctl run stopped", "")
 	if r.cg != nil {

@@ -86,6 +86,7 @@ func (p *pool) recycleReason(w *slot, age time.Duration, requests int64, last, n
 
 // recycleFor recycles w, logging the event only when logEventOnRecycle names flag.
 func (p *pool) recycleFor(w *slot, reason, flag string) {
+	p.counts.recycled(strings.ToLower(flag[:1]) + flag[1:])
 	if slices.Contains(p.spec().Recycling.LogEventOnRecycle, flag) {
 		id := map[string]int{"Time": event.RecycleTime, "Requests": event.RecycleRequests, "Schedule": event.RecycleSchedule,
 			"Memory": event.RecycleMemory, "PrivateMemory": event.RecyclePrivate}[flag]

@@ -46,6 +46,7 @@ type pool struct {
 	requests int64
 	cpu      cpuLimit
 	cpuOnce  sync.Once // sets up the CPU limit at the first start
+	counts   counts    // counts.go
 }
 
 // newPool returns a stopped pool.
@@ -241,7 +242,7 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 			w.lastActivity = p.sup.opt.Now()
 			p.requests++
 			p.mu.Unlock()
-			return &lease{p: p, w: w, addr: w.proc.Addr(ai)}, nil
+			return &lease{p: p, w: w, addr: w.proc.Addr(ai), pid: w.proc.PID()}, nil
 		}
 		if w := p.suspendedLocked(); w != nil {
 			p.resumeLocked(w) // the next request thaws a suspended worker
@@ -344,14 +345,18 @@ type lease struct {
 	p    *pool
 	w    *slot
 	addr string
+	pid  int
 	once sync.Once
 }
 
 // Addr returns the address of the application's process in the worker.
 func (l *lease) Addr() string { return l.addr }
 
+// PID returns the worker's process id.
+func (l *lease) PID() int { return l.pid }
+
 // Done ends the request.
-func (l *lease) Done(failed bool) {
+func (l *lease) Done(out frontend.Outcome) {
 	l.once.Do(func() {
 		l.p.mu.Lock()
 		l.w.inFlight--
@@ -391,6 +396,7 @@ func (p *pool) failure() {
 	if !trip {
 		return
 	}
+	p.counts.rapidFailTrips.Add(1)
 	p.emit(event.RapidFailStop, "error", "pool stopped by rapid-fail protection", 0,
 		plural(n, "failure")+" within "+p.spec().RapidFailInterval.String())
 	p.stop("rapid-fail protection", true)
@@ -411,6 +417,8 @@ func (p *pool) status() admin.PoolStatus {
 		Name: p.spec().Name, State: string(p.state), Identity: p.identityText(),
 		Workers: live, MaxWorkers: p.spec().MaxProcesses, Queued: p.queued, QueueLength: p.spec().QueueLength,
 		Requests: p.requests, Failures: len(p.failures),
+		WorkerStarts: p.counts.starts.Load(), WorkerStartFailures: p.counts.startFailures.Load(),
+		Recycles: p.counts.recycleMap(), RapidFailTrips: p.counts.rapidFailTrips.Load(),
 	}
 	if p.state == Stopped || p.state == Stopping {
 		st.Reason = p.reason

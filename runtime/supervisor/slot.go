@@ -92,6 +92,7 @@ func (p *pool) run(w *slot) {
 	if !ready {
 		return // stopped while it started: stopSlot stops it
 	}
+	p.counts.starts.Add(1)
 	p.emit(event.WorkerStarted, "info", "worker ready", proc.PID(), "")
 	p.watch(w)
 }
@@ -120,6 +121,7 @@ func (p *pool) startFailed(w *slot, proc *worker.Worker, reason string) {
 	if proc != nil {
 		pid = proc.PID()
 	}
+	p.counts.startFailures.Add(1)
 	p.emit(event.WorkerStartFail, "error", "worker failed to start", pid, reason)
 	p.lost(w)
 }
@@ -204,7 +206,7 @@ func (p *pool) ping(w *slot) bool {
 		return p.unhealthy(w)
 	case unhealthy != "":
 		p.emit(event.WorkerUnhealthy, "warning", "worker declared itself unhealthy", w.proc.PID(), unhealthy)
-		p.recycleSlot(w, "the worker declared itself unhealthy: "+unhealthy)
+		p.recycleSlot(w, RecycleUnhealthy, "the worker declared itself unhealthy: "+unhealthy)
 		return true
 	}
 	return true
@@ -323,13 +325,15 @@ func (p *pool) recycle(why string) error {
 	}
 	p.mu.Unlock()
 	for _, w := range ready {
-		p.recycleSlot(w, why)
+		p.recycleSlot(w, RecycleAdministrator, why)
 	}
 	return nil
 }
 
-// recycleSlot logs the recycle of the worker w and replaces it.
-func (p *pool) recycleSlot(w *slot, why string) {
+// recycleSlot counts and logs the recycle of the worker w for reason (one of
+// recycleReasons), with why as the event's reason, and replaces it.
+func (p *pool) recycleSlot(w *slot, reason, why string) {
+	p.counts.recycled(reason)
 	p.emit(event.WorkerRecycled, "info", "worker recycled", w.proc.PID(), why)
 	p.replace(w)
 }
@@ -407,15 +411,27 @@ func (p *pool) workerConfig() worker.Config {
 
 // workerStatus returns the status of the pool's workers for the admin API.
 func (p *pool) workerStatus() []admin.WorkerStatus {
+	out, pids := p.workerStatusLocked()
+	for i := range out { // /proc is read without the pool's lock
+		out[i].Memory, out[i].CPUSeconds = usage(pids[i])
+	}
+	return out
+}
+
+// workerStatusLocked returns the status of each worker, but its usage, and the
+// processes of each. It takes p.mu.
+func (p *pool) workerStatusLocked() ([]admin.WorkerStatus, [][]int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []admin.WorkerStatus
+	var procs [][]int
 	for _, w := range p.workers {
 		st := admin.WorkerStatus{Pool: p.spec().Name, State: string(w.state), Started: w.started,
 			Requests: w.requests, InFlight: w.inFlight, UID: p.account.UID}
+		var pids []int
 		if w.proc != nil {
 			st.PID = w.proc.PID()
-			pids := w.proc.AppPIDs()
+			pids = w.proc.AppPIDs()
 			for i, a := range p.progs {
 				ap := admin.AppProc{Path: a.Site + a.Path, Addr: w.proc.Addr(i)}
 				if i < len(pids) {
@@ -425,6 +441,7 @@ func (p *pool) workerStatus() []admin.WorkerStatus {
 			}
 		}
 		out = append(out, st)
+		procs = append(procs, pids)
 	}
-	return out
+	return out, procs
 }

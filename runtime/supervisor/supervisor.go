@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/poolctl/poolctl/runtime/admin"
@@ -59,6 +60,7 @@ type Supervisor struct {
 	wg        sync.WaitGroup // worker goroutines
 	done      chan struct{}  // closed when Shutdown begins
 	closeOnce sync.Once
+	checking  atomic.Bool // a health check waits for its locks (health.go)
 }
 
 // New returns a supervisor of sp's pools; nothing runs until Start.
