@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -102,7 +103,7 @@ func TestJournalSocket(t *testing.T) {
 
 func TestJournalLargeEntryInMemoryFile(t *testing.T) {
 	path, conn := journalSocket(t)
-	reason := strings.Repeat("worker output line\n", 1<<16) // 1.2 MiB, beyond a datagram
+	reason := strings.Repeat("worker output line\n", datagramLimit(t)/19+1)
 	log := slog.New(New(io.Discard, FormatJournal, Options{JournalSocket: path}))
 	log.Error("worker crashed", "event", 5009, "reason", reason)
 	fields, viaFile := receive(t, conn)
@@ -118,6 +119,21 @@ func TestJournalLargeEntryInMemoryFile(t *testing.T) {
 	if got != reason {
 		t.Errorf("REASON has %d bytes, want %d", len(got), len(reason))
 	}
+}
+
+// datagramLimit returns a size beyond which a datagram does not go: the default send
+// buffer's (a datagram must fit in it), or 1 MiB when that is smaller.
+func datagramLimit(t *testing.T) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/sys/net/core/wmem_default")
+	if err != nil {
+		return 1 << 20
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("wmem_default %q: %v", b, err)
+	}
+	return max(n, 1<<20)
 }
 
 func TestJournalFallbackToStream(t *testing.T) {
