@@ -21,7 +21,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/poolctl/poolctl/runtime/eventlog"
 	"github.com/poolctl/poolctl/runtime/host"
+	"github.com/poolctl/poolctl/runtime/sdnotify"
 	"github.com/poolctl/poolctl/runtime/spec"
 )
 
@@ -31,6 +33,7 @@ type runOptions struct {
 	certs     certOptions
 	timeScale float64
 	status    string
+	logFormat eventlog.Format // the zero value is auto
 }
 
 // runtimeGCPercent is the garbage collector's target for poolctl run; see serve.
@@ -52,9 +55,14 @@ orphaned when unhealthy, stopped by rapid-fail protection, stopped gracefully wi
 shutdownTimeLimit, as the pool's identity. A worker runs, for each application of
 its pool, the program of the application's system.webServer/aspNetCore settings.
 
-The file is linted first: run refuses a file with lint errors. Events (one JSON line
-per state change, with WAS's event IDs where WAS has one) go to standard error.
-SIGTERM or SIGINT stops every pool and worker and exits 0; no worker outlives run,
+The file is linted first: run refuses a file with lint errors. Events (one per state
+change, with WAS's event IDs where WAS has one) go to standard error: as text on a
+terminal, to the journal (with priorities and the event ID as POOLCTL_EVENT_ID)
+under systemd, as JSON lines otherwise; --log-format chooses. --status ADDR serves
+Prometheus metrics (/metrics), probes (/healthz, /readyz) and a status page (/).
+Under systemd with Type=notify, run says READY=1 once it listens and its
+always-running pools are ready, and pings the watchdog while its supervisor answers.
+SIGHUP reloads the file (run also reloads it when it changes). SIGTERM or SIGINT stops every pool and worker and exits 0; no worker outlives run,
 even when run itself is killed.
 
 Without -c, $POOLCTL_CONFIG or ./applicationHost.config, run starts a demo
@@ -76,6 +84,7 @@ stops (and, should run be killed, by the next demo).
 	opts.admin.addFlag(cmd)
 	opts.certs.addFlags(cmd)
 	cmd.Flags().Float64Var(&opts.timeScale, "time-scale", 1, "multiply every configured duration by `F` (a testing aid)")
+	cmd.Flags().Var(&opts.logFormat, "log-format", "events as `FORMAT`: auto, text, json or journal (auto: the journal under systemd, text on a terminal, JSON lines otherwise)")
 	cmd.Flags().StringVar(&opts.status, "status", "", "serve /metrics (Prometheus), /healthz, /readyz and a status page on `ADDR` (host:port; a loopback address unless you mean otherwise: there is no authentication)")
 	return cmd
 }
@@ -107,22 +116,43 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	if warning := statusWarning(opts.status); warning != "" {
 		fmt.Fprintf(s.err, "poolctl: run: %s\n", warning)
 	}
+	notify, err := sdnotify.New(g.getenv) // nil, doing nothing, outside systemd
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	log := slog.New(eventlog.New(s.err, opts.logFormat, eventlog.Options{Env: g.getenv}))
 	rt, err := host.New(host.Options{
 		Path: path, Target: g.target, TimeScale: opts.timeScale, Shim: []string{exe, "__shim"}, Key: key,
 		AdminSocket: opts.admin.socket(g), Certs: opts.certs.options(g.getenv), StatusAddr: opts.status,
-		Log: slog.New(slog.NewJSONHandler(s.err, nil)), Output: s.err,
+		Log: log, Output: s.err,
+		// systemd hears of every reload, SIGHUP's and the file watcher's: READY=1
+		// follows a refused one too, or the unit would stay "reloading".
+		Reloading: func() { notified(log, notify.Reloading()) },
+		Reloaded: func(sp *spec.Spec, err error) {
+			status := "configuration refused; the running configuration stays"
+			if err == nil {
+				status = servingStatus(sp)
+			}
+			notified(log, notify.Status(status))
+			notified(log, notify.Ready())
+		},
 	})
 	if err != nil {
 		return err
 	}
-	return serve(cmd.Context(), rt, serveOptions{sock: opts.admin.socket(g), out: s.out, demo: demo})
+	return serve(cmd.Context(), rt, serveOptions{sock: opts.admin.socket(g), out: s.out, demo: demo, notify: notify, log: log})
 }
 
-// serveOptions are what serve prints besides the runtime's addresses.
+// serveOptions are what serve prints besides the runtime's addresses, and whom it
+// tells how the runtime is.
 type serveOptions struct {
 	sock string // the admin socket
 	out  io.Writer
 	demo *demo
+	// notify tells systemd when run is ready, reloading and stopping, and pings its
+	// watchdog; nil outside systemd. log reports the notifications that failed.
+	notify *sdnotify.Notifier
+	log    *slog.Logger
 }
 
 // selfCommand returns the path that runs this program again, for the workers' shims:
@@ -169,16 +199,24 @@ func serve(parent context.Context, rt *host.Runtime, o serveOptions) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(runtimeGCPercent)
 	}
+	events, unsubscribe := rt.Supervisor().Subscribe() // before Start: no ready event is missed
 	if err := rt.Start(ctx); err != nil {
+		unsubscribe()
 		return err
 	}
 	printListening(o.out, rt.Addrs(), rt.Spec(), o.sock, o.demo)
 	if a := rt.StatusAddr(); a != nil {
 		fmt.Fprintf(o.out, "status page on http://%s/ (metrics on /metrics)\n", a)
 	}
+	go o.notify.KeepAlive(ctx, supervisorAnswers(rt), func(err error) { notified(o.log, err) })
+	awaitReady(ctx, rt, events)
+	unsubscribe()
+	notified(o.log, o.notify.Status(servingStatus(rt.Spec())))
+	notified(o.log, o.notify.Ready())
 	go reloadOnHangup(ctx, rt.Reload)
 	<-ctx.Done()
 	stop()
+	notified(o.log, o.notify.Stopping())
 	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownLimit)
 	defer cancel()
 	return rt.Shutdown(shutCtx)

@@ -69,6 +69,12 @@ const (
 	// CertificateLoaded: a certificate file changed and was read again; new
 	// handshakes get it, connections made before keep theirs.
 	CertificateLoaded = 9026
+	// FailingResponses: a worker answered 5xx to a share of its requests over the
+	// pool's failingResponses window at or above failureRate (and, in a web garden,
+	// poolRatio times its siblings' share): it is recycled, and the recycle counts
+	// toward rapid-fail protection. The event names the rate, the window and the
+	// siblings' rate.
+	FailingResponses = 9027
 )
 
 // Event is one state change.

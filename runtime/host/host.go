@@ -46,6 +46,11 @@ type Options struct {
 	// StatusAddr is the address of /metrics, /healthz, /readyz and the status page;
 	// "" serves none of them (and nothing is counted).
 	StatusAddr string
+	// Reloading, when set, is called before each reload (SIGHUP's, the file
+	// watcher's), and Reloaded after it with the configuration running and the
+	// reload's error: systemd hears RELOADING=1 and READY=1 through them.
+	Reloading func()
+	Reloaded  func(running *spec.Spec, err error)
 	// Log receives the events; Output the workers' output that goes nowhere else.
 	Log    *slog.Logger
 	Output io.Writer
@@ -182,9 +187,15 @@ func (r *Runtime) Ready() (bool, string) { return r.ctl.Ready() }
 func (r *Runtime) Reload() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.opt.Reloading != nil {
+		r.opt.Reloading()
+	}
 	err := r.reload()
 	if err != nil {
 		r.sup.Emit(event.ConfigRejected, "error", "configuration change refused; the running configuration stays", err.Error())
+	}
+	if r.opt.Reloaded != nil {
+		r.opt.Reloaded(r.spec.Load(), err)
 	}
 	return err
 }

@@ -9,7 +9,7 @@ func (p *Pool) Equal(q *Pool) bool {
 	return p.Name == q.Name && p.AutoStart == q.AutoStart && p.AlwaysRun == q.AlwaysRun &&
 		p.QueueLength == q.QueueLength && slices.Equal(p.Env, q.Env) &&
 		p.Identity == q.Identity && p.processModelEqual(q) && p.failureEqual(q) &&
-		p.Recycling.Equal(q.Recycling) && p.CPU == q.CPU
+		p.Recycling.Equal(q.Recycling) && p.CPU == q.CPU && p.Failing == q.Failing
 }
 
 // processModelEqual reports whether p and q have the same processModel settings.

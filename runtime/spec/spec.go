@@ -126,8 +126,23 @@ type Pool struct {
 
 	Recycling Recycling
 	CPU       CPU
+	// Failing is poolctl's failing-response detection (the failingResponses element
+	// of its schema extension); off unless the file turns it on.
+	Failing FailingResponses
 
 	Pos parse.Pos
+}
+
+// FailingResponses is the pool's failingResponses element: a worker whose share of
+// 5xx answers over Window is at least FailureRate percent (of at least MinRequests
+// answers) and, in a web garden, at least PoolRatio times its siblings' share, is
+// recycled.
+type FailingResponses struct {
+	Enabled     bool
+	Window      time.Duration
+	MinRequests int64
+	FailureRate int64 // percent, 1 to 100
+	PoolRatio   int64
 }
 
 // Identity is the account a pool's workers run as.

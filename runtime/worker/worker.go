@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/poolctl/poolctl/runtime/cgroup"
+	"github.com/poolctl/poolctl/runtime/sdnotify"
 )
 
 // waitDelay bounds how long waiting for the shim waits for its output pipe to close
@@ -163,7 +164,7 @@ func (w *Worker) startShim(cfg Config, payload []byte) (*os.File, error) {
 // sent SIGTERM when the runtime dies.
 func shimCmd(cfg Config, stdin, report *os.File) *exec.Cmd {
 	cmd := exec.Command(cfg.Shim[0], cfg.Shim[1:]...)
-	cmd.Env = append(os.Environ(), cfg.ShimEnv...)
+	cmd.Env = append(sdnotify.Scrub(os.Environ()), cfg.ShimEnv...) // the workers are not the service systemd watches
 	cmd.Stdin = stdin
 	if cfg.Output != nil {
 		cmd.Stdout, cmd.Stderr = cfg.Output, cfg.Output
