@@ -1,7 +1,7 @@
 # poolctl: build, test, benchmark, lint and fuzz.
 #
 #   make build      build bin/poolctl (VERSION=v1.2.3 sets what --version prints)
-#   make test       run every test with the race detector
+#   make test       run every test with the race detector (installing Chromium for the browser test)
 #   make bench      run the Go benchmarks and the benchmark scripts under bench/
 #   make lint       gofmt, go vet (also for Windows and macOS) and staticcheck
 #   make cross      build poolctl for the six release targets (linux, windows, darwin x amd64, arm64)
@@ -34,7 +34,10 @@ all: build test
 build:
 	go build $(LDFLAGS) -o bin/poolctl ./cmd/poolctl
 
+# test installs Debian's Chromium first (internal/browser/install.sh) for the status
+# page's browser test, unless a browser is on PATH.
 test:
+	bash ./internal/browser/install.sh
 	go test -race ./...
 
 bench: gobench bench-parse bench-lint bench-set bench-run bench-suspend

@@ -62,7 +62,8 @@ func (s *Server) snapshot() Snapshot {
 		snap.Workers = append(snap.Workers, WorkerView{WorkerStatus: w, UptimeSeconds: now.Sub(w.Started).Seconds()})
 	}
 	for _, r := range s.opt.Source.Requests() {
-		snap.Requests = append(snap.Requests, RequestView{RequestStatus: r, ElapsedMS: now.Sub(r.Start).Milliseconds()})
+		// max: a request that began after now was read has run for no time yet.
+		snap.Requests = append(snap.Requests, RequestView{RequestStatus: r, ElapsedMS: max(now.Sub(r.Start).Milliseconds(), 0)})
 	}
 	sort.Slice(snap.Requests, func(i, j int) bool { return snap.Requests[i].ElapsedMS > snap.Requests[j].ElapsedMS })
 	return snap

@@ -88,6 +88,13 @@ func start(t *testing.T, src string) *harness {
 // startWith runs the configuration src with options that tweak changes.
 func startWith(t *testing.T, src string, tweak func(*Options)) *harness {
 	t.Helper()
+	return startSpec(t, src, tweak, nil)
+}
+
+// startSpec runs the configuration src with options that tweak changes and a spec
+// that tweakSpec changes (settings no configuration of the test sets).
+func startSpec(t *testing.T, src string, tweak func(*Options), tweakSpec func(*spec.Spec)) *harness {
+	t.Helper()
 	dir := t.TempDir()
 	exe, err := os.Executable()
 	if err != nil {
@@ -105,6 +112,9 @@ func startWith(t *testing.T, src string, tweak func(*Options)) *harness {
 	sp, _, err := spec.Build(cfg, spec.Options{TimeScale: timeScale})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tweakSpec != nil {
+		tweakSpec(sp)
 	}
 	h := &harness{t: t, dir: dir, sp: sp, events: &eventLog{}}
 	opt := Options{Shim: []string{exe}, ShimEnv: []string{roleEnv + "=shim", raceQuick}, Output: io.Discard,

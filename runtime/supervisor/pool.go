@@ -359,6 +359,7 @@ func (l *lease) PID() int { return l.pid }
 func (l *lease) Done(out frontend.Outcome) {
 	l.once.Do(func() {
 		l.p.mu.Lock()
+		l.p.answeredLocked(l.w, out.Status)
 		l.w.inFlight--
 		l.w.lastActivity = l.p.sup.opt.Now()
 		if l.w.inFlight == 0 && l.w.state == wStopping {

@@ -32,6 +32,8 @@ type slot struct {
 	started      time.Time
 	lastActivity time.Time     // the last request's start or end
 	recycling    bool          // a replacement is on its way
+	failing      bool          // found failing: its recycle is on its way (failing.go)
+	answers      answers       // its answers over the failingResponses window
 	node         int           // the NUMA node it is placed on, or noNode
 	cgroup       *cgroup.Group // the cgroup that froze it, while suspended or after
 	frozen       []int         // the processes suspend stopped

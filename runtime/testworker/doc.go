@@ -34,6 +34,7 @@
 //	/burn?ms=N    200 "burnt" after N milliseconds spent on the CPU
 //	/sleep?ms=N   200 after N milliseconds
 //	/crash        exit 3 at once, without a response
+//	/break        500 to it and to every request after it (pings still pong)
 //	anything else 200 "hello from testworker pid PID app PATH\n", PATH being the
 //	              request's path
 //

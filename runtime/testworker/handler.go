@@ -41,6 +41,7 @@ type handler struct {
 	pings     atomic.Int64
 	requests  atomic.Int64 // requests that are not pings
 	crashDue  atomic.Bool  // exit once the current response is sent
+	broken    atomic.Bool  // /break was asked: every request gets 500
 	hello     []byte       // "hello from testworker pid N app "
 	textPlain []string
 	pong      []byte
@@ -82,6 +83,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := h.requests.Add(1)
+	if r.URL.Path == "/break" {
+		h.broken.Store(true)
+	}
+	if h.broken.Load() {
+		http.Error(w, "testworker: broken", http.StatusInternalServerError)
+		return
+	}
 	switch r.URL.Path {
 	case "/whoami":
 		h.whoami(w)

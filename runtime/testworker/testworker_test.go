@@ -351,3 +351,20 @@ func poll(t *testing.T, within time.Duration, what string, cond func() bool) {
 		t.Fatalf("%s: not within %s", what, within)
 	}
 }
+
+// TestBreak checks that /break makes the worker answer 500 to everything after it,
+// while its pings still pong.
+func TestBreak(t *testing.T) {
+	srv, _ := testServer(t, config{pingHangAfter: -1})
+	if body, _, _ := request(context.Background(), srv, "/hello", false); !strings.HasPrefix(body, "hello") {
+		t.Fatalf("/hello before /break = %q", body)
+	}
+	for _, path := range []string{"/break", "/hello", "/whoami"} {
+		if body, _, _ := request(context.Background(), srv, path, false); !strings.Contains(body, "broken") {
+			t.Errorf("%s after /break = %q, want the 500", path, body)
+		}
+	}
+	if body, _, _ := request(context.Background(), srv, "/", true); body != "pong" {
+		t.Errorf("ping after /break = %q, want pong", body)
+	}
+}

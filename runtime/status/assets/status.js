@@ -55,11 +55,16 @@ function rates(pool, now) {
   return [(answered / dt).toFixed(1), answered ? (100 * errors / answered).toFixed(1) + " %" : "0 %"];
 }
 
+function plural(n, word) {
+  return n + " " + word + (n === 1 ? "" : "s");
+}
+
 function render(s) {
   const up = duration((Date.parse(s.time) - Date.parse(s.started)) / 1000);
   document.getElementById("summary").textContent =
     (s.ready ? "ready" : "not ready: " + s.notReady) + " · up " + up + " · " +
-    s.pools.length + " pools · " + s.workers.length + " workers · " + s.requests.length + " requests in flight";
+    plural(s.pools.length, "pool") + " · " + plural(s.workers.length, "worker") + " · " +
+    plural(s.requests.length, "request") + " in flight";
   fill("pools", s.pools.map(p => {
     const [rps, errs] = rates(p, s);
     return [cell(p.name), cell(p.state + (p.reason ? " (" + p.reason + ")" : ""), "state-" + p.state), cell(p.identity),
