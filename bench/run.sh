@@ -29,7 +29,7 @@ dur=${DURATION:-5s}
 rounds=${ROUNDS:-3}
 conns=${CONNECTIONS:-64}
 threads=${THREADS:-2}
-direct=18080 viaNginx=18081 viaPoolctl=18082 cold=18083 nginxTLS=18084 poolctlTLS=18085
+direct=18080 viaNginx=18081 viaPoolctl=18082 cold=18083 nginxTLS=18084 poolctlTLS=18085 viaMetrics=18086 statusPort=18087
 
 pids=()
 cleanup() {
@@ -128,8 +128,19 @@ cat >"$out/applicationHost.config" <<EOF
 EOF
 ${RUN_ENV:-} "$pc" run -c "$out/applicationHost.config" --admin "$out/admin.sock" --certs "$out/certs" >"$out/run.out" 2>"$out/run.log" &
 pids+=($!)
+# The same site through a second poolctl run with --status: every answer counted for
+# Prometheus (poolctl_requests_total, the duration histogram). Target: at least 0.98x
+# the throughput of the run without it.
+mkdir -p "$out/metrics"
+sed -e "s/127.0.0.1:$viaPoolctl:/127.0.0.1:$viaMetrics:/" -e '/protocol="https"/d' -e '/<site name="Cold"/,/<\/site>/d' \
+	-e '/<add name="Cold">/,/<\/add>/d' "$out/applicationHost.config" >"$out/metrics/applicationHost.config"
+${RUN_ENV:-} "$pc" run -c "$out/metrics/applicationHost.config" --admin "$out/metrics/admin.sock" --status "127.0.0.1:$statusPort" \
+	>"$out/metrics/run.out" 2>"$out/metrics/run.log" &
+pids+=($!)
 wait_port $viaPoolctl
 curl -sf "http://127.0.0.1:$viaPoolctl/" >/dev/null # the always-running worker is ready
+wait_port $viaMetrics
+curl -sf "http://127.0.0.1:$viaMetrics/" >/dev/null
 wait_port $nginxTLS
 curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$poolctlTLS/" >/dev/null
 curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$nginxTLS/" >/dev/null
@@ -159,6 +170,7 @@ measure_h2() {
 : >"$out/wrk.txt"
 for round in $(seq "$rounds"); do
 	for target in direct=http://127.0.0.1:$direct/ nginx=http://127.0.0.1:$viaNginx/ poolctl=http://127.0.0.1:$viaPoolctl/ \
+		poolctl-metrics=http://127.0.0.1:$viaMetrics/ \
 		nginx-tls=https://127.0.0.1:$nginxTLS/ poolctl-tls=https://127.0.0.1:$poolctlTLS/; do
 		echo "${target%%=*} $round $(measure_wrk "${target%%=*}-$round" "${target#*=}")" >>"$out/wrk.txt"
 	done
@@ -203,6 +215,11 @@ tls_table() {
 }
 tls_table tls "HTTP/1.1 over TLS (wrk)"
 tls_table h2 "HTTP/2 (h2load, 10 streams a connection)"
+awk -v m="$(ratio poolctl-metrics poolctl 3)" -v l="$(ratio poolctl-metrics poolctl 5)" 'BEGIN {
+	printf "metrics (--status), same rounds: throughput %.3fx of poolctl without (target >= 0.98x), p99 %.2fx\n", m, l
+}'
+curl -sf "http://127.0.0.1:$statusPort/metrics" | grep -q '^poolctl_requests_total{code="200",pool="Bench",site="Bench"}' ||
+	{ echo "bench: the metrics did not count the requests" >&2; exit 1; }
 
 # Cold start: the worker's own start (poolctl __testworker until its port accepts)
 # against the first request to the OnDemand pool, which starts the same worker.
