@@ -30,6 +30,7 @@ import (
 // admin socket:
 //
 //	waitworkers SOCK N           wait (up to 60 s) until N workers are ready
+//	waitrequests SOCK N          wait (up to 60 s) until N requests are in flight
 //	savepids SOCK VAR            set $VAR to the pids of every worker's shim and
 //	                             programs, and of every other process in a worker's
 //	                             process group
@@ -74,6 +75,25 @@ func cmdWaitWorkers(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		return err == nil && ready >= want
 	}, func() string { return fmt.Sprintf("waitworkers: %d ready workers, want %d (%v)", ready, want, err2) })
+}
+
+func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitrequests SOCK N")
+	}
+	want, err := strconv.Atoi(args[1])
+	if err != nil {
+		ts.Fatalf("waitrequests: %v", err)
+	}
+	c := admin.NewClient(ts.MkAbs(args[0]))
+	n := 0
+	poll(ts, 60*time.Second, func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		rs, err := c.Requests(ctx)
+		n = len(rs)
+		return err == nil && n >= want
+	}, func() string { return fmt.Sprintf("waitrequests: %d requests in flight, want %d", n, want) })
 }
 
 func cmdSavePIDs(ts *testscript.TestScript, neg bool, args []string) {
@@ -187,13 +207,14 @@ func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
 // builds on Linux only.
 func platformScriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
 	return map[string]func(*testscript.TestScript, bool, []string){
-		"waitworkers": cmdWaitWorkers,
-		"savepids":    cmdSavePIDs,
-		"gone":        cmdGone,
-		"cpevent":     cmdCpEvent,
-		"mkfifo":      cmdMkfifo,
-		"mkcerts":     cmdMkcerts,
-		"tlsserial":   cmdTLSSerial,
+		"waitworkers":  cmdWaitWorkers,
+		"waitrequests": cmdWaitRequests,
+		"savepids":     cmdSavePIDs,
+		"gone":         cmdGone,
+		"cpevent":      cmdCpEvent,
+		"mkfifo":       cmdMkfifo,
+		"mkcerts":      cmdMkcerts,
+		"tlsserial":    cmdTLSSerial,
 	}
 }
 
