@@ -145,7 +145,9 @@ func NewEditor(doc *parse.Document, target *schema.Schema) (*Editor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Editor{doc: doc, section: sec, target: target, pool: schema.MustFor(schema.IIS10).Pool()}, nil
+	latest := schema.MustFor(schema.IIS10)
+	latest.Extend(target.Extensions()...)
+	return &Editor{doc: doc, section: sec, target: target, pool: latest.Pool()}, nil
 }
 
 // findSection returns the applicationPools section of doc, creating it when missing.

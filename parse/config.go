@@ -43,6 +43,10 @@ type LoadOptions struct {
 	Version schema.Version
 	// Read tunes the XML reader.
 	Read Options
+	// Extensions are schema extension files (IIS schema files that add settings,
+	// such as contrib/schema/poolctl_schema.xml) whose declarations the schema gets,
+	// with their defaults; validate.Extensions finds those beside a file.
+	Extensions []*schema.Extension
 }
 
 // Load reads an applicationHost.config file, follows configSource attributes and
@@ -66,6 +70,7 @@ func FromDocument(doc *Document, opt LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.Extend(opt.Extensions...)
 	c := &Config{Doc: doc, Schema: s}
 	root := doc.Root()
 	if root == nil || root.Tag != "configuration" || root.Space != "" {

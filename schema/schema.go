@@ -6,7 +6,11 @@ import "fmt"
 type Schema struct {
 	Version  Version
 	sections []*Section
+	exts     []*Extension // what Extend added
 }
+
+// Extensions returns the extension files Extend added to s, in order.
+func (s *Schema) Extensions() []*Extension { return s.exts }
 
 // For returns the schema of version v. Each call builds a fresh model that the caller
 // may keep; it is not shared and not cached.

@@ -97,6 +97,8 @@ type Attribute struct {
 	Validation     *Validation
 	// Since is the first version that declares this attribute on this element.
 	Since Version
+	// Extension is the schema extension file that declares it, "" for IIS's own.
+	Extension string
 }
 
 // Collection describes the collection an element holds: the names of its add, remove
@@ -124,6 +126,8 @@ type Element struct {
 	Partial bool
 	// Since is the first version that declares this element here.
 	Since Version
+	// Extension is the schema extension file that declares it, "" for IIS's own.
+	Extension string
 }
 
 // Attribute returns the element's attribute with the given name (case-sensitive, as in

@@ -23,21 +23,29 @@ type Options struct {
 	// For is where the file goes, which decides the advice about passwords (PC301,
 	// PC313); secret.Auto resolves it from the file's own values.
 	For secret.Destination
+	// SchemaFiles are schema extension files to apply besides those of the schema
+	// folder beside the file (schema.ExtensionsFor), which lint reads for every file
+	// but standard input, as IIS reads inetsrv\config\schema.
+	SchemaFiles []string
 }
+
+// StdinName is the name lint gives standard input (LintBytes): it has no schema
+// folder beside it.
+const StdinName = "<stdin>"
 
 // LintFile reads and lints one applicationHost.config file (and the configSource files
 // it names). A file that is not well-formed is a finding, not an error: the error is
 // for a file that cannot be read at all.
 func LintFile(path string, opt Options) ([]Diagnostic, error) {
 	doc, err := parse.ReadFile(path, opt.Read)
-	return lint(doc, err, opt)
+	return lint(path, doc, err, opt)
 }
 
 // LintBytes lints a configuration held in memory; name is used in positions and to find
 // configSource files. The caller must not modify src afterwards.
 func LintBytes(name string, src []byte, opt Options) ([]Diagnostic, error) {
 	doc, err := parse.ReadBytes(name, src, opt.Read)
-	return lint(doc, err, opt)
+	return lint(name, doc, err, opt)
 }
 
 // LintLoad lints the file at path like LintFile and also returns the configuration it
@@ -45,31 +53,36 @@ func LintBytes(name string, src []byte, opt Options) ([]Diagnostic, error) {
 // poolctl run uses the very parse that lint checked instead of reading the file again.
 func LintLoad(path string, opt Options) ([]Diagnostic, *parse.Config, error) {
 	doc, err := parse.ReadFile(path, opt.Read)
-	p, err := lintPass(doc, err, opt)
+	p, err := lintPass(path, doc, err, opt)
 	if p == nil {
 		return nil, nil, err
 	}
 	return p.finish(), p.cfg, err
 }
 
-// lint lints doc, or reports err, the error of reading it.
-func lint(doc *parse.Document, err error, opt Options) ([]Diagnostic, error) {
-	p, err := lintPass(doc, err, opt)
+// lint lints doc, the file name, or reports err, the error of reading it.
+func lint(name string, doc *parse.Document, err error, opt Options) ([]Diagnostic, error) {
+	p, err := lintPass(name, doc, err, opt)
 	if p == nil {
 		return nil, err
 	}
 	return p.finish(), err
 }
 
-// lintPass runs the checks over doc, or records err, the error of reading it, and
-// returns the pass (nil when the options are unusable) with its error.
-func lintPass(doc *parse.Document, err error, opt Options) (*pass, error) {
-	p, perr := newPass(opt)
+// lintPass runs the checks over doc, the file name, or records err, the error of
+// reading it, and returns the pass (nil when the options or the schema extensions are
+// unusable) with its error.
+func lintPass(name string, doc *parse.Document, err error, opt Options) (*pass, error) {
+	exts, xerr := Extensions(name, opt.SchemaFiles)
+	if xerr != nil {
+		return nil, xerr
+	}
+	p, perr := newPass(opt, exts)
 	if perr != nil {
 		return nil, perr
 	}
 	if err == nil {
-		p.cfg, err = parse.FromDocument(doc, parse.LoadOptions{Version: p.target.Version, Read: opt.Read})
+		p.cfg, err = parse.FromDocument(doc, parse.LoadOptions{Version: p.target.Version, Read: opt.Read, Extensions: exts})
 	}
 	if err != nil {
 		p.cfg = nil
@@ -84,6 +97,26 @@ func lintPass(doc *parse.Document, err error, opt Options) (*pass, error) {
 	p.applySuppressions()
 	hideSecrets(p) // after every check: no source line may show a password
 	return p, nil
+}
+
+// Extensions returns the schema extensions that apply to the configuration file name:
+// those of the schema folder beside it (none for standard input), then files.
+func Extensions(name string, files []string) ([]*schema.Extension, error) {
+	var exts []*schema.Extension
+	if name != StdinName && name != "" {
+		var err error
+		if exts, err = schema.ExtensionsFor(name); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range files {
+		ext, err := schema.ReadExtension(f)
+		if err != nil {
+			return nil, err
+		}
+		exts = append(exts, ext)
+	}
+	return exts, nil
 }
 
 // HoldsPoolctlValue reports whether a pool of cfg, or its <applicationPoolDefaults>,
@@ -116,7 +149,7 @@ type pass struct {
 	dest     secret.Destination // where the file goes, resolved
 }
 
-func newPass(opt Options) (*pass, error) {
+func newPass(opt Options, exts []*schema.Extension) (*pass, error) {
 	v := opt.Target
 	if v == 0 {
 		v = schema.DefaultVersion
@@ -125,7 +158,10 @@ func newPass(opt Options) (*pass, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pass{target: target, latest: schema.MustFor(schema.IIS10), rules: map[string]Rule{}, disabled: map[string]bool{}}
+	latest := schema.MustFor(schema.IIS10)
+	target.Extend(exts...)
+	latest.Extend(exts...)
+	p := &pass{target: target, latest: latest, rules: map[string]Rule{}, disabled: map[string]bool{}}
 	for _, r := range Rules() {
 		p.rules[r.ID] = r
 	}

@@ -51,7 +51,7 @@ func lintSchemaBytes(t *testing.T, name, src string, target schema.Version) []Di
 // findings in order.
 func lintSchemaDoc(t *testing.T, doc *parse.Document, target schema.Version) []Diagnostic {
 	t.Helper()
-	p, err := newPass(Options{Target: target})
+	p, err := newPass(Options{Target: target}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func appcmdEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, l appcmd.L
 	if l.Verb == "delete" && len(l.Params) > 0 {
 		return fmt.Errorf("delete apppool: %q: delete takes only the pool", l.Params[0])
 	}
-	ops, err := appcmdOps(l.Params)
+	ops, err := appcmdOps(g, l.Params)
 	if err != nil {
 		return err
 	}
@@ -71,8 +71,12 @@ func editorPool(ed *apply.Editor, name string) (string, error) {
 }
 
 // appcmdOps reads appcmd's /attr:value, /+coll.[...] and /-coll.[...] as edits of a pool.
-func appcmdOps(params []string) ([]apply.Op, error) {
-	pool := schema.MustFor(schema.IIS10).Pool()
+func appcmdOps(g *globalOptions, params []string) ([]apply.Op, error) {
+	latest, err := g.schema(schema.IIS10)
+	if err != nil {
+		return nil, err
+	}
+	pool := latest.Pool()
 	args := make([]string, len(params))
 	for i, p := range params {
 		c, err := appcmd.Canonical(pool, p)
@@ -81,7 +85,7 @@ func appcmdOps(params []string) ([]apply.Op, error) {
 		}
 		args[i] = c
 	}
-	return parseOps(args)
+	return parseOps(g, args)
 }
 
 // appcmdRunEdit runs poolctl's edit with f, its list of changes going to stderr so
@@ -115,7 +119,7 @@ func appcmdSetConfig(cmd *cobra.Command, g *globalOptions, o *editOptions, l app
 				args = append(args, "/"+a.Name+":"+a.Value)
 			}
 		}
-		if opsOf[i], err = appcmdOps(args); err != nil {
+		if opsOf[i], err = appcmdOps(g, args); err != nil {
 			return err
 		}
 		params[i] = cp

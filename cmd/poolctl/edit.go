@@ -37,7 +37,7 @@ type editFunc func(ed *apply.Editor) error
 // whether it wrote.
 func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (bool, error) {
 	path, how := g.configPath()
-	target, err := schema.For(g.target)
+	target, err := g.schema(g.target)
 	if err != nil {
 		return false, err
 	}
@@ -155,9 +155,14 @@ func indentLines(s string) string {
 }
 
 // parseOps parses edits of a pool for the target version's commands; paths are read
-// with the newest schema, so that lint says which version an attribute needs.
-func parseOps(args []string) ([]apply.Op, error) {
-	pool := schema.MustFor(schema.IIS10).Pool()
+// with the newest schema (and the file's schema extensions), so that lint says which
+// version an attribute needs.
+func parseOps(g *globalOptions, args []string) ([]apply.Op, error) {
+	latest, err := g.schema(schema.IIS10)
+	if err != nil {
+		return nil, err
+	}
+	pool := latest.Pool()
 	ops := make([]apply.Op, 0, len(args))
 	for _, a := range args {
 		op, err := apply.ParseOp(a, pool)

@@ -19,6 +19,7 @@ type lintOptions struct {
 	disable []string
 	strict  bool
 	explain string
+	schemas []string
 }
 
 // newLintCmd builds "poolctl lint": check configuration files against the schema of
@@ -41,7 +42,16 @@ configuration file (-c, else ` + configDefaultHelp + `).
 
 Every finding has a stable rule ID: --explain ID says what it means and how to fix
 it, --disable ID,... leaves rules out, and a comment <!-- poolctl:disable ID -->
-silences a rule on the next line. Lint exits 1 when there are errors (also warnings
+silences a rule on the next line.
+
+Settings that IIS modules (and poolctl) add are declared by schema extension files,
+as IIS declares them in %windir%\system32\inetsrv\config\schema: lint reads every
+*.xml file of the "schema" folder beside each file it checks (not for standard
+input), and each --schema FILE. What they declare is checked like IIS's own
+settings; without them it is unknown (PC101, PC102). contrib/schema/
+poolctl_schema.xml declares poolctl's failingResponses.
+
+Lint exits 1 when there are errors (also warnings
 with --strict), 0 otherwise, and 2 when it could not run: a file it cannot read, or
 one that is not well-formed XML (PC001, printed in every --format like any finding,
 the other files' findings with it, and repeated on standard error).`,
@@ -67,6 +77,8 @@ the other files' findings with it, and repeated on standard error).`,
 	fl := cmd.Flags()
 	fl.StringSliceVar(&opts.disable, "disable", nil, "rule `IDs` (or names) not to report, comma-separated")
 	fl.BoolVar(&opts.strict, "strict", false, "fail (exit 1) on warnings too")
+	fl.StringArrayVar(&opts.schemas, "schema", nil, "a schema extension `FILE` (an IIS schema file that declares more settings), besides the schema folder beside each file; repeatable")
+	mustComplete(cmd.MarkFlagFilename("schema", "xml"))
 	fl.StringVar(&opts.explain, "explain", "", "print what rule `ID` means and how to fix it, then exit")
 	return cmd
 }
@@ -112,7 +124,7 @@ func runLint(g *globalOptions, opts *lintOptions, s streams, args []string) erro
 	if err != nil {
 		return err
 	}
-	vo := validate.Options{Target: g.target, Disable: opts.disable, For: dest, Read: ro}
+	vo := validate.Options{Target: g.target, Disable: opts.disable, For: dest, Read: ro, SchemaFiles: opts.schemas}
 	var all []validate.Diagnostic
 	sum := validate.Summary{Files: len(inputs)}
 	for _, in := range inputs {

@@ -14,7 +14,7 @@ import (
 )
 
 // stdinName is the file name of standard input in diagnostics.
-const stdinName = "<stdin>"
+const stdinName = validate.StdinName
 
 // lintInput is one file to lint: a path, or standard input.
 type lintInput struct {

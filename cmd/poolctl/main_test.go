@@ -31,7 +31,8 @@ func TestMain(m *testing.M) {
 //
 // and, on Linux, those that follow a poolctl run (platformScriptCmds),
 // and $SAMPLE names testdata/sample/applicationHost.config of the repository,
-// $ACTION_LINT the GitHub Action's lint step (.github/action/lint.sh).
+// $ACTION_LINT the GitHub Action's lint step (.github/action/lint.sh), $SCHEMA
+// contrib/schema/poolctl_schema.xml.
 func TestScripts(t *testing.T) {
 	sample, err := filepath.Abs(filepath.FromSlash(samplePath))
 	if err != nil {
@@ -41,12 +42,17 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	poolctlSchema, err := filepath.Abs(filepath.Join("..", "..", "contrib", "schema", "poolctl_schema.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SAMPLE", sample)
 			env.Setenv("ACTION_LINT", actionLint)
+			env.Setenv("SCHEMA", poolctlSchema)
 			// A race-enabled binary that exits 0 sleeps a second (atexit_sleep_ms)
 			// to let racing goroutines show themselves; poolctl has none, and the
 			// scripts run it dozens of times.

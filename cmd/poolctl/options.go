@@ -11,6 +11,7 @@ import (
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
 	"github.com/poolctl/poolctl/secret"
+	"github.com/poolctl/poolctl/validate"
 )
 
 // configEnv is the environment variable that names the configuration file when -c is
@@ -65,11 +66,31 @@ func (o *globalOptions) load() (*parse.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := parse.Load(path, parse.LoadOptions{Version: o.target, Read: ro})
+	exts, err := validate.Extensions(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := parse.Load(path, parse.LoadOptions{Version: o.target, Read: ro, Extensions: exts})
 	if err != nil {
 		return nil, fileError(path, how, err)
 	}
 	return cfg, nil
+}
+
+// schema returns the schema of version v with the schema extensions of the
+// configuration file's schema folder (lint's rule: what it declares is known).
+func (o *globalOptions) schema(v schema.Version) (*schema.Schema, error) {
+	s, err := schema.For(v)
+	if err != nil {
+		return nil, err
+	}
+	path, _ := o.configPath()
+	exts, err := validate.Extensions(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.Extend(exts...)
+	return s, nil
 }
 
 // key returns the key that --key-file, $POOLCTL_KEY_FILE or the default path names, or

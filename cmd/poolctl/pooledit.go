@@ -35,7 +35,7 @@ not exist.
   poolctl add pool Shop managedPipelineMode=Integrated processModel.idleTimeout=00:00:00`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ops, err := parseOps(args[1:])
+			ops, err := parseOps(g, args[1:])
 			if err != nil {
 				return err
 			}

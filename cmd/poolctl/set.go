@@ -67,7 +67,7 @@ names), or with --defaults the <applicationPoolDefaults> that every pool inherit
 				}
 				pool, edits = args[0], args[1:]
 			}
-			ops, err := parseOps(edits)
+			ops, err := parseOps(g, edits)
 			if err != nil {
 				return err
 			}

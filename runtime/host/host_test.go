@@ -168,3 +168,31 @@ func TestNewRefusesLintErrors(t *testing.T) {
 		t.Fatalf("New = %v, want a lint error at %s:2", err, path)
 	}
 }
+
+// TestFailingResponsesFromSchemaFolder checks that run reads the schema folder beside
+// its file, as lint does: a pool's failingResponses (poolctl's schema extension) is
+// accepted and turns the detection on.
+func TestFailingResponsesFromSchemaFolder(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "applicationHost.config")
+	src := strings.Replace(config("/bin/true", dir, "/"), `<processModel identityType="LocalSystem" />`,
+		`<processModel identityType="LocalSystem" /><failingResponses enabled="true" window="00:05:00" />`, 1)
+	os.WriteFile(path, []byte(src), 0o644)
+	if _, err := New(Options{Path: path}); err == nil || !strings.Contains(err.Error(), "PC101") {
+		t.Fatalf("New without the extension = %v, want PC101", err)
+	}
+	ext, err := os.ReadFile(filepath.Join("..", "..", "contrib", "schema", "poolctl_schema.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(filepath.Join(dir, "schema"), 0o755)
+	os.WriteFile(filepath.Join(dir, "schema", "poolctl_schema.xml"), ext, 0o644)
+	rt, err := New(Options{Path: path, TimeScale: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Shutdown(context.Background())
+	if f := rt.Spec().Pools[0].Failing; !f.Enabled || f.Window != 5*time.Minute || f.FailureRate != 50 {
+		t.Errorf("failingResponses = %+v, want on with a 5-minute window and the defaults", f)
+	}
+}

@@ -327,11 +327,28 @@ func (b *builder) pool(p *parse.Pool) *Pool {
 		Identity:    r.identity(),
 		Recycling:   r.recycling(),
 		CPU:         r.cpu(),
+		Failing:     r.failing(),
 		Pos:         p.Pos(),
 	}
 	r.processModel(out)
 	r.failure(out)
 	return out
+}
+
+// failing returns the pool's failingResponses settings, an element of poolctl's schema
+// extension (contrib/schema/poolctl_schema.xml): off when the file does not turn it on
+// or the extension is not installed beside it.
+func (r *poolReader) failing() FailingResponses {
+	if !r.boolean("failingResponses.enabled", false) {
+		return FailingResponses{}
+	}
+	return FailingResponses{
+		Enabled:     true,
+		Window:      r.duration("failingResponses.window"),
+		MinRequests: r.integer("failingResponses.minRequests", 20),
+		FailureRate: r.integer("failingResponses.failureRate", 50),
+		PoolRatio:   r.integer("failingResponses.poolRatio", 4),
+	}
 }
 
 // poolReader reads one pool's effective values by their dotted paths. An attribute
