@@ -28,12 +28,17 @@ runbooks write them, and prints what appcmd prints:
       /+[name='P'].COLL.[key='v'] /+[name='P'] /-[name='P'] [/commit:apphost]
   start|stop|recycle apppool [/apppool.name:]NAME       (a running poolctl run)
   list wp [/apppool.name:NAME]                           (a running poolctl run)
+  list requests [/apppool.name:NAME] [/wp.name:PID] [/site.name:NAME] [/elapsed:MS]
+                                                         (a running poolctl run)
 
 poolctl's flags come before the verb. Edits are poolctl's edits (see poolctl set):
 checked as lint checks them and refused (exit 1) unless --force; appcmd's line goes
 to stdout, poolctl's list of changes to stderr. The state that list apppool prints
 is the running poolctl run's when --admin is given, else the file's: Started, or
-Stopped for a pool with autoStart="false". "list requests" is not available yet.
+Stopped for a pool with autoStart="false". list requests prints the requests a
+worker serves (those still waiting in a pool's queue are poolctl requests's), with
+stage:ExecuteRequestHandler and module:AspNetCoreModuleV2, as IIS shows a request
+forwarded to an out-of-process ASP.NET Core application.
 Passwords are never printed: /text:* shows "(set, hidden)".`,
 		Example: `  poolctl appcmd -c applicationHost.config list apppool /processModel.identityType:NetworkService
   poolctl appcmd add apppool /name:Shop /managedRuntimeVersion:
@@ -62,7 +67,7 @@ func runAppcmd(cmd *cobra.Command, g *globalOptions, a *adminOptions, o *editOpt
 	case l.Verb == "list" && l.Object == "wp":
 		return appcmdWorkers(cmd, g, a, l)
 	case l.Verb == "list" && l.Object == "requests":
-		return fmt.Errorf("list requests is not available yet: poolctl run does not expose the requests in flight (poolctl workers shows how many each worker has)")
+		return appcmdRequests(cmd, g, a, l)
 	case l.Verb == "start" || l.Verb == "stop" || l.Verb == "recycle":
 		return appcmdAction(cmd, g, a, l)
 	case l.Object == "config":

@@ -4,7 +4,9 @@ package main
 
 import (
 	"errors"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +26,32 @@ func appcmdWorkers(cmd *cobra.Command, g *globalOptions, a *adminOptions, l appc
 			continue
 		}
 		if err := printLine(cmd, appcmd.Worker(w.PID, w.Pool)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appcmdRequests runs list requests against a running poolctl run: the requests its
+// workers serve, filtered as appcmd filters them (/apppool.name, /wp.name,
+// /site.name, /elapsed in milliseconds).
+func appcmdRequests(cmd *cobra.Command, g *globalOptions, a *adminOptions, l appcmd.Line) error {
+	f, err := appcmd.ParseRequestFilter(l.ID, l.Params)
+	if err != nil {
+		return err
+	}
+	reqs, err := a.client(g).Requests(cmd.Context())
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	slices.SortStableFunc(reqs, func(x, y admin.RequestStatus) int { return x.Start.Compare(y.Start) })
+	for _, r := range reqs {
+		el := now.Sub(r.Start)
+		if r.PID == 0 || !f.Match(r.Pool, r.Site, r.PID, el) {
+			continue
+		}
+		if err := printLine(cmd, appcmd.Request(r.ID, r.Method, r.URL, r.Client, el)); err != nil {
 			return err
 		}
 	}

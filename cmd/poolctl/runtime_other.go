@@ -19,6 +19,11 @@ func appcmdWorkers(*cobra.Command, *globalOptions, *adminOptions, appcmd.Line) e
 	return &exitError{code: exitFailure, err: errRunNeedsLinux}
 }
 
+// appcmdRequests answers "list requests", which needs a running poolctl run.
+func appcmdRequests(*cobra.Command, *globalOptions, *adminOptions, appcmd.Line) error {
+	return &exitError{code: exitFailure, err: errRunNeedsLinux}
+}
+
 // appcmdAction answers start, stop and recycle apppool, which need a running
 // poolctl run.
 func appcmdAction(*cobra.Command, *globalOptions, *adminOptions, appcmd.Line) error {

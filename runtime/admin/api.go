@@ -115,6 +115,7 @@ type Memory struct {
 // RequestStatus is a request in flight as `poolctl requests` shows it (appcmd list
 // requests): waiting in its pool's queue (PID 0) or served by a worker.
 type RequestStatus struct {
+	ID     string    `json:"id"` // 16 hexadecimal digits, as HTTP.sys numbers requests
 	Pool   string    `json:"pool"`
 	Site   string    `json:"site"`
 	App    string    `json:"app"` // the application's path in its site

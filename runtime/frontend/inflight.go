@@ -12,6 +12,7 @@ import (
 // InFlight is a request being served, as `poolctl requests` lists it (appcmd list
 // requests): waiting in its pool's queue (PID 0) or forwarded to a worker.
 type InFlight struct {
+	ID     uint64    `json:"id"` // the front end's number of the request, unique while it runs
 	Site   string    `json:"site"`
 	Pool   string    `json:"pool"`
 	App    string    `json:"app"` // the application's path in its site
@@ -33,7 +34,7 @@ type inflight struct {
 func (c *clientConn) track(site *spec.Site, app *spec.App) *inflight {
 	r := &c.req
 	rec := &inflight{InFlight: InFlight{
-		Site: site.Name, Pool: app.Pool, App: app.Path, Method: r.Method,
+		ID: c.srv.l.h.ids.Add(1), Site: site.Name, Pool: app.Pool, App: app.Path, Method: r.Method,
 		URL: r.Host + r.URI, Client: c.client, Start: c.start,
 	}}
 	c.cur.Store(rec)

@@ -41,6 +41,7 @@ const (
 // handler serves a request once its site is known: application, lease, forwarding.
 type handler struct {
 	obs   atomic.Pointer[Observer] // hears of every request answered (observe.go)
+	ids   atomic.Uint64            // numbers the requests in flight (inflight.go)
 	pools Pools
 	conns *connPool
 	bufs  *bufferPool

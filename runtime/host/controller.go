@@ -3,6 +3,7 @@
 package host
 
 import (
+	"fmt"
 	"sync/atomic"
 
 	"github.com/poolctl/poolctl/runtime/admin"
@@ -23,7 +24,7 @@ func (c controller) Requests() []admin.RequestStatus {
 	in := c.fe.InFlight()
 	out := make([]admin.RequestStatus, len(in))
 	for i, r := range in {
-		out[i] = admin.RequestStatus{Pool: r.Pool, Site: r.Site, App: r.App, PID: r.PID, Method: r.Method,
+		out[i] = admin.RequestStatus{ID: fmt.Sprintf("%016x", r.ID), Pool: r.Pool, Site: r.Site, App: r.App, PID: r.PID, Method: r.Method,
 			URL: r.URL, Client: r.Client, Start: r.Start}
 	}
 	return out
