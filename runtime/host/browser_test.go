@@ -5,7 +5,6 @@ package host
 import (
 	"context"
 	"flag"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -33,26 +32,8 @@ func TestStatusPageInBrowser(t *testing.T) {
 		}
 		t.Skip(err)
 	}
-	dir := t.TempDir()
-	self, _ := os.Executable()
-	path := filepath.Join(dir, "applicationHost.config")
-	os.WriteFile(path, []byte(config(self, dir, "/")), 0o644)
-	rt, err := New(Options{Path: path, TimeScale: 0.01, Shim: []string{self}, ShimEnv: []string{roleEnv + "=shim", raceQuick},
-		AdminSocket: filepath.Join(dir, "admin.sock"), Output: io.Discard, StatusAddr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	events, cancel := rt.Supervisor().Subscribe()
-	defer cancel()
-	if err := rt.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, c := context.WithTimeout(context.Background(), 30*time.Second)
-		defer c()
-		rt.Shutdown(ctx)
-	})
-	s := &started{rt: rt, path: path, events: events}
+	s := startRuntime(t, func(exe, dir string) string { return config(exe, dir, "/") }, withStatus)
+	rt := s.rt
 	s.await(t, event.WorkerStarted)
 	for range 5 {
 		s.get(t, "/hello")

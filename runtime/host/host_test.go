@@ -65,8 +65,9 @@ type started struct {
 	events <-chan event.Event
 }
 
-// startRuntime writes src and runs it until the test ends.
-func startRuntime(t *testing.T, src func(exe, dir string) string) *started {
+// startRuntime writes src and runs it until the test ends; tweak, when not nil,
+// changes the options first.
+func startRuntime(t *testing.T, src func(exe, dir string) string, tweak func(*Options)) *started {
 	t.Helper()
 	dir := t.TempDir()
 	exe, err := os.Executable()
@@ -77,12 +78,19 @@ func startRuntime(t *testing.T, src func(exe, dir string) string) *started {
 	if err := os.WriteFile(path, []byte(src(exe, dir)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rt, err := New(Options{Path: path, TimeScale: 0.01, Shim: []string{exe}, ShimEnv: []string{roleEnv + "=shim", raceQuick},
-		AdminSocket: filepath.Join(dir, "admin.sock"), Output: io.Discard})
+	opt := Options{Path: path, TimeScale: 0.01, Shim: []string{exe}, ShimEnv: []string{roleEnv + "=shim", raceQuick},
+		AdminSocket: filepath.Join(dir, "admin.sock"), Output: io.Discard}
+	if tweak != nil {
+		tweak(&opt)
+	}
+	rt, err := New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	events, cancel := rt.Supervisor().Subscribe()
+	if ok, _ := rt.Ready(); ok {
+		t.Error("Ready before Start = true, want false: no listener is open")
+	}
 	if err := rt.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +137,7 @@ func (s *started) get(t *testing.T, path string) int {
 // stays).
 func TestRuntimeServesAndReloads(t *testing.T) {
 	var exe, dir string
-	s := startRuntime(t, func(e, d string) string { exe, dir = e, d; return config(e, d, "/") })
+	s := startRuntime(t, func(e, d string) string { exe, dir = e, d; return config(e, d, "/") }, nil)
 	s.await(t, event.WorkerStarted)
 	if code := s.get(t, "/"); code != http.StatusOK {
 		t.Fatalf("GET / = %d, want 200", code)

@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +15,9 @@ import (
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/status"
 )
+
+// withStatus gives the runtime a status address on a free port.
+func withStatus(o *Options) { o.StatusAddr = "127.0.0.1:0" }
 
 // fetch returns the status and body of GET url.
 func fetch(t *testing.T, url string) (int, string) {
@@ -33,29 +34,8 @@ func fetch(t *testing.T, url string) (int, string) {
 // TestStatusAddress runs a configuration with a status address: the probes, the
 // metrics after known traffic, and the snapshot with a request in flight.
 func TestStatusAddress(t *testing.T) {
-	dir := t.TempDir()
-	exe, _ := os.Executable()
-	path := filepath.Join(dir, "applicationHost.config")
-	os.WriteFile(path, []byte(config(exe, dir, "/")), 0o644)
-	rt, err := New(Options{Path: path, TimeScale: 0.01, Shim: []string{exe}, ShimEnv: []string{roleEnv + "=shim", raceQuick},
-		AdminSocket: filepath.Join(dir, "admin.sock"), Output: io.Discard, StatusAddr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	events, cancel := rt.Supervisor().Subscribe()
-	defer cancel()
-	if ok, _ := rt.Ready(); ok {
-		t.Error("Ready before Start = true, want false: no listener is open")
-	}
-	if err := rt.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, c := context.WithTimeout(context.Background(), 30*time.Second)
-		defer c()
-		rt.Shutdown(ctx)
-	})
-	s := &started{rt: rt, path: path, events: events}
+	s := startRuntime(t, func(exe, dir string) string { return config(exe, dir, "/") }, withStatus)
+	rt := s.rt
 	s.await(t, event.WorkerStarted)
 	base := "http://" + rt.StatusAddr().String()
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/": 200, "/status.js": 200} {
