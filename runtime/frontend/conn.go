@@ -168,11 +168,7 @@ func (c *clientConn) serveRequest() bool {
 	default:
 		l.h.serve(c, site)
 	}
-	if site != nil {
-		c.served(site.Name, c.rep.status)
-	} else {
-		c.served("", c.rep.status)
-	}
+	c.served(site, c.rep.status)
 	if c.rep.status == 0 || c.rep.ended {
 		return false // reset, upgraded, or nothing could be answered
 	}
@@ -201,7 +197,7 @@ func (c *clientConn) refuse(err error) {
 	c.rep = reply{close: true}
 	c.body, c.app, c.start = nil, nil, time.Now()
 	c.text(he.Status, refusal(he))
-	c.served("", he.Status)
+	c.served(nil, he.Status)
 	if c.bw.Flush() == nil {
 		lingerClose(c.conn)
 	}

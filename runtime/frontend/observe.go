@@ -2,10 +2,15 @@
 
 package frontend
 
-import "time"
+import (
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/spec"
+)
 
 // Observer hears of every request the front end answers, once its response is
-// written: metrics count them. Served must be quick and must not block; it is called
+// written to the connection's buffer (the last bytes may still be on their way):
+// metrics count them. Served must be quick and must not block; it is called
 // on the request's goroutine.
 type Observer interface {
 	Served(Served)
@@ -29,13 +34,17 @@ func (s *Server) Observe(o Observer) {
 	s.h.obs.Store(&o)
 }
 
-// served tells the observer, if any, that c's request was answered with status.
-func (c *clientConn) served(site string, status int) {
+// served tells the observer, if any, that c's request, routed to site (nil when none
+// took it), was answered with status.
+func (c *clientConn) served(site *spec.Site, status int) {
 	o := c.srv.l.h.obs.Load()
 	if o == nil || status == 0 {
 		return
 	}
-	s := Served{Site: site, Status: status, Duration: time.Since(c.start)}
+	s := Served{Status: status, Duration: time.Since(c.start)}
+	if site != nil {
+		s.Site = site.Name
+	}
 	if c.app != nil {
 		s.Pool = c.app.Pool
 	}
