@@ -37,6 +37,15 @@ func TestFailingWorkerIsReplacedNotItsSibling(t *testing.T) {
 	h.waitEvent(event.WorkerStarted, "G", time.Minute)
 	pairs(h, func() bool { return h.events.count(event.WorkerStarted, "G") < 2 }) // the garden's second starts on demand
 	h.waitCount(event.WorkerStarted, "G", 2, time.Minute)
+	// Both workers answer a few first, so that each has a share to compare.
+	pairs(h, func() bool {
+		for _, w := range h.sup.Workers() {
+			if w.Requests < 3 {
+				return true
+			}
+		}
+		return false
+	})
 	code, body := h.get("/whoami")
 	var first testworker.Whoami
 	if err := json.Unmarshal([]byte(body), &first); code != 200 || err != nil {
