@@ -18,6 +18,7 @@ type config struct {
 	crashAfter       int64 // 0: never
 	pingHangAfter    int64 // -1: never
 	unhealthyAfter   int64 // 0: never
+	heapMB           int64 // MB of heap held for the worker's life: suspend's page-out has them to move
 	ignoreTerm       bool
 	forkGrandchild   bool
 	grandchildSetsid bool
@@ -55,6 +56,8 @@ func parseConfig(getenv func(string) string) (config, error) {
 	cfg.pingHangAfter, err = intEnv(getenv, "TW_PING_HANG_AFTER", -1)
 	errs = append(errs, err)
 	cfg.unhealthyAfter, err = intEnv(getenv, "TW_UNHEALTHY_AFTER", 0)
+	errs = append(errs, err)
+	cfg.heapMB, err = intEnv(getenv, "TW_HEAP_MB", 0)
 	errs = append(errs, err)
 	return cfg, errors.Join(errs...)
 }

@@ -20,6 +20,8 @@
 //	                           TW_GRANDCHILD=1, in the same process group
 //	TW_GRANDCHILD_SETSID=1     the grandchild calls setsid (leaves the group)
 //	TW_GRANDCHILD=1            be the grandchild: sleep until killed
+//	TW_HEAP_MB=N               hold N MB of heap, every page written, for the worker's
+//	                           life: a worker with memory for suspend to page out
 //	TW_ECHO_ENV=NAME1,NAME2    more variables for /whoami to show
 //
 // Pings (counted from 1) are the first one a worker's WaitReady sends, then those of

@@ -42,6 +42,7 @@ type handler struct {
 	requests  atomic.Int64 // requests that are not pings
 	crashDue  atomic.Bool  // exit once the current response is sent
 	broken    atomic.Bool  // /break was asked: every request gets 500
+	heap      []byte       // TW_HEAP_MB of memory, every page written, held for the worker's life
 	hello     []byte       // "hello from testworker pid N app "
 	textPlain []string
 	pong      []byte
@@ -60,7 +61,24 @@ func newHandler(cfg config, environ func() []string, exit func(int)) *handler {
 		textPlain: []string{"text/plain; charset=utf-8"},
 		pong:      []byte("pong"),
 		unhealthy: []string{"testworker: told to"},
+		heap:      touchedHeap(cfg.heapMB),
 	}
+}
+
+// pageSize is the memory page the heap is written in, one byte a page.
+const pageSize = 4 << 10
+
+// touchedHeap returns mb megabytes with a byte written in every page, so that all of
+// it is resident (an application's heap): nil for 0.
+func touchedHeap(mb int64) []byte {
+	if mb <= 0 {
+		return nil
+	}
+	heap := make([]byte, mb<<20)
+	for i := 0; i < len(heap); i += pageSize {
+		heap[i] = byte(i / pageSize)
+	}
+	return heap
 }
 
 // server returns the HTTP server of h.

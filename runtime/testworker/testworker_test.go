@@ -368,3 +368,18 @@ func TestBreak(t *testing.T) {
 		t.Errorf("ping after /break = %q, want pong", body)
 	}
 }
+
+// TestHeap checks that TW_HEAP_MB makes the worker hold that much memory, resident.
+func TestHeap(t *testing.T) {
+	cfg, err := parseConfig(func(k string) string { return map[string]string{"PORT": "1", "TW_HEAP_MB": "8"}[k] })
+	if err != nil || cfg.heapMB != 8 {
+		t.Fatalf("parseConfig = %+v, %v", cfg, err)
+	}
+	h := newHandler(cfg, os.Environ, func(int) {})
+	if len(h.heap) != 8<<20 || h.heap[pageSize*3] != 3 {
+		t.Errorf("heap of %d bytes, page 3 holds %d: want 8 MB, every page written", len(h.heap), h.heap[pageSize*3])
+	}
+	if _, err := parseConfig(func(k string) string { return map[string]string{"PORT": "1", "TW_HEAP_MB": "-1"}[k] }); err == nil {
+		t.Error("TW_HEAP_MB=-1 accepted")
+	}
+}
