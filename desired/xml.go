@@ -23,7 +23,7 @@ func (xmlAdapter) Read(name string, data []byte, s *schema.Schema) (*parse.Docum
 	switch sec.FullTag() {
 	case "applicationPools":
 	case "configuration":
-		cfg, err := parse.FromDocument(doc, parse.LoadOptions{Version: s.Version})
+		cfg, err := parse.FromDocument(doc, parse.LoadOptions{Version: s.Version, Extensions: s.Extensions()})
 		if err != nil {
 			return nil, nil, err
 		}

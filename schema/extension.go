@@ -64,14 +64,21 @@ func ReadExtension(path string) (*Extension, error) {
 	return ParseExtension(path, src)
 }
 
+// maxExtensionFiles bounds how many files of a schema folder are read: IIS ships a
+// dozen.
+const maxExtensionFiles = 256
+
 // ExtensionsFor returns the extensions of the schema folder beside the configuration
 // file at configPath (ExtensionDir), in the order of their names; none when there is
-// no such folder.
+// no such folder. A folder of more than maxExtensionFiles *.xml files is refused.
 func ExtensionsFor(configPath string) ([]*Extension, error) {
 	dir := filepath.Join(filepath.Dir(configPath), ExtensionDir)
 	names, err := filepath.Glob(filepath.Join(dir, "*.xml"))
 	if err != nil {
 		return nil, err
+	}
+	if len(names) > maxExtensionFiles {
+		return nil, fmt.Errorf("schema extensions: %s holds %d *.xml files, more than %d", dir, len(names), maxExtensionFiles)
 	}
 	slices.Sort(names)
 	exts := []*Extension{}
@@ -88,10 +95,16 @@ func ExtensionsFor(configPath string) ([]*Extension, error) {
 // modeled are the sections poolctl models, whose declarations an extension adds.
 var modeled = []string{ApplicationPoolsPath, SitesPath, AspNetCorePath}
 
-// ParseExtension parses src, the content of the schema extension file name.
+// ParseExtension parses src, the content of the schema extension file name: UTF-8, or
+// UTF-16 with a byte order mark (as Windows tools may save XML).
 func ParseExtension(name string, src []byte) (*Extension, error) {
+	src, err := utf8Text(src)
+	if err != nil {
+		return nil, &ExtensionError{File: name, Line: 1, Col: 1, Err: err}
+	}
 	p := &extParser{d: xml.NewDecoder(bytes.NewReader(src)), ext: &Extension{File: name, sections: map[string]*Element{}}}
 	p.d.Strict = true
+	p.d.CharsetReader = charsetReader
 	if err := p.parse(); err != nil {
 		line, col := p.d.InputPos()
 		return nil, &ExtensionError{File: name, Line: line, Col: col, Err: err}

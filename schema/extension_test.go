@@ -1,12 +1,14 @@
 package schema
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -81,6 +83,47 @@ func TestIISSchemaFilesChangeNothing(t *testing.T) {
 				t.Errorf("%s changed the %v schema (-before +after):\n%s", filepath.Base(file), v, diff)
 			}
 		}
+	}
+}
+
+// TestExtensionInUTF16 reads contrib/schema's file saved as UTF-16 (both byte orders,
+// with a byte order mark and an encoding="utf-16" declaration): the same as in UTF-8.
+// Another declared encoding is an error.
+func TestExtensionInUTF16(t *testing.T) {
+	src, err := os.ReadFile(poolctlSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ParseExtension("x.xml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), `encoding="utf-8"`, `encoding="utf-16"`, 1)
+	for _, tt := range []struct {
+		name string
+		bom  []byte
+		put  func([]byte, uint16) []byte
+	}{
+		{"little-endian", []byte{0xFF, 0xFE}, binary.LittleEndian.AppendUint16},
+		{"big-endian", []byte{0xFE, 0xFF}, binary.BigEndian.AppendUint16},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := append([]byte(nil), tt.bom...)
+			for _, u := range utf16.Encode([]rune(text)) {
+				b = tt.put(b, u)
+			}
+			got, err := ParseExtension("x.xml", b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(Extension{})); diff != "" {
+				t.Errorf("UTF-16 (-UTF-8 +UTF-16):\n%s", diff)
+			}
+		})
+	}
+	latin := strings.Replace(string(src), `encoding="utf-8"`, `encoding="iso-8859-1"`, 1)
+	if _, err := ParseExtension("x.xml", []byte(latin)); err == nil || !strings.Contains(err.Error(), "save the file as UTF-8") {
+		t.Errorf("ISO-8859-1 = %v, want an error that says to save it as UTF-8", err)
 	}
 }
 

@@ -83,7 +83,7 @@ would change), 1 an error of any kind.`,
 // runApply applies the desired state in the file name (or stdin for "-") and reports
 // whether the configuration changed (or, with --plan, would change).
 func runApply(cmd *cobra.Command, g *globalOptions, opts *applyOptions, stdin io.Reader, name string) (bool, error) {
-	target, err := schema.For(g.target)
+	target, err := g.schema(g.target) // with the file's schema extensions
 	if err != nil {
 		return false, err
 	}

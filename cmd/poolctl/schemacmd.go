@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/poolctl/poolctl/schema"
 )
 
 // newSchemaCmd builds "poolctl schema": the attributes of an application pool as the
@@ -27,7 +25,7 @@ jsonschema prints a JSON Schema (draft 2020-12) of the section's JSON form.`,
   poolctl schema --format jsonschema > applicationPools.schema.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := schema.For(g.target)
+			s, err := g.schema(g.target) // with the file's schema extensions
 			if err != nil {
 				return err
 			}

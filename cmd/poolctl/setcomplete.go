@@ -18,7 +18,7 @@ func completeSet(g *globalOptions) cobra.CompletionFunc {
 		if len(args) == 0 && !defaults {
 			return pools(cmd, args, toComplete)
 		}
-		s, err := schema.For(g.target)
+		s, err := g.schema(g.target)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
