@@ -12,6 +12,7 @@ import (
 	"github.com/poolctl/poolctl/internal/saferead"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/printers"
+	"github.com/poolctl/poolctl/validate"
 )
 
 // diffOptions are the flags of "poolctl diff".
@@ -114,7 +115,11 @@ func loadForDiff(g *globalOptions, path string) (*parse.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := parse.Load(path, parse.LoadOptions{Version: g.target, Read: ro})
+	exts, err := validate.Extensions(path, nil) // each file with its own schema folder
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := parse.Load(path, parse.LoadOptions{Version: g.target, Read: ro, Extensions: exts})
 	if err == nil {
 		return cfg, nil
 	}
