@@ -27,7 +27,7 @@ FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
-.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend lint cross release-snapshot fuzz chaos h2spec clean
+.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend bench-scale lint cross release-snapshot fuzz chaos h2spec clean
 
 all: build test
 
@@ -40,7 +40,7 @@ test:
 	bash ./internal/browser/install.sh
 	go test -race ./...
 
-bench: gobench bench-parse bench-lint bench-set bench-run bench-suspend
+bench: gobench bench-parse bench-lint bench-set bench-run bench-suspend bench-scale
 
 gobench:
 	go test -run='^$$' -bench=. -benchmem ./...
@@ -68,6 +68,11 @@ bench-run:
 # worker's resident memory before and after it is suspended.
 bench-suspend:
 	bash ./bench/suspend.sh
+
+# bench-scale measures poolctl run with 1, 100 and 10,000 sites and pools configured
+# (throughput to one site, memory per idle pool) and per idle keep-alive connection.
+bench-scale:
+	bash ./bench/scale.sh
 
 # chaos repeats issue 14's hardening probe and prints one table; never part of test.
 chaos:
