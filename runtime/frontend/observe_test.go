@@ -5,6 +5,7 @@ package frontend
 import (
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/poolctl/poolctl/internal/testwait"
 	"github.com/poolctl/poolctl/runtime/spec"
 )
 
@@ -114,7 +116,55 @@ func TestInFlightListsWaitingRequest(t *testing.T) {
 	}
 	close(release)
 	<-done
-	if got := fe.InFlight(); len(got) != 0 {
-		t.Errorf("InFlight after the answer = %+v, want none", got)
+	// The client may have the answer a moment before the request's record is cleared.
+	if !testwait.Until(10*time.Second, time.Millisecond, func() bool { return len(fe.InFlight()) == 0 }) {
+		t.Errorf("InFlight after the answer = %+v, want none", fe.InFlight())
+	}
+}
+
+// TestInFlightListsHTTP2Streams checks that requests on HTTP/2 streams are listed in
+// flight, two at once on one connection, and gone once answered.
+func TestInFlightListsHTTP2Streams(t *testing.T) {
+	pki := newTestPKI(t, "shop.example.com")
+	arrived, release := make(chan struct{}, 2), make(chan struct{})
+	pools := newFakePools()
+	pools.set("*", backend(t, func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+	}))
+	s := New([]*spec.Site{site("Shop", []spec.Binding{tlsBind("127.0.0.1", 0, "shop.example.com", 10)})}, pools, nil)
+	s.UseCertificates(pki.byServerName)
+	startServer(t, s)
+	c := h2Client(t, pki, "shop.example.com")
+	done := make(chan error, 2)
+	for _, path := range []string{"/one", "/two"} {
+		go func() {
+			req, _ := http.NewRequest("GET", "https://"+s.Addrs()[0].String()+path, nil)
+			req.Host = "shop.example.com"
+			resp, err := c.Do(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			done <- err
+		}()
+	}
+	<-arrived
+	<-arrived
+	var urls []string
+	for _, f := range s.InFlight() {
+		urls = append(urls, f.URL)
+	}
+	slices.Sort(urls)
+	if diff := cmp.Diff([]string{"shop.example.com/one", "shop.example.com/two"}, urls); diff != "" {
+		t.Errorf("in flight on HTTP/2 (-want +got):\n%s", diff)
+	}
+	close(release)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !testwait.Until(10*time.Second, time.Millisecond, func() bool { return len(s.InFlight()) == 0 }) {
+		t.Errorf("InFlight after the answers = %+v, want none", s.InFlight())
 	}
 }
