@@ -87,9 +87,10 @@ measure() {
 	for _ in $(seq "${RUNS:-7}"); do
 		"$pc" pool stop "$1" --admin "$sock" >/dev/null
 		"$pc" pool start "$1" --admin "$sock" >/dev/null
-		local cold pid before after resume n
+		local cold pid before after resume n warm
 		n=$(suspended "$1")
 		cold=$(first_byte "$2")
+		warm=$(first_byte "$2") # the same worker, running: curl's and the front end's share
 		pid=$(app_pid "$1")
 		before=$(rss "$pid")
 		# Suspended once its event is logged: frozen, and paged out (which takes a
@@ -97,18 +98,19 @@ measure() {
 		for _ in $(seq 1000); do [ "$(suspended "$1")" -gt "$n" ] && break; sleep 0.01; done
 		after=$(rss "$pid")
 		resume=$(first_byte "$2")
-		echo "$cold $resume $before $after" >>"$out/$1.txt"
+		echo "$cold $resume $before $after $warm" >>"$out/$1.txt"
 	done
 }
 measure Nap "$port"
 measure Heap "$heapPort"
 col() { cut -d' ' -f"$2" "$out/$1.txt" | median; }
 swap=$(awk '/^SwapTotal:/ { print $2 }' /proc/meminfo)
-awk -v c="$(col Nap 1)" -v r="$(col Nap 2)" -v b="$(col Nap 3)" -v a="$(col Nap 4)" \
+awk -v c="$(col Nap 1)" -v r="$(col Nap 2)" -v b="$(col Nap 3)" -v a="$(col Nap 4)" -v w="$(col Nap 5)" \
 	-v hc="$(col Heap 1)" -v hr="$(col Heap 2)" -v hb="$(col Heap 3)" -v ha="$(col Heap 4)" -v swap="$swap" 'BEGIN {
 	printf "cold start, first byte:   %8.2f ms\n", c / 1000
 	printf "resume, first byte:       %8.2f ms\n", r / 1000
 	printf "ratio (resume/cold): %.3f (target < 0.010)\n", r / c
+	printf "a running worker, first byte: %.2f ms (what curl and the front end take without a resume); resume adds %.2f ms\n", w / 1000, (r - w) / 1000
 	printf "resident memory: %d kB before suspend, %d kB suspended", b, a
 	if (swap == 0) printf " (no swap: nothing to page out to)"
 	printf "\n"
