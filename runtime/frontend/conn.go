@@ -75,7 +75,7 @@ func newClientConn(s *connServer, conn net.Conn) *clientConn {
 		srv:  s,
 		conn: conn,
 		br:   bufio.NewReaderSize(conn, clientReadBuf),
-		bw:   bufio.NewWriterSize(conn, clientWriteBuf),
+		bw:   s.l.h.writers.get(conn),
 	}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.watch.c = c
@@ -130,10 +130,13 @@ func (c *clientConn) next() bool {
 		return false
 	}
 	if c.br.Buffered() == 0 {
+		c.srv.l.h.writers.put(c.bw) // idle: the write buffer waits in the pool, not here
+		c.bw = nil
 		c.conn.SetReadDeadline(time.Now().Add(idleTimeout))
 		if _, err := c.br.Peek(1); err != nil {
 			return false
 		}
+		c.bw = c.srv.l.h.writers.get(c.conn)
 	}
 	if !c.state.CompareAndSwap(stateIdle, stateActive) {
 		return false // Shutdown closed the connection meanwhile

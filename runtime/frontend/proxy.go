@@ -3,7 +3,9 @@
 package frontend
 
 import (
+	"bufio"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -40,13 +42,14 @@ const (
 
 // handler serves a request once its site is known: application, lease, forwarding.
 type handler struct {
-	obs   atomic.Pointer[Observer] // hears of every request answered (observe.go)
-	ids   atomic.Uint64            // numbers the requests in flight (inflight.go)
-	pools Pools
-	conns *connPool
-	bufs  *bufferPool
-	dates dateCache
-	times timeouts
+	obs     atomic.Pointer[Observer] // hears of every request answered (observe.go)
+	ids     atomic.Uint64            // numbers the requests in flight (inflight.go)
+	writers writerPool               // client connections' write buffers, lent while they serve
+	pools   Pools
+	conns   *connPool
+	bufs    *bufferPool
+	dates   dateCache
+	times   timeouts
 }
 
 // newHandler returns a handler that asks pools for workers.
@@ -140,6 +143,27 @@ func (b *bufferPool) Get() []byte {
 func (b *bufferPool) Put(buf []byte) {
 	if cap(buf) >= copyBufferSize {
 		b.p.Put((*[copyBufferSize]byte)(buf[:copyBufferSize]))
+	}
+}
+
+// writerPool lends client connections their write buffers, so that an idle
+// keep-alive connection holds none (net/http's server does the same).
+type writerPool struct{ p sync.Pool }
+
+// get returns a write buffer of clientWriteBuf bytes that writes to w.
+func (wp *writerPool) get(w io.Writer) *bufio.Writer {
+	if bw, ok := wp.p.Get().(*bufio.Writer); ok {
+		bw.Reset(w)
+		return bw
+	}
+	return bufio.NewWriterSize(w, clientWriteBuf)
+}
+
+// put takes back a write buffer whose content has been written; nil is ignored.
+func (wp *writerPool) put(bw *bufio.Writer) {
+	if bw != nil {
+		bw.Reset(nil)
+		wp.p.Put(bw)
 	}
 }
 
