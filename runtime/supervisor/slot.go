@@ -133,6 +133,12 @@ func (p *pool) startFailed(w *slot, proc *worker.Worker, reason string) {
 // worker. Waiting requests wake up, and start a worker if they still need one.
 func (p *pool) lost(w *slot) {
 	p.dropStopped(w)
+	p.afterLoss()
+}
+
+// afterLoss counts a lost worker, already dropped, toward rapid-fail protection and
+// starts an always-running pool's next one.
+func (p *pool) afterLoss() {
 	p.failure()
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -185,8 +191,11 @@ func (p *pool) exited(w *slot) {
 	if asked {
 		return // stopSlot removes it
 	}
+	// Dropped before the event: a request that comes meanwhile must start a new
+	// worker, not be handed the one that is gone.
+	p.dropStopped(w)
 	p.emit(event.WorkerCrashed, "error", "worker process terminated unexpectedly", w.proc.PID(), errText(w.proc.Err()))
-	p.lost(w)
+	p.afterLoss()
 }
 
 // ping pings the worker once and acts on the answer; it reports whether to go on
