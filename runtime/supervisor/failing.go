@@ -105,8 +105,9 @@ func (p *pool) failingLocked(w *slot, now time.Time, f spec.FailingResponses) st
 // recycleFailing reports the failing worker w (event 9027), counts it toward
 // rapid-fail protection, which may stop the pool, and recycles it.
 func (p *pool) recycleFailing(w *slot, pid int, why string) {
+	trip := p.countFailure() // counted before the event, as a crash is (exited)
 	p.emit(event.FailingResponses, "warning", "worker recycled: its responses are failing", pid, why)
-	p.failure()
+	p.tripped(trip)
 	p.mu.Lock()
 	started := p.state == Started
 	p.mu.Unlock()

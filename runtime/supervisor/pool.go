@@ -386,15 +386,27 @@ func (p *pool) recordFailureLocked() bool {
 
 // failure counts a failure and stops the pool when rapid-fail protection says so.
 func (p *pool) failure() {
+	p.tripped(p.countFailure())
+}
+
+// countFailure counts a failure and, when rapid-fail protection says so, puts the
+// pool in Stopping at once (no request takes it from then on); it returns how many
+// failures the window holds, or 0 when the pool does not trip. tripped does the rest.
+func (p *pool) countFailure() int {
 	p.mu.Lock()
-	trip := p.recordFailureLocked()
-	n := len(p.failures)
-	if trip {
-		p.state, p.reason = Stopping, "rapid-fail protection"
-		p.broadcast()
+	defer p.mu.Unlock()
+	if !p.recordFailureLocked() {
+		return 0
 	}
-	p.mu.Unlock()
-	if !trip {
+	p.state, p.reason = Stopping, "rapid-fail protection"
+	p.broadcast()
+	return len(p.failures)
+}
+
+// tripped logs and stops a pool that countFailure found to trip after n failures
+// (nothing for 0), and runs its autoShutdownExe.
+func (p *pool) tripped(n int) {
+	if n == 0 {
 		return
 	}
 	p.counts.rapidFailTrips.Add(1)

@@ -140,6 +140,12 @@ func (p *pool) lost(w *slot) {
 // starts an always-running pool's next one.
 func (p *pool) afterLoss() {
 	p.failure()
+	p.replaceLost()
+}
+
+// replaceLost starts an always-running pool's next worker when it has none left, and
+// wakes the requests that wait, which start one if they still need it.
+func (p *pool) replaceLost() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.state == Started && p.spec().AlwaysRun && !p.hasLiveWorkerLocked() {
@@ -191,11 +197,14 @@ func (p *pool) exited(w *slot) {
 	if asked {
 		return // stopSlot removes it
 	}
-	// Dropped before the event: a request that comes meanwhile must start a new
-	// worker, not be handed the one that is gone.
+	// Dropped and counted before the event: a request that comes meanwhile must
+	// start a new worker (or find the pool stopped), not be handed the one that is
+	// gone; and who reads the event sees the pool's state after it.
 	p.dropStopped(w)
+	trip := p.countFailure()
 	p.emit(event.WorkerCrashed, "error", "worker process terminated unexpectedly", w.proc.PID(), errText(w.proc.Err()))
-	p.afterLoss()
+	p.tripped(trip)
+	p.replaceLost()
 }
 
 // ping pings the worker once and acts on the answer; it reports whether to go on
