@@ -84,13 +84,25 @@ func (p *pool) recycleReason(w *slot, age time.Duration, requests int64, last, n
 	return "", ""
 }
 
+// periodicRecycles are the periodicRestart limits by their logEventOnRecycle flag: the
+// event a recycle for it logs, and the reason the counters name.
+var periodicRecycles = map[string]struct {
+	id     int
+	reason string
+}{
+	"Time":          {event.RecycleTime, RecycleTime},
+	"Requests":      {event.RecycleRequests, RecycleRequests},
+	"Schedule":      {event.RecycleSchedule, RecycleSchedule},
+	"Memory":        {event.RecycleMemory, RecycleMemory},
+	"PrivateMemory": {event.RecyclePrivate, RecyclePrivateMemory},
+}
+
 // recycleFor recycles w, logging the event only when logEventOnRecycle names flag.
-func (p *pool) recycleFor(w *slot, reason, flag string) {
-	p.counts.recycled(strings.ToLower(flag[:1]) + flag[1:])
+func (p *pool) recycleFor(w *slot, why, flag string) {
+	r := periodicRecycles[flag]
+	p.counts.recycled(r.reason)
 	if slices.Contains(p.spec().Recycling.LogEventOnRecycle, flag) {
-		id := map[string]int{"Time": event.RecycleTime, "Requests": event.RecycleRequests, "Schedule": event.RecycleSchedule,
-			"Memory": event.RecycleMemory, "PrivateMemory": event.RecyclePrivate}[flag]
-		p.emit(id, "info", "worker recycled", w.proc.PID(), reason)
+		p.emit(r.id, "info", "worker recycled", w.proc.PID(), why)
 	}
 	p.replace(w)
 }

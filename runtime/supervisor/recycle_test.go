@@ -17,6 +17,9 @@ func TestRecycleOnPrivateMemory(t *testing.T) {
 	if e.Reason == "" {
 		t.Error("no reason")
 	}
+	if got := h.sup.Pools()[0].Recycles; got[RecyclePrivateMemory] < 1 {
+		t.Errorf("recycles = %v, want one for %q", got, RecyclePrivateMemory)
+	}
 }
 
 func TestRecycleOnVirtualMemory(t *testing.T) {
@@ -37,6 +40,10 @@ func TestRecycleNotLoggedWithoutItsFlag(t *testing.T) {
 	})
 	if n := h.events.count(event.RecycleRequests, "Q"); n != 0 {
 		t.Errorf("%d request-recycle events, want none (logEventOnRecycle has no Requests)", n)
+	}
+	// Counted for the metrics all the same, under the reason's name.
+	if got := h.sup.Pools()[0].Recycles; got[RecycleRequests] < 1 {
+		t.Errorf("recycles = %v, want one for %q", got, RecycleRequests)
 	}
 }
 
