@@ -121,21 +121,11 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 		return fmt.Errorf("run: %w", err)
 	}
 	log := slog.New(eventlog.New(s.err, opts.logFormat, eventlog.Options{Env: g.getenv}))
+	reloading, reloaded := notifyReloads(log, notify)
 	rt, err := host.New(host.Options{
 		Path: path, Target: g.target, TimeScale: opts.timeScale, Shim: []string{exe, "__shim"}, Key: key,
 		AdminSocket: opts.admin.socket(g), Certs: opts.certs.options(g.getenv), StatusAddr: opts.status,
-		Log: log, Output: s.err,
-		// systemd hears of every reload, SIGHUP's and the file watcher's: READY=1
-		// follows a refused one too, or the unit would stay "reloading".
-		Reloading: func() { notified(log, notify.Reloading()) },
-		Reloaded: func(sp *spec.Spec, err error) {
-			status := "configuration refused; the running configuration stays"
-			if err == nil {
-				status = servingStatus(sp)
-			}
-			notified(log, notify.Status(status))
-			notified(log, notify.Ready())
-		},
+		Log: log, Output: s.err, Reloading: reloading, Reloaded: reloaded,
 	})
 	if err != nil {
 		return err

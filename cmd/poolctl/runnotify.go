@@ -10,11 +10,10 @@ import (
 
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/host"
+	"github.com/poolctl/poolctl/runtime/sdnotify"
 	"github.com/poolctl/poolctl/runtime/spec"
+	"github.com/poolctl/poolctl/runtime/supervisor"
 )
-
-// healthLimit is how long the watchdog waits for the supervisor to answer.
-const healthLimit = 5 * time.Second
 
 // readyWaitLimit bounds the wait for always-running pools before READY=1: below the
 // unit's TimeoutStartSec (120 s).
@@ -46,11 +45,11 @@ func awaitReady(ctx context.Context, rt *host.Runtime, events <-chan event.Event
 	}
 }
 
-// supervisorAnswers is the watchdog's health check: the runtime's supervisor takes
-// every lock within healthLimit.
+// supervisorAnswers is the watchdog's health check, /healthz's: the runtime's
+// supervisor takes every lock within supervisor.CheckLimit.
 func supervisorAnswers(rt *host.Runtime) func() bool {
 	return func() bool {
-		ctx, cancel := context.WithTimeout(context.Background(), healthLimit)
+		ctx, cancel := context.WithTimeout(context.Background(), supervisor.CheckLimit)
 		defer cancel()
 		return rt.Supervisor().Check(ctx) == nil
 	}
@@ -61,6 +60,22 @@ func notified(log *slog.Logger, err error) {
 	if err != nil {
 		log.Warn("systemd notification failed", "error", err.Error())
 	}
+}
+
+// notifyReloads returns the runtime's reload hooks that tell systemd of every reload,
+// SIGHUP's and the file watcher's: RELOADING=1 before, STATUS= and READY=1 after, a
+// refused one included, or the unit would stay "reloading".
+func notifyReloads(log *slog.Logger, notify *sdnotify.Notifier) (func(), func(*spec.Spec, error)) {
+	reloading := func() { notified(log, notify.Reloading()) }
+	reloaded := func(sp *spec.Spec, err error) {
+		status := "configuration refused; the running configuration stays"
+		if err == nil {
+			status = servingStatus(sp)
+		}
+		notified(log, notify.Status(status))
+		notified(log, notify.Ready())
+	}
+	return reloading, reloaded
 }
 
 // servingStatus is the STATUS= line of a running configuration.

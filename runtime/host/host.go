@@ -159,7 +159,8 @@ func (r *Runtime) listen() error {
 	if r.opt.StatusAddr == "" {
 		return nil
 	}
-	st, err := status.Listen(status.Options{Addr: r.opt.StatusAddr, Source: r.ctl, Metrics: r.metrics, Log: r.opt.Log})
+	st, err := status.Listen(status.Options{Addr: r.opt.StatusAddr, Source: r.ctl, Metrics: r.metrics, Log: r.opt.Log,
+		CheckLimit: supervisor.CheckLimit})
 	if err != nil {
 		srv.Close()
 		return err

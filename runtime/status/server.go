@@ -41,10 +41,9 @@ type Options struct {
 	Log     *slog.Logger
 	// Now returns the time; nil means time.Now.
 	Now func() time.Time
+	// CheckLimit is how long /healthz waits for Source.Check; 0 means 2 s.
+	CheckLimit time.Duration
 }
-
-// probeTimeout bounds how long /healthz waits for the runtime to answer.
-const probeTimeout = 2 * time.Second
 
 // Server is the status address.
 type Server struct {
@@ -60,6 +59,9 @@ type Server struct {
 func Listen(opt Options) (*Server, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.CheckLimit <= 0 {
+		opt.CheckLimit = 2 * time.Second
 	}
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
@@ -121,7 +123,7 @@ func withHeaders(h http.Handler) http.Handler {
 
 // handleHealth answers /healthz: 200 while the runtime answers, else 503 and why.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), probeTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), s.opt.CheckLimit)
 	defer cancel()
 	if err := s.opt.Source.Check(ctx); err != nil {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)

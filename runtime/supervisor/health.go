@@ -6,7 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
+
+// CheckLimit is how long a caller of Check (the systemd watchdog, /healthz) waits for
+// the supervisor to answer before it counts it as wedged.
+const CheckLimit = 2 * time.Second
 
 // errWedged is Check's answer while an earlier check still waits for a lock.
 var errWedged = errors.New("the supervisor is wedged: an earlier health check still waits for its locks")
