@@ -120,12 +120,13 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	log := slog.New(eventlog.New(s.err, opts.logFormat, eventlog.Options{Env: g.getenv}))
+	errw := shareable(s.err)
+	log := slog.New(eventlog.New(errw, opts.logFormat, eventlog.Options{Env: g.getenv}))
 	reloading, reloaded := notifyReloads(log, notify)
 	rt, err := host.New(host.Options{
 		Path: path, Target: g.target, TimeScale: opts.timeScale, Shim: []string{exe, "__shim"}, Key: key,
 		AdminSocket: opts.admin.socket(g), Certs: opts.certs.options(g.getenv), StatusAddr: opts.status,
-		Log: log, Output: s.err, Reloading: reloading, Reloaded: reloaded,
+		Log: log, Output: errw, Reloading: reloading, Reloaded: reloaded,
 	})
 	if err != nil {
 		return err

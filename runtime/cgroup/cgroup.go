@@ -76,7 +76,7 @@ func (m *Manager) Create(name string, pids ...int) (*Group, error) {
 	if !m.ok {
 		return nil, fmt.Errorf("cgroup: create %s: %w: %s", name, ErrNotSupported, m.why)
 	}
-	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00\n") {
+	if !goodName(name) {
 		return nil, fmt.Errorf("cgroup: create %q: bad name", name)
 	}
 	if err := m.prepare(m.plan); err != nil {
@@ -96,6 +96,11 @@ func (m *Manager) Create(name string, pids ...int) (*Group, error) {
 		}
 	}
 	return g, nil
+}
+
+// goodName reports whether name can name a group: one path element.
+func goodName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\x00\n")
 }
 
 // Close removes the poolctl directories New created, when no group is left in them.

@@ -32,6 +32,38 @@ type Group struct {
 // Name is the group's name, as given to Create.
 func (g *Group) Name() string { return g.name }
 
+// Rename gives the group another name in every hierarchy; its processes stay in it.
+// cgroup v1 renames a cgroup in place; v2 does not (EPERM), and then, as on any error,
+// the group keeps its name.
+func (g *Group) Rename(name string) error {
+	if !goodName(name) {
+		return fmt.Errorf("cgroup %s: rename to %q: bad name", g.name, name)
+	}
+	moved := make(map[string]string, len(g.dirs))
+	for _, d := range g.dirs {
+		to := filepath.Join(filepath.Dir(d), name)
+		if err := unix.Rename(d, to); err != nil {
+			for from, back := range moved {
+				_ = unix.Rename(from, back)
+			}
+			return fmt.Errorf("cgroup %s: rename to %s: %w", g.name, name, err)
+		}
+		moved[to] = d
+	}
+	renamed := func(d string) string {
+		if d == "" {
+			return ""
+		}
+		return filepath.Join(filepath.Dir(d), name)
+	}
+	g.freezer, g.cpu, g.cpuacct = renamed(g.freezer), renamed(g.cpu), renamed(g.cpuacct)
+	for i, d := range g.dirs {
+		g.dirs[i] = renamed(d)
+	}
+	g.name = name
+	return nil
+}
+
 // Add moves the process pid (all its threads) into the group.
 func (g *Group) Add(pid int) error {
 	for _, d := range g.dirs {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -234,6 +235,59 @@ func TestCreateBadName(t *testing.T) {
 	for _, name := range []string{"", ".", "..", "a/b"} {
 		if _, err := m.Create(name); err == nil {
 			t.Errorf("Create(%q) accepted", name)
+		}
+	}
+}
+
+// TestRename checks that a group renamed on cgroup v1 keeps its process under the new
+// name in every hierarchy, and that on v2, which cannot rename, the group keeps its
+// name, its directories and its process.
+func TestRename(t *testing.T) {
+	t.Run("manager", func(t *testing.T) { testRename(t, realManager(t)) })
+	t.Run("v2", func(t *testing.T) { testRename(t, hybridV2(t)) })
+}
+
+func testRename(t *testing.T, m *Manager) {
+	child := startRole(t, "sleep")
+	pid := child.Process.Pid
+	g := newGroup(t, m, pid)
+	old, oldDirs := g.Name(), slices.Clone(g.dirs)
+	if err := g.Rename("a/b"); err == nil {
+		t.Errorf("Rename(%q) accepted", "a/b")
+	}
+	name := old + "-renamed"
+	err := g.Rename(name)
+	switch {
+	case m.Version() == 2 && err == nil:
+		t.Fatal("Rename on cgroup v2 succeeded; the kernel refuses it")
+	case m.Version() == 2:
+		t.Logf("Rename on v2: %v", err)
+		if g.Name() != old || !slices.Equal(g.dirs, oldDirs) {
+			t.Errorf("after a failed Rename: name %q dirs %q, want %q %q", g.Name(), g.dirs, old, oldDirs)
+		}
+	case err != nil:
+		t.Fatal(err)
+	case g.Name() != name:
+		t.Errorf("Name() = %q, want %q", g.Name(), name)
+	}
+	for _, d := range g.dirs {
+		if filepath.Base(d) != g.Name() {
+			t.Errorf("directory %s is not named %s", d, g.Name())
+		}
+	}
+	pids, err := g.Pids()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(pids, pid) {
+		t.Errorf("the group's processes %v lost %d", pids, pid)
+	}
+	if g.freezer != "" {
+		if err := g.Freeze(); err != nil {
+			t.Fatalf("freeze under the new name: %v", err)
+		}
+		if err := g.Thaw(); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -104,7 +104,7 @@ func New(opt Options) (*Runtime, error) {
 		r.cg = cg
 	}
 	r.sup = supervisor.New(ld.spec, supervisor.Options{
-		Shim: opt.Shim, ShimEnv: opt.ShimEnv, Log: opt.Log, Output: opt.Output, Cgroups: r.cg, Password: r.password,
+		Shim: opt.Shim, ShimEnv: opt.ShimEnv, SpareShim: true, Log: opt.Log, Output: opt.Output, Cgroups: r.cg, Password: r.password,
 	})
 	if ok, why := cgroupState(r.cg, cgErr); !ok {
 		r.sup.Emit(event.CgroupUnavailable, "warning", "cgroups unavailable: suspended workers get SIGSTOP", why)

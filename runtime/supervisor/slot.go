@@ -5,6 +5,7 @@ package supervisor
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/poolctl/poolctl/runtime/admin"
@@ -58,6 +59,9 @@ func (p *pool) run(w *slot) {
 	cfg := p.workerConfig()
 	cfg.Affinity = p.affinity(w.node)
 	proc, err := worker.Start(cfg)
+	// The next spare shim starts once this worker no longer needs the CPUs to start.
+	refill := sync.OnceFunc(p.sup.spare.Refill)
+	defer refill()
 	if err != nil {
 		p.startFailed(w, nil, "the worker did not start: "+err.Error())
 		return
@@ -74,7 +78,9 @@ func (p *pool) run(w *slot) {
 		proc.Kill()
 		return
 	}
-	if err := p.waitReady(proc); err != nil {
+	err = p.waitReady(proc)
+	refill()
+	if err != nil {
 		proc.Kill()
 		p.mu.Lock()
 		asked := w.state == wStopping
@@ -413,7 +419,7 @@ func (p *pool) workerConfig() worker.Config {
 	cfg := worker.Config{
 		Pool: p.spec().Name, Shim: p.sup.opt.Shim, ShimEnv: p.sup.opt.ShimEnv, Env: p.spec().Env,
 		Output: p.sup.opt.Output, GraceKill: p.spec().ShutdownTimeLimit,
-		Cgroups: p.sup.opt.Cgroups, CgroupName: cgroupName(p.spec().Name),
+		Cgroups: p.sup.opt.Cgroups, CgroupName: cgroupName(p.spec().Name), Spare: p.sup.spare,
 	}
 	if p.accountErr == nil {
 		cfg.Credential = p.account.Credential()

@@ -20,6 +20,7 @@ import (
 	"github.com/poolctl/poolctl/runtime/identity"
 	"github.com/poolctl/poolctl/runtime/numa"
 	"github.com/poolctl/poolctl/runtime/spec"
+	"github.com/poolctl/poolctl/runtime/worker"
 )
 
 // Options tune a Supervisor.
@@ -28,6 +29,9 @@ type Options struct {
 	// environment.
 	Shim    []string
 	ShimEnv []string
+	// SpareShim keeps one shim started ahead of need (worker.Spare), so that a worker's
+	// start, a cold start's first request included, does not wait for the shim's own.
+	SpareShim bool
 	// Log receives one structured line per event; nil discards them.
 	Log *slog.Logger
 	// Output receives the workers' output that does not go to a stdoutLogFile.
@@ -60,7 +64,8 @@ type Supervisor struct {
 	wg        sync.WaitGroup // worker goroutines
 	done      chan struct{}  // closed when Shutdown begins
 	closeOnce sync.Once
-	checking  atomic.Bool // a health check waits for its locks (health.go)
+	checking  atomic.Bool   // a health check waits for its locks (health.go)
+	spare     *worker.Spare // nil without Options.SpareShim
 }
 
 // New returns a supervisor of sp's pools; nothing runs until Start.
@@ -107,6 +112,9 @@ func (s *Supervisor) all() []*pool {
 // Start starts the pools whose autoStart is true; an always-running pool starts a
 // worker at once.
 func (s *Supervisor) Start() {
+	if s.opt.SpareShim && len(s.opt.Shim) > 0 {
+		s.spare = worker.NewSpare(s.opt.Shim, s.opt.ShimEnv, s.opt.Output, s.opt.Cgroups)
+	}
 	for _, p := range s.all() {
 		p.reportNothingToRun()
 		if p.spec().AutoStart {
@@ -127,7 +135,14 @@ func (s *Supervisor) Shutdown(ctx context.Context) error {
 		wg.Go(func() { p.stop("the runtime is stopping", false) })
 	}
 	done := make(chan struct{})
-	go func() { wg.Wait(); s.wg.Wait(); close(done) }()
+	go func() {
+		wg.Wait()
+		s.wg.Wait()
+		if s.spare != nil {
+			s.spare.Close()
+		}
+		close(done)
+	}()
 	select {
 	case <-done:
 		return nil

@@ -55,6 +55,9 @@ type Config struct {
 	// orphans re-parented to the runtime are killed all the same).
 	Cgroups    *cgroup.Manager
 	CgroupName string
+	// Spare, when set, lends the worker a shim started ahead of need (see Spare); nil
+	// starts one.
+	Spare *Spare
 }
 
 // defaultGraceKill is GraceKill when Config leaves it 0.

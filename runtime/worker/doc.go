@@ -21,6 +21,9 @@
 //   - stdout and stderr: Config.Output, which the programs inherit unless they have a
 //     stdout log file.
 //
+// With Config.Spare, the shim was started that way ahead of need and has been waiting
+// for its instructions (see Spare); Start only writes them.
+//
 // # The shim
 //
 // The shim sets PR_SET_PDEATHSIG (SIGTERM) and PR_SET_CHILD_SUBREAPER, exits at once

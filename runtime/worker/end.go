@@ -10,8 +10,9 @@ import (
 )
 
 // joinCgroup moves the shim, which has started nothing yet, into a cgroup of its own
-// when cfg.Cgroups can make one; the programs and theirs are born in it.
-func (w *Worker) joinCgroup(cfg Config) {
+// when cfg.Cgroups can make one; the programs and theirs are born in it. A spare
+// shim's staged group, which it is in already, is renamed instead (see Spare).
+func (w *Worker) joinCgroup(cfg Config, staged *cgroup.Group) {
 	if cfg.Cgroups == nil {
 		return
 	}
@@ -21,6 +22,11 @@ func (w *Worker) joinCgroup(cfg Config) {
 	name := fmt.Sprintf("%s-%d", cfg.CgroupName, w.pid)
 	if cfg.CgroupName == "" {
 		name = fmt.Sprintf("worker-%d", w.pid)
+	}
+	if staged != nil {
+		_ = staged.Rename(name) // cgroup v2 cannot: the group keeps its staged name
+		w.group = staged
+		return
 	}
 	w.group, w.groupErr = cfg.Cgroups.Create(name, w.pid)
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -52,13 +53,15 @@ type rolePIDs struct {
 	Shim       int    `json:"shim"`
 	Apps       []int  `json:"apps"`
 	Grandchild int    `json:"grandchild"`
+	Spare      int    `json:"spare,omitempty"`
 	Addr       string `json:"addr"`
 	Err        string `json:"err,omitempty"`
 }
 
 // runtimeRole starts a worker whose app starts a grandchild (in a session of its own
 // when POOLCTL_TEST_SETSID=1), releases it when POOLCTL_TEST_RELEASE=1, prints its
-// pids, and sleeps until it is killed.
+// pids, and sleeps until it is killed. With POOLCTL_TEST_SPARE=1 the worker takes a
+// spare shim, and the next spare waits, its pid printed too.
 func runtimeRole() int {
 	exe, err := os.Executable()
 	if err != nil {
@@ -70,7 +73,22 @@ func runtimeRole() int {
 	cfg := Config{Pool: "role", Shim: []string{exe}, ShimEnv: []string{roleEnv + "=shim", noRaceSleep}, Apps: []App{app},
 		GraceKill: time.Second, Output: os.Stderr}
 	out := json.NewEncoder(os.Stdout)
+	var spare *Spare
+	if os.Getenv("POOLCTL_TEST_SPARE") == "1" {
+		spare = NewSpare(cfg.Shim, cfg.ShimEnv, cfg.Output, nil)
+		cfg.Spare = spare
+		if spareReady(spare) == 0 {
+			_ = out.Encode(rolePIDs{Err: "no spare shim"})
+			return 1
+		}
+	}
 	pids, err := startForRole(cfg, os.Getenv("POOLCTL_TEST_RELEASE") == "1")
+	if err == nil && spare != nil {
+		spare.Refill()
+		if pids.Spare = spareReady(spare); pids.Spare == 0 {
+			err = errors.New("no next spare shim")
+		}
+	}
 	if err != nil {
 		_ = out.Encode(rolePIDs{Err: err.Error()})
 		return 1
@@ -79,6 +97,16 @@ func runtimeRole() int {
 	for {
 		time.Sleep(time.Hour)
 	}
+}
+
+// spareReady waits until s has a shim ready and returns its pid, or 0 after 30 s.
+func spareReady(s *Spare) int {
+	pid := 0
+	testwait.Until(30*time.Second, 10*time.Millisecond, func() bool {
+		pid = s.PID()
+		return pid != 0
+	})
+	return pid
 }
 
 // startForRole starts the runtime role's worker and returns its pids.

@@ -73,6 +73,7 @@ func setupShim(in *instructions) error {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		return fmt.Errorf("shim: become a child subreaper: %w", err)
 	}
+	warmJSON()
 	if err := json.NewDecoder(os.Stdin).Decode(in); err != nil {
 		return fmt.Errorf("shim: read the instructions: %w", err)
 	}
@@ -80,6 +81,14 @@ func setupShim(in *instructions) error {
 		return fmt.Errorf("shim: the runtime (pid %d) is gone", in.Parent)
 	}
 	return nil
+}
+
+// warmJSON has encoding/json learn the instructions' and the report's types (it
+// caches their fields on first use) while the shim waits for its instructions, which
+// a spare shim does for long (see Spare): the worker's start does not wait for it.
+func warmJSON() {
+	_ = json.Unmarshal([]byte(`{"programs":[{}]}`), new(instructions))
+	_, _ = json.Marshal(report{PIDs: []int{1}})
 }
 
 // send writes a report line; a runtime that is gone does not read it.

@@ -3,6 +3,7 @@
 package worker
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,4 +91,21 @@ func TestDescendants(t *testing.T) {
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
 	t.Fatalf("descendants of %d never showed sh and its sleep", os.Getpid())
+}
+
+// TestListening checks the probe WaitReady tries before each ping: a port with a
+// listener is listening, the same port closed is not.
+func TestListening(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	if !listening(port) {
+		t.Errorf("listening(%d) = false with a listener", port)
+	}
+	ln.Close()
+	if listening(port) {
+		t.Errorf("listening(%d) = true after the listener closed", port)
+	}
 }

@@ -32,6 +32,7 @@ type Worker struct {
 	pid       int
 	names     []string // the apps' names
 	addrs     []string // "127.0.0.1:PORT" of each app
+	ports     []int    // each app's PORT
 	pingPaths []string
 	appPIDs   []int
 	transport *http.Transport
@@ -102,7 +103,7 @@ func (w *Worker) startError(cfg Config, first report, readErr error) error {
 // newWorker returns a Worker for cfg, not started, with a keep-alive HTTP client of its
 // own for pings.
 func newWorker(cfg Config, ports []int) *Worker {
-	w := &Worker{pool: cfg.Pool, done: make(chan struct{})}
+	w := &Worker{pool: cfg.Pool, ports: ports, done: make(chan struct{})}
 	for i, app := range cfg.Apps {
 		w.names = append(w.names, app.Name)
 		w.addrs = append(w.addrs, net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[i])))
@@ -126,38 +127,23 @@ func newWorker(cfg Config, ports []int) *Worker {
 	return w
 }
 
-// startShim starts the shim with its instructions on stdin and returns the read end of
-// its report pipe.
+// startShim starts the shim, or takes Config.Spare's, gives it its instructions, and
+// returns the read end of its report pipe.
 func (w *Worker) startShim(cfg Config, payload []byte) (*os.File, error) {
-	stdinR, stdinW, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	defer stdinW.Close()
-	repR, repW, err := os.Pipe()
-	if err != nil {
-		stdinR.Close()
-		return nil, err
-	}
-	w.cmd = shimCmd(cfg, stdinR, repW)
-	err = startShimProcess(func() (int, error) {
-		if err := forkFromOwnGoroutine(w.cmd); err != nil {
-			return 0, err
+	sh := cfg.Spare.take(cfg)
+	if sh == nil {
+		var err error
+		if sh, err = startIdleShim(cfg); err != nil {
+			return nil, err
 		}
-		return w.cmd.Process.Pid, nil
-	})
-	stdinR.Close()
-	repW.Close()
-	if err != nil {
-		repR.Close()
-		return nil, err
 	}
-	w.pid = w.cmd.Process.Pid
-	w.joinCgroup(cfg) // the shim waits for its instructions: it has started nothing yet
+	w.cmd, w.pid = sh.cmd, sh.cmd.Process.Pid
+	w.joinCgroup(cfg, sh.group) // the shim waits for its instructions: it has started nothing yet
 	// A shim that exits before it reads this reports why on the report pipe or by its
 	// status: the write's error adds nothing.
-	_, _ = stdinW.Write(payload)
-	return repR, nil
+	_, _ = sh.stdin.Write(payload)
+	sh.stdin.Close()
+	return sh.report, nil
 }
 
 // shimCmd returns the command that runs the shim: the leader of a new process group,
