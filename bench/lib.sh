@@ -26,7 +26,8 @@ synthetic() {
 measure() {
 	local start end rss
 	start=$(date +%s%N)
-	rss=$(/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1)
+	# A lint with errors exits 1: what is measured is the work, not the verdict.
+	rss=$({ /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null || true; } | tail -n 1)
 	end=$(date +%s%N)
 	echo "$(((end - start) / 1000)) $rss"
 }
@@ -53,7 +54,7 @@ compare() {
 	awk -v l="$label" -v xt="$xt" -v pt="$pt" -v xm="$xm" -v pm="$pm" 'BEGIN {
 		printf "xmllint --noout:  %8.1f ms  %8.1f MiB peak\n", xt / 1000, xm / 1024
 		printf "poolctl %-9s %8.1f ms  %8.1f MiB peak\n", l ":", pt / 1000, pm / 1024
-		printf "ratio (poolctl/xmllint): wall %.2fx (target <= 2.00x), memory %.2fx (target <= 1.00x)\n", pt / xt, pm / xm
+		printf "ratio (poolctl/xmllint): wall %.2fx (target <= 1.00x), memory %.2fx (target <= 1.00x)\n", pt / xt, pm / xm
 	}'
 }
 

@@ -1,6 +1,8 @@
 package printers
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -16,15 +18,9 @@ import (
 // when there are none.
 type jsonPrinter struct{}
 
-// jsonReport is the document the JSON format writes. Its types are the
-// format's own, not validate's, so that a field added to validate.Diagnostic
-// does not change the output by accident.
-type jsonReport struct {
-	Diagnostics []jsonDiagnostic `json:"diagnostics"`
-	Summary     jsonSummary      `json:"summary"`
-}
-
-// jsonDiagnostic is one diagnostic of the JSON format.
+// jsonDiagnostic is one diagnostic of the JSON format. The format's types are its
+// own, not validate's, so that a field added to validate.Diagnostic does not change
+// the output by accident.
 type jsonDiagnostic struct {
 	File     string `json:"file"`
 	Line     int    `json:"line"`
@@ -43,19 +39,54 @@ type jsonSummary struct {
 	Infos    int `json:"infos"`
 }
 
-// Print implements Printer.
+// Print implements Printer. It writes one diagnostic at a time, the bytes a JSON
+// encoder indenting the whole report writes, without holding the report's text (tens
+// of megabytes for tens of thousands of findings) in memory.
 func (jsonPrinter) Print(w io.Writer, ds []validate.Diagnostic, s validate.Summary) error {
-	r := jsonReport{
-		Diagnostics: make([]jsonDiagnostic, 0, len(ds)),
-		Summary:     jsonSummary{Files: s.Files, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos},
-	}
-	for _, d := range ds {
-		r.Diagnostics = append(r.Diagnostics, jsonDiagnostic{
+	bw := bufio.NewWriter(w)
+	var one indented
+	bw.WriteString("{\n  \"diagnostics\": [")
+	for i, d := range ds {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		b, err := one.encode("    ", jsonDiagnostic{
 			File: d.File, Line: d.Line, Column: d.Column, Severity: d.Severity.String(),
 			Rule: d.Rule, Message: d.Message, Fix: d.Fix,
 		})
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
 	}
-	return writeJSON(w, r)
+	if len(ds) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"summary\": ")
+	b, err := one.encode("  ", jsonSummary{Files: s.Files, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos})
+	if err != nil {
+		return err
+	}
+	bw.Write(b)
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
+// indented encodes values one by one as writeJSON would inside a larger document:
+// indented by two spaces after prefix, <, > and & as they are. Its buffer is reused.
+type indented struct{ buf bytes.Buffer }
+
+// encode returns v's text, valid until the next call, without a final newline.
+func (e *indented) encode(prefix string, v any) ([]byte, error) {
+	e.buf.Reset()
+	enc := json.NewEncoder(&e.buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")), nil
 }
 
 // writeJSON writes v indented by two spaces and followed by a newline. It does
