@@ -68,6 +68,10 @@ pid $out/nginx.pid;
 events { worker_connections 4096; }
 http {
 	access_log off;
+	# nginx closes a keep-alive connection after 1,000 requests by default (h2load
+	# then stops using it, and its figures count an idle nginx); poolctl, as HTTP.sys,
+	# has no such limit.
+	keepalive_requests 1000000;
 	upstream worker { server 127.0.0.1:$direct; keepalive 128; }
 	server {
 		listen 127.0.0.1:$viaNginx;

@@ -185,8 +185,11 @@ func copyHeader(to, from http.Header) {
 	}
 }
 
-// copyFlushing copies body to w, flushing after each read, so that a response the
-// worker streams (server-sent events) streams on.
+// copyFlushing copies body to w, flushing after each read that leaves more to come,
+// so that a response the worker streams (server-sent events) streams on. The last
+// read is not flushed: the handler's return sends it with the end of the stream, in
+// one DATA frame (with the HEADERS frame, for a small response, in one TLS record)
+// rather than a DATA frame and an empty one to end the stream.
 func copyFlushing(w http.ResponseWriter, body io.Reader, bufs *bufferPool) error {
 	rc := http.NewResponseController(w)
 	buf := bufs.Get()
@@ -197,7 +200,9 @@ func copyFlushing(w http.ResponseWriter, body io.Reader, bufs *bufferPool) error
 			if _, werr := w.Write(buf[:n]); werr != nil {
 				return werr
 			}
-			rc.Flush()
+			if err == nil {
+				rc.Flush()
+			}
 		}
 		if errors.Is(err, io.EOF) {
 			return nil

@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -308,6 +309,55 @@ func TestHTTP2(t *testing.T) {
 		if resp.StatusCode < 400 {
 			t.Errorf("a 20 KiB head over HTTP/2: status %d, want it refused", resp.StatusCode)
 		}
+	}
+}
+
+// TestHTTP2StreamsAResponse: what a worker flushes reaches an HTTP/2 client while
+// the rest of the response is still to come (server-sent events), though the last
+// part of a response is sent with the end of the stream, unflushed.
+func TestHTTP2StreamsAResponse(t *testing.T) {
+	pki := newTestPKI(t, "shop.example.com")
+	pools := newFakePools()
+	next := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(next) }) }
+	pools.set("*", backend(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: 1\n\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-next:
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, "data: 2\n\n")
+	}))
+	s := New([]*spec.Site{site("Shop", []spec.Binding{tlsBind("127.0.0.1", 0, "shop.example.com", 10)})}, pools, nil)
+	s.UseCertificates(pki.byServerName)
+	startServer(t, s)
+	t.Cleanup(release) // first of the cleanups: a failed test does not leave the worker waiting
+	req, _ := http.NewRequest("GET", "https://"+s.Addrs()[0].String()+"/events", nil)
+	req.Host = "shop.example.com"
+	resp, err := h2Client(t, pki, "shop.example.com").Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	first := make([]byte, len("data: 1\n\n"))
+	got := make(chan error, 1)
+	go func() { _, err := io.ReadFull(resp.Body, first); got <- err }()
+	select {
+	case err := <-got:
+		if err != nil || string(first) != "data: 1\n\n" {
+			t.Fatalf("first event: %q, %v", first, err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first event did not arrive while the response went on")
+	}
+	release()
+	rest, err := io.ReadAll(resp.Body)
+	if err != nil || string(rest) != "data: 2\n\n" || resp.ProtoMajor != 2 {
+		t.Errorf("the rest over %s: %q, %v", resp.Proto, rest, err)
 	}
 }
 
