@@ -6,6 +6,8 @@
 # worker, and counts the processes of the killed worker still running; then
 # `pool stop` and the runtime's exit, each followed by a count of every process the
 # pool ever started. Each process is found by a marker in its environment. Target: 0.
+# Last, the runtime is killed with SIGKILL while its spare shim (started ahead of need,
+# waiting for instructions) waits: the spare must end too.
 #
 #   POOLCTL=path/to/poolctl OUT=scratch-dir ROUNDS=5 bash bench/chaos/shim.sh
 set -euo pipefail
@@ -61,8 +63,10 @@ waitworker() {
 	return 1
 }
 
-runscenario() { # SETSID: prints the result rows of one runtime
-	local setsid=$1 label=$2
+# writeconfig SETSID: the configuration of an always-running pool whose test worker
+# forks a grandchild (in a session of its own when SETSID is 1).
+writeconfig() {
+	local setsid=$1
 	cat >"$dir/applicationHost.config" <<EOF2
 <configuration>
     <system.applicationHost>
@@ -89,6 +93,11 @@ runscenario() { # SETSID: prints the result rows of one runtime
     </location>
 </configuration>
 EOF2
+}
+
+runscenario() { # SETSID: prints the result rows of one runtime
+	local setsid=$1 label=$2
+	writeconfig "$setsid"
 	rm -f "$sock"
 	"$POOLCTL" run -c "$dir/applicationHost.config" --admin "$sock" >"$dir/run.out" 2>"$dir/run.log" &
 	local runpid=$! shim app gc old=0 left=0 pids
@@ -121,6 +130,44 @@ EOF2
 	done
 }
 
+# sparescenario: the spare shim (a child __shim of the runtime with no child of its
+# own: started ahead of need, it waits for instructions) must not outlive a runtime
+# killed with SIGKILL.
+sparescenario() {
+	writeconfig ""
+	rm -f "$sock"
+	"$POOLCTL" run -c "$dir/applicationHost.config" --admin "$sock" >"$dir/run.out" 2>"$dir/run.log" &
+	local runpid=$! spare="" state p
+	for _ in $(seq 1000); do [ -S "$sock" ] && break; sleep 0.01; done
+	waitworker 0 >/dev/null # the spare is started again once the worker is ready
+	for _ in $(seq 1000); do
+		for p in $(pgrep -P "$runpid" -f "__shim" || true); do
+			[ -n "$(pgrep -P "$p" || true)" ] || spare=$p
+		done
+		[ -n "$spare" ] && break
+		sleep 0.01
+	done
+	kill -9 "$runpid"
+	wait "$runpid" 2>/dev/null || true
+	state=none
+	if [ -n "$spare" ]; then
+		for _ in $(seq 1000); do
+			state=$(awk '{ print $3 }' "/proc/$spare/stat" 2>/dev/null || echo gone)
+			[ "$state" = gone ] || [ "$state" = Z ] && break
+			sleep 0.01
+		done
+	fi
+	case $state in
+	gone | Z) printf 'runtime kill -9, a spare shim waiting\tthe spare (pid %s) ended\tok\n' "$spare" ;;
+	none) printf 'runtime kill -9, a spare shim waiting\tno spare shim found\tFAIL\n' ;;
+	*) printf 'runtime kill -9, a spare shim waiting\tthe spare (pid %s) still runs (state %s)\tFAIL\n' "$spare" "$state" ;;
+	esac
+	for p in $(ls /proc | grep -E '^[0-9]+$'); do
+		{ tr '\0' '\n' <"/proc/$p/environ"; } 2>/dev/null | grep -qx "$mark=1" && kill -9 "$p" 2>/dev/null || true
+	done
+}
+
 runscenario "" "in the worker's group"
 runscenario 1 "in its own session (setsid)"
+sparescenario
 grep -o '"msg":"[^"]*cgroup[^"]*"[^}]*' "$dir/run.log" | head -n 1 >&2 || true
