@@ -15,8 +15,14 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// TestMain lets the test binary stand in for the poolctl command in scripts.
+// TestMain lets the test binary stand in for the poolctl command in scripts. A poolctl
+// run that a test runs in-process starts its shims as this binary (os.Executable)
+// with the argument __shim: the binary is the shim then, not the tests again.
 func TestMain(m *testing.M) {
+	if len(os.Args) == 2 && os.Args[1] == "__shim" {
+		main()
+		return
+	}
 	testscript.Main(m, map[string]func(){"poolctl": main})
 }
 
@@ -147,5 +153,28 @@ func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
 		if err := os.WriteFile(path, []byte(os.Expand(string(b), ts.Getenv)), 0o666); err != nil {
 			ts.Fatalf("expandenv: %v", err)
 		}
+	}
+}
+
+// TestTestBinaryIsTheShim checks that the test binary run with the argument __shim, as
+// a poolctl run a test runs in-process starts its shims, is the shim (which, without
+// its report pipe, says so and exits) rather than the whole test suite again, whose
+// own poolctl runs would outlive it.
+func TestTestBinaryIsTheShim(t *testing.T) {
+	const probe = "POOLCTL_TEST_SHIM_PROBE"
+	if os.Getenv(probe) != "" {
+		t.Skip("the test suite run as a broken shim: no recursion")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), exe, "__shim")
+	cmd.Env = append(os.Environ(), probe+"=1")
+	out, err := cmd.CombinedOutput()
+	const want = "poolctl: __shim is run by poolctl run, with a report pipe on fd 3\n"
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || string(out) != want {
+		t.Fatalf("%s __shim: %v, output:\n%s\nwant exit status 2 and %q", exe, err, out, want)
 	}
 }

@@ -114,6 +114,9 @@ func (s *Supervisor) all() []*pool {
 func (s *Supervisor) Start() {
 	if s.opt.SpareShim && len(s.opt.Shim) > 0 {
 		s.spare = worker.NewSpare(s.opt.Shim, s.opt.ShimEnv, s.opt.Output, s.opt.Cgroups)
+		if s.runsPrograms() { // else the first worker's start starts one (slot.go)
+			s.spare.Refill()
+		}
 	}
 	for _, p := range s.all() {
 		p.reportNothingToRun()
@@ -123,6 +126,17 @@ func (s *Supervisor) Start() {
 			p.emit(event.PoolStopped, "info", "pool is not started: autoStart is false", 0, "")
 		}
 	}
+}
+
+// runsPrograms reports whether a pool has a program to run: a configuration without
+// one needs no spare shim.
+func (s *Supervisor) runsPrograms() bool {
+	for _, p := range s.all() {
+		if len(p.progs) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Shutdown stops every pool, each worker gracefully within its shutdownTimeLimit, and

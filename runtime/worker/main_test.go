@@ -76,6 +76,7 @@ func runtimeRole() int {
 	var spare *Spare
 	if os.Getenv("POOLCTL_TEST_SPARE") == "1" {
 		spare = NewSpare(cfg.Shim, cfg.ShimEnv, cfg.Output, nil)
+		spare.Refill()
 		cfg.Spare = spare
 		if spareReady(spare) == 0 {
 			_ = out.Encode(rolePIDs{Err: "no spare shim"})

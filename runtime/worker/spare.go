@@ -50,11 +50,9 @@ type idleShim struct {
 // NewSpare returns a Spare of shims run as shim, with env added to their environment,
 // their output to output, and a cgroup each from cgroups (nil = none). A worker takes
 // the spare only when its Config has the same Shim, ShimEnv and Cgroups; its Output
-// must be output. NewSpare starts the first shim.
+// must be output. No shim runs until Refill.
 func NewSpare(shim, env []string, output io.Writer, cgroups *cgroup.Manager) *Spare {
-	s := &Spare{shim: shim, env: env, output: output, cgroups: cgroups}
-	s.Refill()
-	return s
+	return &Spare{shim: shim, env: env, output: output, cgroups: cgroups}
 }
 
 // Close kills the spare shim, if one is ready, once a start under way has ended, and

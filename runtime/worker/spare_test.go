@@ -29,6 +29,7 @@ func readySpare(t *testing.T, s *Spare) int {
 func newSpare(t *testing.T, cfg Config, cgroups *cgroup.Manager) *Spare {
 	s := NewSpare(cfg.Shim, cfg.ShimEnv, cfg.Output, cgroups)
 	t.Cleanup(s.Close)
+	s.Refill()
 	return s
 }
 
