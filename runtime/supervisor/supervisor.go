@@ -77,6 +77,9 @@ func New(sp *spec.Spec, opt Options) *Supervisor {
 		opt.Now = time.Now
 	}
 	s := &Supervisor{opt: opt, log: opt.Log, pools: map[string]*pool{}, events: newBroadcaster(), done: make(chan struct{})}
+	if opt.SpareShim && len(opt.Shim) > 0 { // no shim runs until Start
+		s.spare = worker.NewSpare(opt.Shim, opt.ShimEnv, opt.Output, opt.Cgroups)
+	}
 	if nodes, err := numa.Read(opt.TopologyRoot); err == nil {
 		s.nodes = nodes
 	} else {
@@ -112,11 +115,8 @@ func (s *Supervisor) all() []*pool {
 // Start starts the pools whose autoStart is true; an always-running pool starts a
 // worker at once.
 func (s *Supervisor) Start() {
-	if s.opt.SpareShim && len(s.opt.Shim) > 0 {
-		s.spare = worker.NewSpare(s.opt.Shim, s.opt.ShimEnv, s.opt.Output, s.opt.Cgroups)
-		if s.runsPrograms() { // else the first worker's start starts one (slot.go)
-			s.spare.Refill()
-		}
+	if s.runsPrograms() { // else the first worker's start starts the spare (slot.go)
+		s.spare.Refill()
 	}
 	for _, p := range s.all() {
 		p.reportNothingToRun()

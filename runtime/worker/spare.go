@@ -114,16 +114,15 @@ func (s *Spare) Refill() {
 			sh.group = stage(s.cgroups, sh.cmd.Process.Pid)
 		}
 		s.mu.Lock()
-		defer s.mu.Unlock()
 		s.filling = false
-		if err != nil { // a worker's own start will say why
-			return
+		keep := err == nil && !s.closed // a failed start: a worker's own will say why
+		if keep {
+			s.ready = sh
 		}
-		if s.closed {
-			defer sh.discard()
-			return
+		s.mu.Unlock()
+		if err == nil && !keep {
+			sh.discard() // closed while it started
 		}
-		s.ready = sh
 	})
 }
 
