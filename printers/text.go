@@ -124,12 +124,25 @@ func caretPadding(line string, col int) string {
 // invalid UTF-8 bytes with U+FFFD. Each replaced character or byte stays one
 // rune, so carets computed on the result still line up.
 func sanitize(s string) string {
+	if printableASCII(s) { // most text: nothing to replace, no rune to decode
+		return s
+	}
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 && r != '\t' || 0x7f <= r && r < 0xa0 {
 			return utf8.RuneError
 		}
 		return r
 	}, s)
+}
+
+// printableASCII reports whether s holds only printable ASCII and tabs.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\t') || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // severityColor returns the colour of severity s: red errors, yellow warnings

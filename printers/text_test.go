@@ -130,6 +130,24 @@ func TestTextSanitize(t *testing.T) {
 	}
 }
 
+// TestSanitize checks sanitize on both sides of its printable-ASCII fast path.
+func TestSanitize(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"printable ASCII", " ~plain\ttext", " ~plain\ttext"},
+		{"DEL", "a\x7fb", "a\uFFFDb"},
+		{"C1 NEL", "a\u0085b", "a\uFFFDb"},
+		{"ESC", "\x1b[2J", "\uFFFD[2J"},
+		{"invalid UTF-8", "a\xffb", "a\uFFFDb"},
+		{"non-ASCII letters", "Café ü", "Café ü"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := sanitize(tc.in); got != tc.want {
+				t.Errorf("sanitize(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestSummaryLine(t *testing.T) {
 	for _, tc := range []struct {
 		s    validate.Summary
