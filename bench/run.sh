@@ -6,12 +6,13 @@
 # than nginx's. Then the same over TLS (HTTP/1.1 with wrk, then HTTP/2 with h2load, 10
 # streams a connection; an IP-bound P-256 certificate, TLS 1.3): nginx and poolctl
 # each terminate TLS in front of the same worker (targets: 1.0x nginx's throughput,
-# p99 no worse). Then the cold start of an OnDemand pool: the
-# first request's time minus the worker's own start time (target: under 2 ms of
-# overhead). A second poolctl run with --status measures what counting the requests
+# p99 no worse). Then the cold start of an OnDemand pool: RUNS rounds, each timing
+# the worker's own start and the first request to the pool with bench/firstbyte; the
+# overhead is the median of the rounds' differences (target: under 2 ms). A second
+# poolctl run with --status measures what counting the requests
 # for Prometheus costs (target: at least 0.98x the throughput without).
 #
-#   DURATION=5s ROUNDS=3 CONNECTIONS=64 THREADS=2 bash bench/run.sh
+#   DURATION=5s ROUNDS=3 CONNECTIONS=64 THREADS=2 RUNS=31 bash bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

@@ -12,7 +12,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-need curl curl
 
 out=$PWD/bench/out/suspend
 rm -rf "$out"
@@ -30,6 +29,7 @@ if [ "$(awk '/^SwapTotal:/ { print $2 }' /proc/meminfo)" = 0 ] && [ "$(id -u)" =
 	fi
 fi
 go build -o "$out/poolctl" ./cmd/poolctl
+go build -o "$out/firstbyte" ./bench/firstbyte
 pc=$out/poolctl
 port=18190 heapPort=18191
 sock=$out/admin.sock
@@ -70,10 +70,9 @@ runpid=$!
 trap 'kill $runpid 2>/dev/null; wait $runpid 2>/dev/null || true; [ -z "$swapfile" ] || { swapoff "$swapfile"; rm -f "$swapfile"; }' EXIT
 for _ in $(seq 500); do [ -S "$sock" ] && break; sleep 0.01; done
 
-# first_byte PORT: microseconds to the first byte of GET /
-first_byte() {
-	curl -s -o /dev/null -w '%{time_starttransfer}\n' "http://127.0.0.1:$1/" | awk '{ printf "%d\n", $1 * 1000000 }'
-}
+# first_byte PORT: microseconds to the first byte of GET / on a new connection, timed
+# by the client that times bench/run.sh's cold start (bench/firstbyte)
+first_byte() { "$out/firstbyte" get "http://127.0.0.1:$1/"; }
 # app_pid POOL: the pid of the pool's worker's program
 app_pid() { "$pc" workers "$1" --admin "$sock" --format json | awk -F'[:,]' '/"pid"/ { p = $2 } END { gsub(/ /, "", p); print p }'; }
 # suspended POOL: how many times the pool's worker has been suspended (event 9017)
@@ -90,7 +89,7 @@ measure() {
 		local cold pid before after resume n warm
 		n=$(suspended "$1")
 		cold=$(first_byte "$2")
-		warm=$(first_byte "$2") # the same worker, running: curl's and the front end's share
+		warm=$(first_byte "$2") # the same worker, running: the client's and the front end's share
 		pid=$(app_pid "$1")
 		before=$(rss "$pid")
 		# Suspended once its event is logged: frozen, and paged out (which takes a
@@ -110,7 +109,7 @@ awk -v c="$(col Nap 1)" -v r="$(col Nap 2)" -v b="$(col Nap 3)" -v a="$(col Nap 
 	printf "cold start, first byte:   %8.2f ms\n", c / 1000
 	printf "resume, first byte:       %8.2f ms\n", r / 1000
 	printf "ratio (resume/cold): %.3f (target < 0.010)\n", r / c
-	printf "a running worker, first byte: %.2f ms (what curl and the front end take without a resume); resume adds %.2f ms\n", w / 1000, (r - w) / 1000
+	printf "a running worker, first byte: %.2f ms (what the client and the front end take without a resume); resume adds %.2f ms\n", w / 1000, (r - w) / 1000
 	printf "resident memory: %d kB before suspend, %d kB suspended", b, a
 	if (swap == 0) printf " (no swap: nothing to page out to)"
 	printf "\n"
