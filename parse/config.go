@@ -278,7 +278,9 @@ func readSource(dir, rel, path string, ro Options) (*Document, error) {
 		return nil, &sourceReadError{err}
 	}
 	// src is this document's own and is never written to, as in ReadFile.
-	return read(path, src, unsafe.String(unsafe.SliceData(src), len(src)), ro)
+	pf := startPrefaulter(len(src))
+	defer pf.stop()
+	return read(path, src, unsafe.String(unsafe.SliceData(src), len(src)), ro, pf)
 }
 
 // Documents returns the main document followed by the configSource documents.

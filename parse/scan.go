@@ -53,9 +53,13 @@ type scannedAttr struct {
 	plain bool // the value is the raw value: no references, no white space to normalise
 }
 
-// scan reads d.text into d.Tree and d's origins.
-func scan(d *Document, maxDepth int) error {
+// scan reads d.text into d.Tree and d's origins, with pf mapping the tree's memory
+// ahead of the scanner when not nil.
+func scan(d *Document, maxDepth int, pf *prefaulter) error {
 	p := &scanner{d: d, s: d.text, maxDepth: maxDepth, root: -1}
+	p.texts.pf, p.attrVals.pf, p.children.pf, p.attrOrigins.pf = pf, pf, pf, pf
+	d.elems.pf, d.leaves.pf = pf, pf
+	defer func() { d.elems.pf, d.leaves.pf = nil, nil }()
 	if err := p.run(); err != nil {
 		return err
 	}
