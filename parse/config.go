@@ -34,6 +34,7 @@ type Config struct {
 	poolIndex map[string]*Pool // first pool of each lower-cased name
 	defaults  []Located
 	siteList  []*Site
+	poolAttrs map[string]poolAttr // the pool schema's attributes by dotted path
 }
 
 // LoadOptions tune Load.
@@ -81,6 +82,7 @@ func FromDocument(doc *Document, opt LoadOptions) (*Config, error) {
 	}
 	c.resolvePools()
 	c.resolveSites()
+	c.poolAttrs = poolAttrsOf(s.Pool(), nil, map[string]poolAttr{})
 	return c, nil
 }
 

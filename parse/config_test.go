@@ -341,3 +341,34 @@ func TestPrefixedNamesAreOtherNames(t *testing.T) {
 		t.Errorf("application pool %q from %v, want unset", app.Pool, app.PoolOrigin)
 	}
 }
+
+// TestSettingByPathAndBySchema checks that Setting, which finds a path's attribute in
+// an index built once, agrees with finding it in the schema segment by segment, for
+// every attribute of every version and every pool, and for paths the index does not
+// hold.
+func TestSettingByPathAndBySchema(t *testing.T) {
+	for _, v := range schema.Versions() {
+		c := load(t, "testdata/effective/applicationHost.config", v)
+		for _, p := range c.Pools() {
+			for _, all := range p.Settings() {
+				t.Run(v.String()+"/"+p.Name+"/"+all.Path, func(t *testing.T) {
+					got, ok := p.Setting(all.Path)
+					want, wantOK := p.settingBySchema(all.Path)
+					if !ok || !wantOK {
+						t.Fatalf("Setting ok %v, settingBySchema ok %v", ok, wantOK)
+					}
+					if got != want { // the same attribute, element and document, not equal copies
+						t.Errorf("by path %+v\nby schema %+v", got, want)
+					}
+				})
+			}
+			for _, path := range []string{"", "nosuch", "processModel", "processModel.nosuch", "nosuch.idleTimeout", "processModel..idleTimeout"} {
+				got, ok := p.Setting(path)
+				want, wantOK := p.settingBySchema(path)
+				if ok != wantOK || got.Text != want.Text {
+					t.Errorf("%s: Setting(%q) = %q, %v; settingBySchema %q, %v", v, path, got.Text, ok, want.Text, wantOK)
+				}
+			}
+		}
+	}
+}

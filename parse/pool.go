@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -101,10 +102,45 @@ func (p *Pool) Settings() []Setting {
 	return out
 }
 
+// poolAttr is an attribute of the pool schema with the path to its element.
+type poolAttr struct {
+	elems []string // the element names from the pool's <add> down
+	attr  *schema.Attribute
+}
+
+// poolAttrsOf adds to m the attributes of se and its descendants, whose elements are
+// at elems beneath the pool, by dotted path, and returns m.
+func poolAttrsOf(se *schema.Element, elems []string, m map[string]poolAttr) map[string]poolAttr {
+	elemPath := strings.Join(elems, ".")
+	for _, a := range se.Attributes {
+		path := a.Name
+		if elemPath != "" {
+			path = elemPath + "." + a.Name
+		}
+		if _, dup := m[path]; !dup {
+			m[path] = poolAttr{elems: elems, attr: a}
+		}
+	}
+	for _, c := range se.Elements {
+		poolAttrsOf(c, append(slices.Clip(elems), c.Name), m)
+	}
+	return m
+}
+
 // Setting returns the effective value of the attribute at a dotted path such as
 // "processModel.idleTimeout"; ok is false when the target version has no such attribute.
-// It allocates nothing: checks call it for every pool.
+// It allocates nothing: checks call it for every pool, and find the path's attribute
+// resolved in advance.
 func (p *Pool) Setting(path string) (Setting, bool) {
+	if pa, ok := p.cfg.poolAttrs[path]; ok {
+		return p.setting(path, pa.elems, pa.attr), true
+	}
+	return p.settingBySchema(path)
+}
+
+// settingBySchema is Setting for a path that poolAttrs does not have: it finds the
+// attribute in the schema, as the path's segments lead.
+func (p *Pool) settingBySchema(path string) (Setting, bool) {
 	elemPath, name := path, path
 	if i := strings.LastIndexByte(path, '.'); i >= 0 {
 		elemPath, name = path[:i], path[i+1:]
@@ -121,16 +157,28 @@ func (p *Pool) Setting(path string) (Setting, bool) {
 	if a == nil {
 		return Setting{}, false
 	}
-	if s, ok := settingIn(p.Element, p.Doc, FromPool, elemPath, a, path); ok {
-		return s, true
+	var elems [8]string
+	segs := elems[:0]
+	for seg, rest := cutPath(elemPath); seg != ""; seg, rest = cutPath(rest) {
+		segs = append(segs, seg)
+	}
+	return p.setting(path, segs, a), true
+}
+
+// setting returns the effective value of attribute a of the element at elems beneath
+// the pool: the pool's, else the last <applicationPoolDefaults>'s, else the schema
+// default.
+func (p *Pool) setting(path string, elems []string, a *schema.Attribute) Setting {
+	if s, ok := settingIn(p.Element, p.Doc, FromPool, elems, a, path); ok {
+		return s
 	}
 	for i := len(p.cfg.defaults) - 1; i >= 0; i-- {
 		d := p.cfg.defaults[i]
-		if s, ok := settingIn(d.Element, d.Doc, FromPoolDefaults, elemPath, a, path); ok {
-			return s, true
+		if s, ok := settingIn(d.Element, d.Doc, FromPoolDefaults, elems, a, path); ok {
+			return s
 		}
 	}
-	return Setting{Path: path, Attr: a, Text: a.Default, Origin: FromSchema}, true
+	return Setting{Path: path, Attr: a, Text: a.Default, Origin: FromSchema}
 }
 
 // cutPath splits the first segment off a dotted path.
@@ -139,10 +187,12 @@ func cutPath(path string) (seg, rest string) {
 	return seg, rest
 }
 
-// settingIn returns the attribute a of the element at elemPath beneath e, when set.
-func settingIn(e *etree.Element, doc *Document, o Origin, elemPath string, a *schema.Attribute, path string) (Setting, bool) {
-	for seg, rest := cutPath(elemPath); seg != "" && e != nil; seg, rest = cutPath(rest) {
-		e = Child(e, seg)
+// settingIn returns the attribute a of the element at elems beneath e, when set.
+func settingIn(e *etree.Element, doc *Document, o Origin, elems []string, a *schema.Attribute, path string) (Setting, bool) {
+	for _, seg := range elems {
+		if e = Child(e, seg); e == nil {
+			break
+		}
 	}
 	if e == nil {
 		return Setting{}, false
