@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/poolctl/poolctl/validate"
 )
@@ -44,26 +46,22 @@ type jsonSummary struct {
 // of megabytes for tens of thousands of findings) in memory.
 func (jsonPrinter) Print(w io.Writer, ds []validate.Diagnostic, s validate.Summary) error {
 	bw := bufio.NewWriter(w)
-	var one indented
+	var str jsonStrings
 	bw.WriteString("{\n  \"diagnostics\": [")
 	for i, d := range ds {
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		bw.WriteString("\n    ")
-		b, err := one.encode("    ", jsonDiagnostic{
+		jsonDiagnostic{
 			File: d.File, Line: d.Line, Column: d.Column, Severity: d.Severity.String(),
 			Rule: d.Rule, Message: d.Message, Fix: d.Fix,
-		})
-		if err != nil {
-			return err
-		}
-		bw.Write(b)
+		}.write(bw, &str)
 	}
 	if len(ds) > 0 {
 		bw.WriteString("\n  ")
 	}
 	bw.WriteString("],\n  \"summary\": ")
+	var one indented
 	b, err := one.encode("  ", jsonSummary{Files: s.Files, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos})
 	if err != nil {
 		return err
@@ -73,17 +71,88 @@ func (jsonPrinter) Print(w io.Writer, ds []validate.Diagnostic, s validate.Summa
 	return bw.Flush()
 }
 
+// write writes d as an element of the "diagnostics" array: what an encoder indenting
+// the report writes for it (TestJSONIsTheEncoders checks), without the reflection and
+// the second, indenting pass, which took a findings-heavy lint longer than its checks.
+func (d jsonDiagnostic) write(w *bufio.Writer, str *jsonStrings) {
+	w.WriteString("\n    {\n      \"file\": ")
+	str.write(w, d.File)
+	w.WriteString(",\n      \"line\": ")
+	w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(d.Line), 10))
+	w.WriteString(",\n      \"column\": ")
+	w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(d.Column), 10))
+	w.WriteString(",\n      \"severity\": ")
+	str.write(w, d.Severity)
+	w.WriteString(",\n      \"rule\": ")
+	str.write(w, d.Rule)
+	w.WriteString(",\n      \"message\": ")
+	str.write(w, d.Message)
+	if d.Fix != "" {
+		w.WriteString(",\n      \"fix\": ")
+		str.write(w, d.Fix)
+	}
+	w.WriteString("\n    }")
+}
+
+// jsonStrings writes strings as JSON strings, as encoding/json does with HTML
+// escaping off. Printable ASCII, most of what lint prints, needs only its quotes and
+// backslashes escaped; anything else is left to encoding/json.
+type jsonStrings struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// write writes s, quoted and escaped.
+func (j *jsonStrings) write(w *bufio.Writer, s string) {
+	if !printableASCII(s) || strings.ContainsRune(s, '\t') {
+		j.encode(w, s)
+		return
+	}
+	w.WriteByte('"')
+	for {
+		i := strings.IndexAny(s, `"\`)
+		if i < 0 {
+			break
+		}
+		w.WriteString(s[:i])
+		w.WriteByte('\\')
+		w.WriteByte(s[i])
+		s = s[i+1:]
+	}
+	w.WriteString(s)
+	w.WriteByte('"')
+}
+
+// encode writes s as encoding/json encodes it.
+func (j *jsonStrings) encode(w *bufio.Writer, s string) {
+	j.buf.Reset()
+	if j.enc == nil {
+		j.enc = json.NewEncoder(&j.buf)
+		j.enc.SetEscapeHTML(false)
+	}
+	if err := j.enc.Encode(s); err != nil {
+		panic("printers: encoding a string: " + err.Error()) // encoding/json encodes every string
+	}
+	w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+}
+
 // indented encodes values one by one as writeJSON would inside a larger document:
-// indented by two spaces after prefix, <, > and & as they are. Its buffer is reused.
-type indented struct{ buf bytes.Buffer }
+// indented by two spaces after prefix, <, > and & as they are. Its buffer and its
+// encoder, with the encoder's own buffers, are reused.
+type indented struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
 
 // encode returns v's text, valid until the next call, without a final newline.
 func (e *indented) encode(prefix string, v any) ([]byte, error) {
 	e.buf.Reset()
-	enc := json.NewEncoder(&e.buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(prefix, "  ")
-	if err := enc.Encode(v); err != nil {
+	if e.enc == nil {
+		e.enc = json.NewEncoder(&e.buf)
+		e.enc.SetEscapeHTML(false)
+	}
+	e.enc.SetIndent(prefix, "  ")
+	if err := e.enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")), nil

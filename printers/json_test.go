@@ -84,3 +84,40 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// TestJSONIsTheEncoders checks that the JSON format is, byte for byte, what
+// encoding/json writes for the whole report indented by two spaces with HTML escaping
+// off, for text that takes every path of jsonStrings: plain ASCII, quotes and
+// backslashes, tabs and other control characters, <, > and &, non-ASCII letters,
+// U+2028, invalid UTF-8 and DEL.
+func TestJSONIsTheEncoders(t *testing.T) {
+	texts := []string{
+		"", "plain", `pool "Shop": a\b`, `"`, `\`, "tab\there", "line\nbreak\r", "\x00\x1b[31m",
+		"<add> & <remove>", "Café 日本", "sep\u2028arator\u2029", "bad \xff\xfe utf-8", "del\x7f",
+	}
+	var ds []validate.Diagnostic
+	for i, text := range texts {
+		ds = append(ds, validate.Diagnostic{
+			File: "dir/" + text + ".config", Line: i + 1, Column: 10 * i, Severity: validate.Severity(i % 3),
+			Rule: "PC" + text, Message: "message " + text, Fix: text,
+		})
+	}
+	s := validate.Summary{Files: 2, Errors: 5, Warnings: 4, Infos: 4}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	report := struct {
+		Diagnostics []jsonDiagnostic `json:"diagnostics"`
+		Summary     jsonSummary      `json:"summary"`
+	}{Diagnostics: []jsonDiagnostic{}, Summary: jsonSummary{s.Files, s.Errors, s.Warnings, s.Infos}}
+	for _, d := range ds {
+		report.Diagnostics = append(report.Diagnostics, jsonDiagnostic{d.File, d.Line, d.Column, d.Severity.String(), d.Rule, d.Message, d.Fix})
+	}
+	if err := enc.Encode(report); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.String(), string(render(t, "json", Options{}, ds, s))); diff != "" {
+		t.Errorf("output differs from encoding/json's (-encoding/json +printer):\n%s", diff)
+	}
+}

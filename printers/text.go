@@ -48,19 +48,26 @@ func (p textPrinter) Print(w io.Writer, ds []validate.Diagnostic, s validate.Sum
 
 // diagnostic writes d. Text that comes from the linted file is passed through
 // sanitize, so that a hostile file cannot send escape sequences to the terminal.
+// It writes each piece as it is, joining none: a findings-heavy lint prints tens of
+// thousands of diagnostics.
 func (p textPrinter) diagnostic(w *bufio.Writer, d validate.Diagnostic) {
-	loc, sev, caret, fix := sanitize(location(d))+":", d.Severity.String(), "^", "fix:"
+	sev, caret, fix := d.Severity.String(), "^", "fix:"
 	if p.color {
 		c := severityColor(d.Severity)
-		loc = ansiBold + loc + ansiReset
+		w.WriteString(ansiBold)
+		writeLocation(w, d)
+		w.WriteString(":" + ansiReset)
 		sev = c + sev + ansiReset
 		caret = c + caret + ansiReset
 		fix = ansiGreen + fix + ansiReset
+	} else {
+		writeLocation(w, d)
+		w.WriteByte(':')
 	}
-	w.WriteString(loc + " " + sev + " " + sanitize(d.Rule) + ": " + sanitize(d.Message) + "\n")
+	writeAll(w, " ", sev, " ", sanitize(d.Rule), ": ", sanitize(d.Message), "\n")
 	if d.SourceLine != "" {
 		line := sanitize(d.SourceLine)
-		w.WriteString(indent + line + "\n")
+		writeAll(w, indent, line, "\n")
 		// The caret may point just past the end of the line (at a missing
 		// quote, say), not further.
 		col := d.Column
@@ -68,11 +75,36 @@ func (p textPrinter) diagnostic(w *bufio.Writer, d validate.Diagnostic) {
 			col = d.SourceCol // line is a window of a long line
 		}
 		if col > 0 && col <= utf8.RuneCountInString(line)+1 {
-			w.WriteString(indent + caretPadding(line, col) + caret + "\n")
+			w.WriteString(indent)
+			writeCaretPadding(w, line, col)
+			writeAll(w, caret, "\n")
 		}
 	}
 	if d.Fix != "" {
-		w.WriteString(indent + fix + " " + sanitize(d.Fix) + "\n")
+		writeAll(w, indent, fix, " ", sanitize(d.Fix), "\n")
+	}
+}
+
+// writeAll writes each string in turn.
+func writeAll(w *bufio.Writer, ss ...string) {
+	for _, s := range ss {
+		w.WriteString(s)
+	}
+}
+
+// writeLocation writes location(d), sanitized, without building it: a file name
+// from the outside is sanitized, line and column are digits.
+func writeLocation(w *bufio.Writer, d validate.Diagnostic) {
+	if d.Line <= 0 || d.File == "" {
+		w.WriteString(sanitize(location(d)))
+		return
+	}
+	w.WriteString(sanitize(d.File))
+	w.WriteByte(':')
+	w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(d.Line), 10))
+	if d.Column > 0 {
+		w.WriteByte(':')
+		w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(d.Column), 10))
 	}
 }
 
@@ -95,28 +127,25 @@ func location(d validate.Diagnostic) string {
 	return s
 }
 
-// caretPadding returns what goes before the caret that points at column col
-// (1-based, in runes) of line: a tab for each tab of the line, so that the
-// caret lines up whatever the terminal's tab width, and a space for any other
-// rune.
-func caretPadding(line string, col int) string {
-	var b strings.Builder
+// writeCaretPadding writes what goes before the caret that points at column col
+// (1-based, in runes) of line: a tab for each tab of the line, so that the caret
+// lines up whatever the terminal's tab width, and a space for any other rune.
+func writeCaretPadding(w *bufio.Writer, line string, col int) {
 	n := 0
 	for _, r := range line {
 		if n >= col-1 {
 			break
 		}
 		if r == '\t' {
-			b.WriteByte('\t')
+			w.WriteByte('\t')
 		} else {
-			b.WriteByte(' ')
+			w.WriteByte(' ')
 		}
 		n++
 	}
 	for ; n < col-1; n++ {
-		b.WriteByte(' ')
+		w.WriteByte(' ')
 	}
-	return b.String()
 }
 
 // sanitize replaces the control characters of s other than tab (C0, DEL and

@@ -1,6 +1,7 @@
 package printers
 
 import (
+	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -67,8 +68,14 @@ func TestTextCaret(t *testing.T) {
 		{" \t日本 x", 6, " \t   "},
 		{"ab", 3, "  "}, // just past the end of the line
 	} {
-		if got := caretPadding(tc.line, tc.col); got != tc.want {
-			t.Errorf("caretPadding(%q, %d) = %q, want %q", tc.line, tc.col, got, tc.want)
+		var b strings.Builder
+		w := bufio.NewWriter(&b)
+		writeCaretPadding(w, tc.line, tc.col)
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.String(); got != tc.want {
+			t.Errorf("writeCaretPadding(%q, %d) wrote %q, want %q", tc.line, tc.col, got, tc.want)
 		}
 	}
 	out := string(render(t, "text", Options{}, []validate.Diagnostic{{
