@@ -530,6 +530,10 @@ type lineKey struct {
 // printer that shows the line must not show a password, whichever rule the line is
 // shown for.
 func hideSecrets(p *pass) {
+	values := secretValues(p.cfg, p.target)
+	if len(values) == 0 {
+		return // most files: no line to look for among tens of thousands of findings
+	}
 	shown := map[lineKey]bool{}
 	for _, d := range p.diags {
 		if d.SourceLine != "" {
@@ -540,7 +544,7 @@ func hideSecrets(p *pass) {
 		return
 	}
 	masked := map[lineKey]string{}
-	for k, spans := range secretSpans(secretValues(p.cfg, p.target), shown) {
+	for k, spans := range secretSpans(values, shown) {
 		masked[k] = maskSpans(spans.text, spans.spans)
 	}
 	for i, d := range p.diags {
@@ -611,15 +615,18 @@ func secretValues(cfg *parse.Config, target *schema.Schema) []secretValue {
 	for _, path := range encryptedPaths(target.Pool(), nil) {
 		elems, name := path[:len(path)-1], path[len(path)-1]
 		for _, root := range roots {
-			for _, e := range descendAll(root.Element, elems) {
+			descendAll(root.Element, elems, func(e *etree.Element) {
+				if _, ok := parse.Attr(e, name); !ok {
+					return
+				}
 				pos, ok := root.Doc.AttrValuePos(e, name)
 				if !ok {
-					continue
+					return
 				}
 				if q, ok := quoteBefore(root.Doc.Line(pos.Line), pos.Col); ok {
 					out = append(out, secretValue{doc: root.Doc, elem: e, pos: pos, quote: q})
 				}
-			}
+			})
 		}
 	}
 	return out
@@ -640,18 +647,17 @@ func encryptedPaths(e *schema.Element, prefix []string) [][]string {
 	return out
 }
 
-// descendAll returns every element reached from e through child elements named path,
-// exactly (IIS does not read x:processModel as processModel).
-func descendAll(e *etree.Element, path []string) []*etree.Element {
-	cur := []*etree.Element{e}
-	for _, name := range path {
-		var next []*etree.Element
-		for _, c := range cur {
-			next = slices.AppendSeq(next, parse.Children(c, name))
-		}
-		cur = next
+// descendAll calls yield with every element reached from e through child elements
+// named path, exactly (IIS does not read x:processModel as processModel), in document
+// order. It allocates nothing: lint calls it for every pool.
+func descendAll(e *etree.Element, path []string, yield func(*etree.Element)) {
+	if len(path) == 0 {
+		yield(e)
+		return
 	}
-	return cur
+	for c := range parse.Children(e, path[0]) {
+		descendAll(c, path[1:], yield)
+	}
 }
 
 // quoteBefore returns the quote character just before column col (1-based, in

@@ -28,6 +28,8 @@ type keyIndex struct {
 	maps  []map[string]keyed
 	// allowDuplicates turns the index off for collections that allow duplicates.
 	allowDuplicates bool
+	// size is about how many items the collection may have, to size the maps once.
+	size int
 }
 
 // keyed is a collection item.
@@ -36,9 +38,10 @@ type keyed struct {
 	doc *parse.Document // the document that holds x
 }
 
-// initKeyIndex makes k an empty index for the collection coll, which may be nil.
-func (c *schemaCheck) initKeyIndex(k *keyIndex, coll *schema.Collection) {
-	*k = keyIndex{}
+// initKeyIndex makes k an empty index for the collection coll, which may be nil, of
+// at most about size items.
+func (c *schemaCheck) initKeyIndex(k *keyIndex, coll *schema.Collection, size int) {
+	*k = keyIndex{size: size}
 	if coll != nil && coll.Item != nil {
 		k.groups, k.allowDuplicates = c.groupsOf(coll), coll.AllowDuplicates
 	}
@@ -94,6 +97,9 @@ func (k *keyIndex) add(w *walker, parent node, x *etree.Element, itemName string
 		}
 	}
 	if k.maps == nil {
+		if k.items == nil {
+			k.items = make([]keyed, 0, min(max(k.size, 1), smallKeys+1))
+		}
 		k.items = append(k.items, it)
 		if len(k.items) > smallKeys {
 			k.index()
@@ -106,7 +112,7 @@ func (k *keyIndex) add(w *walker, parent node, x *etree.Element, itemName string
 func (k *keyIndex) index() {
 	k.maps = make([]map[string]keyed, len(k.groups))
 	for gi, g := range k.groups {
-		k.maps[gi] = make(map[string]keyed, 2*len(k.items))
+		k.maps[gi] = make(map[string]keyed, max(k.size, 2*len(k.items)))
 		for _, it := range k.items {
 			texts, ok := appendKeyTexts(nil, it.x, g)
 			if !ok {

@@ -3,6 +3,7 @@ package validate
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/poolctl/poolctl/internal/excerpt"
@@ -90,7 +91,8 @@ func lintPass(name string, doc *parse.Document, err error, opt Options) (*pass, 
 	}
 	p.dest = opt.For.Resolve(HoldsPoolctlValue(p.cfg))
 	p.runChecks(
-		checkSchema,     // schemacheck.go: PC003, PC1xx, PC310, PC314
+		checkPoolSchema, // schemacheck.go: PC003, PC1xx, PC310, PC314
+		checkSiteSchema, // the same for the sites
 		checkReferences, // refcheck.go: PC2xx
 		checkAdvice,     // advice.go: PC3xx but PC310, PC314
 	)
@@ -187,6 +189,11 @@ func (p *pass) runChecks(checks ...func(*pass)) {
 		wg.Go(func() { check(&parts[i]) })
 	}
 	wg.Wait()
+	n := len(p.diags)
+	for _, q := range parts {
+		n += len(q.diags)
+	}
+	p.diags = slices.Grow(p.diags, n-len(p.diags))
 	for _, q := range parts {
 		p.diags = append(p.diags, q.diags...)
 	}

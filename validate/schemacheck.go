@@ -19,9 +19,29 @@ import (
 // target version's schema, as IIS does when it loads the configuration: where the
 // sections are (PC003), the elements and attributes they use (PC101, PC102, PC108,
 // PC109), their values (PC103, PC104, PC105, PC310, PC314), required attributes
-// (PC106) and collection keys (PC107).
+// (PC106) and collection keys (PC107). Lint runs its two halves, checkPoolSchema and
+// checkSiteSchema, concurrently.
 func checkSchema(p *pass) {
-	c := &schemaCheck{
+	checkPoolSchema(p)
+	checkSiteSchema(p)
+}
+
+// checkPoolSchema is checkSchema for the sections' places and the applicationPools
+// sections.
+func checkPoolSchema(p *pass) {
+	c := newSchemaCheck(p)
+	c.checkLocations()
+	c.checkSections(schema.ApplicationPoolsPath, p.cfg.PoolSections())
+}
+
+// checkSiteSchema is checkSchema for the sites sections.
+func checkSiteSchema(p *pass) {
+	newSchemaCheck(p).checkSections(schema.SitesPath, p.cfg.SiteSections())
+}
+
+// newSchemaCheck returns the state of a schema check over p's configuration.
+func newSchemaCheck(p *pass) *schemaCheck {
+	return &schemaCheck{
 		p: p,
 		schemas: map[schema.Version]*schema.Schema{
 			p.target.Version: p.target,
@@ -29,9 +49,6 @@ func checkSchema(p *pass) {
 		},
 		keyGroups: map[*schema.Collection][][]*schema.Attribute{},
 	}
-	c.checkLocations()
-	c.checkSections(schema.ApplicationPoolsPath, p.cfg.PoolSections())
-	c.checkSections(schema.SitesPath, p.cfg.SiteSections())
 }
 
 // schemaCheck is checkSchema's state over one configuration.
@@ -98,7 +115,11 @@ func (c *schemaCheck) checkSections(path string, refs []*parse.SectionRef) {
 		latest = l.Root
 	}
 	var keys keyIndex
-	c.initKeyIndex(&keys, sec.Root.Collection)
+	size := 0
+	for _, ref := range refs {
+		size += childCount(ref.Element)
+	}
+	c.initKeyIndex(&keys, sec.Root.Collection, size)
 	for i, ref := range refs {
 		if i > 0 {
 			c.reportSecondSection(ref, refs[0])
@@ -107,6 +128,10 @@ func (c *schemaCheck) checkSections(path string, refs []*parse.SectionRef) {
 		w.element(node{x: ref.Element, se: sec.Root, le: latest}, &keys)
 	}
 }
+
+// childCount estimates how many child elements x has from its child tokens, of which
+// about half are the white space between elements.
+func childCount(x *etree.Element) int { return len(x.Child)/2 + 1 }
 
 // reportSecondSection reports ref, a second (or later) occurrence of first's section.
 func (c *schemaCheck) reportSecondSection(ref, first *parse.SectionRef) {
@@ -154,6 +179,33 @@ type walker struct {
 	root *etree.Element // the section's element, where element paths start
 	// section is the section's path, to find its elements in other versions.
 	section string
+	// free holds item scopes to reuse: a scope serves only while its item is walked,
+	// since reports format it at once, so a walk needs as many as items nest.
+	free []*scope
+	// paths caches the paths of child elements by parent path and tag, so that the
+	// walk builds each distinct path once, not once per element.
+	paths map[[2]string]string
+}
+
+// childPath returns the path of the child tag of an element at path (see node.path),
+// or, for list, the path of the items of the collection at path.
+func (w *walker) childPath(path, tag string, list bool) string {
+	k := [2]string{path, tag}
+	if list {
+		k[1] = "[]" // a tag cannot be "[]"
+	}
+	if p, ok := w.paths[k]; ok {
+		return p
+	}
+	p := path + tag + "."
+	if list {
+		p = strings.TrimSuffix(path, ".") + "[]."
+	}
+	if w.paths == nil {
+		w.paths = map[[2]string]string{}
+	}
+	w.paths[k] = p
+	return p
 }
 
 // nodeKind says what an element is to the collection of its parent.
@@ -377,7 +429,7 @@ func (w *walker) children(n node, keys *keyIndex) {
 		tag := x.FullTag()
 		if kind, ok := directiveKind(n.se.Collection, tag); ok {
 			if keys == nil {
-				w.c.initKeyIndex(&local, n.se.Collection)
+				w.c.initKeyIndex(&local, n.se.Collection, childCount(n.x))
 				keys = &local
 			}
 			w.directive(n, keys, x, kind)
@@ -395,7 +447,7 @@ func (w *walker) children(n node, keys *keyIndex) {
 		} else {
 			seen = append(seen, x)
 		}
-		w.element(node{x: x, se: ce, le: latestChild(n.le, tag), outer: n.scope, scope: n.scope, path: n.path + tag + "."}, nil)
+		w.element(node{x: x, se: ce, le: latestChild(n.le, tag), outer: n.scope, scope: n.scope, path: w.childPath(n.path, tag, false)}, nil)
 	}
 }
 
@@ -448,18 +500,21 @@ func (w *walker) directive(n node, keys *keyIndex, x *etree.Element, kind nodeKi
 	coll := n.se.Collection
 	child := node{x: x, se: coll.Item, le: latestChild(n.le, x.FullTag()), kind: kind, outer: n.scope, scope: n.scope}
 	if n.path != "" {
-		child.path = strings.TrimSuffix(n.path, ".") + "[]."
+		child.path = w.childPath(n.path, "", true)
 	}
 	label := itemLabels[[2]string{n.x.FullTag(), coll.AddElement}]
 	if kind == plainNode {
 		child.label = label
 	}
-	var item scope
+	var item *scope
 	if kind == plainNode && label.key != "" {
-		item = scope{outer: n.scope, label: label, x: x}
-		child.scope, child.path = &item, ""
+		item = w.newScope(scope{outer: n.scope, label: label, x: x})
+		child.scope, child.path = item, ""
 	}
 	w.element(child, nil)
+	if item != nil {
+		w.free = append(w.free, item)
+	}
 	switch kind {
 	case plainNode:
 		keys.add(w, n, x, label.itemName(coll.AddElement))
@@ -468,6 +523,19 @@ func (w *walker) directive(n node, keys *keyIndex, x *etree.Element, kind nodeKi
 	case clearNode:
 		keys.clear()
 	}
+}
+
+// newScope returns a scope holding s, reusing one that is free.
+func (w *walker) newScope(s scope) *scope {
+	if n := len(w.free); n > 0 {
+		p := w.free[n-1]
+		w.free = w.free[:n-1]
+		*p = s
+		return p
+	}
+	p := new(scope) // not &s, which would move s to the heap on every call
+	*p = s
+	return p
 }
 
 // itemLabel names the items of a collection in messages.
