@@ -124,6 +124,7 @@ func runLint(g *globalOptions, opts *lintOptions, s streams, args []string) erro
 	if err != nil {
 		return err
 	}
+	startingHeap(largestInput(inputs)*lintHeapPerByte, g.getenv)
 	vo := validate.Options{Target: g.target, Disable: opts.disable, For: dest, Read: ro, SchemaFiles: opts.schemas}
 	var all []validate.Diagnostic
 	sum := validate.Summary{Files: len(inputs)}
