@@ -28,8 +28,7 @@ func (a *Attribute) BareNumber(text string) (BareNumber, bool) {
 		return BareNumber{}, false
 	}
 	num := strings.TrimSpace(text)
-	digits := strings.TrimPrefix(num, "-")
-	if digits == "" || strings.Trim(digits, "0123456789") != "" || strings.Trim(digits, "0") == "" {
+	if !nonZeroDigits(strings.TrimPrefix(num, "-")) {
 		return BareNumber{}, false
 	}
 	days, err := ParseTimeSpan(text, FormatString)
@@ -76,4 +75,19 @@ func plural(n int64, unit string) string {
 		return unit
 	}
 	return unit + "s"
+}
+
+// nonZeroDigits reports whether s is decimal digits, not all of them zero. Lint asks
+// it of every timeSpan value, nearly all of which stop at their first colon.
+func nonZeroDigits(s string) bool {
+	nonZero := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < '0' || c > '9':
+			return false
+		case c != '0':
+			nonZero = true
+		}
+	}
+	return nonZero
 }

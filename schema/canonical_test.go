@@ -96,6 +96,11 @@ func TestBareNumber(t *testing.T) {
 		{"processModel.idleTimeout", "1.00:00:00", false, ""},
 		{"processModel.idleTimeout", "99999999", false, ""}, // not a TimeSpan at all
 		{"processModel.idleTimeout", "4x", false, ""},
+		{"processModel.idleTimeout", "", false, ""},
+		{"processModel.idleTimeout", "-", false, ""},
+		{"processModel.idleTimeout", "-0", false, ""},
+		{"processModel.idleTimeout", "+5", false, ""},
+		{"processModel.idleTimeout", "٣", false, ""}, // an Arabic-Indic three
 		{"queueLength", "45", false, ""},
 	}
 	pool := MustFor(IIS10).Pool()
