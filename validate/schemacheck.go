@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/beevik/etree"
 
@@ -48,6 +49,7 @@ func newSchemaCheck(p *pass) *schemaCheck {
 			p.latest.Version: p.latest,
 		},
 		keyGroups: map[*schema.Collection][][]*schema.Attribute{},
+		clean:     map[cleanValue]struct{}{},
 	}
 }
 
@@ -59,6 +61,29 @@ type schemaCheck struct {
 	schemas map[schema.Version]*schema.Schema
 	// keyGroups caches groupsOf by collection.
 	keyGroups map[*schema.Collection][][]*schema.Attribute
+	// clean holds values found to need no report (see walker.value).
+	clean map[cleanValue]struct{}
+}
+
+// cleanValue is a value of an attribute.
+type cleanValue struct {
+	a    *schema.Attribute
+	text string
+}
+
+// maxCleanValues bounds schemaCheck.clean: a file writes a few hundred distinct
+// values of the attributes it holds, or its values are unique and not worth keeping.
+const maxCleanValues = 4096
+
+// memoizable reports whether values of a are worth remembering as clean: booleans,
+// enums, flags and timeSpans repeat from pool to pool and cost more to parse than to
+// look up; strings and numbers do not.
+func memoizable(a *schema.Attribute) bool {
+	switch a.Type {
+	case schema.Bool, schema.Enum, schema.Flags, schema.TimeSpanType:
+		return true
+	}
+	return false
 }
 
 // schemaFor returns the schema of version v, built on first use.
@@ -163,7 +188,8 @@ func posRef(from, at parse.Pos) string {
 // generalAttributes are the attributes IIS's configuration system accepts on every
 // element besides those the schema declares: the locking attributes of the "General
 // Attributes Inherited by IIS Configuration" reference. configSource, the other
-// general attribute, is resolved by package parse.
+// general attribute, is resolved by package parse. Each starts with "lock", which
+// spares the walk a lookup for every other attribute (TestGeneralAttributesLock).
 var generalAttributes = map[string]bool{
 	"lockAttributes":          true,
 	"lockAllAttributesExcept": true,
@@ -182,27 +208,34 @@ type walker struct {
 	// free holds item scopes to reuse: a scope serves only while its item is walked,
 	// since reports format it at once, so a walk needs as many as items nest.
 	free []*scope
-	// paths caches the paths of child elements by parent path and tag, so that the
-	// walk builds each distinct path once, not once per element.
-	paths map[[2]string]string
+	// paths caches the paths of child elements, so that the walk builds each
+	// distinct path once, not once per element.
+	paths map[pathKey]string
 }
 
-// childPath returns the path of the child tag of an element at path (see node.path),
-// or, for list, the path of the items of the collection at path.
-func (w *walker) childPath(path, tag string, list bool) string {
-	k := [2]string{path, tag}
-	if list {
-		k[1] = "[]" // a tag cannot be "[]"
-	}
+// pathKey is a parent path, by the address and length of its text, and a child's
+// declaration (nil for the items of the parent's collection). Paths come from the
+// cache, so equal paths share their text, and the key needs no hashing of it; a path
+// that does not share it only costs one more entry.
+type pathKey struct {
+	text  *byte
+	n     int
+	child *schema.Element
+}
+
+// childPath returns the path of the child ce, tagged tag, of an element at path (see
+// node.path); or, for a nil ce, the path of the items of the collection at path.
+func (w *walker) childPath(path, tag string, ce *schema.Element) string {
+	k := pathKey{unsafe.StringData(path), len(path), ce}
 	if p, ok := w.paths[k]; ok {
 		return p
 	}
 	p := path + tag + "."
-	if list {
+	if ce == nil {
 		p = strings.TrimSuffix(path, ".") + "[]."
 	}
 	if w.paths == nil {
-		w.paths = map[[2]string]string{}
+		w.paths = map[pathKey]string{}
 	}
 	w.paths[k] = p
 	return p
@@ -316,7 +349,7 @@ func (w *walker) element(n node, keys *keyIndex) {
 func (w *walker) attributes(n node) {
 	for _, a := range n.x.Attr {
 		name := a.FullKey()
-		if generalAttributes[name] {
+		if strings.HasPrefix(name, "lock") && generalAttributes[name] {
 			continue
 		}
 		sa := n.se.Attribute(name)
@@ -447,7 +480,7 @@ func (w *walker) children(n node, keys *keyIndex) {
 		} else {
 			seen = append(seen, x)
 		}
-		w.element(node{x: x, se: ce, le: latestChild(n.le, tag), outer: n.scope, scope: n.scope, path: w.childPath(n.path, tag, false)}, nil)
+		w.element(node{x: x, se: ce, le: latestChild(n.le, tag), outer: n.scope, scope: n.scope, path: w.childPath(n.path, tag, ce)}, nil)
 	}
 }
 
@@ -500,7 +533,7 @@ func (w *walker) directive(n node, keys *keyIndex, x *etree.Element, kind nodeKi
 	coll := n.se.Collection
 	child := node{x: x, se: coll.Item, le: latestChild(n.le, x.FullTag()), kind: kind, outer: n.scope, scope: n.scope}
 	if n.path != "" {
-		child.path = w.childPath(n.path, "", true)
+		child.path = w.childPath(n.path, "", nil)
 	}
 	label := itemLabels[[2]string{n.x.FullTag(), coll.AddElement}]
 	if kind == plainNode {
@@ -644,7 +677,17 @@ func iisName(v schema.Version) string { return "IIS " + strings.TrimPrefix(v.Str
 // value checks one attribute value: its type (PC103), its validator (PC104, PC105),
 // whether a later version would accept it (PC108), its spelling (PC310) and a timeSpan
 // written as a bare number (PC314).
+//
+// What it reports depends on the attribute and the text alone, so a value found clean
+// (nothing reported) is remembered, and the same value of the same attribute later
+// costs a lookup.
 func (w *walker) value(n node, a *schema.Attribute, name, text string) {
+	memo := memoizable(a)
+	if memo {
+		if _, ok := w.c.clean[cleanValue{a, text}]; ok {
+			return
+		}
+	}
 	v, err := a.Parse(text)
 	rule := RuleInvalidValue
 	if err == nil {
@@ -653,7 +696,10 @@ func (w *walker) value(n node, a *schema.Attribute, name, text string) {
 	}
 	if err == nil {
 		w.spelling(n, a, name, v)
-		w.bareTimeSpan(n, a, name, text)
+		bare := w.bareTimeSpan(n, a, name, text)
+		if memo && v.Spelling == schema.Exact && !bare && len(w.c.clean) < maxCleanValues {
+			w.c.clean[cleanValue{a, text}] = struct{}{}
+		}
 		return
 	}
 	subject := n.subject(name, text)

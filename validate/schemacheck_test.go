@@ -411,3 +411,51 @@ func TestAppendFold(t *testing.T) {
 		t.Error("appendFold conflates different names")
 	}
 }
+
+// TestRepeatedValues checks the memo of clean values: a value reported for one pool is
+// reported for every pool that writes it, a clean value stays clean, and a text clean
+// for one attribute is still checked for another.
+func TestRepeatedValues(t *testing.T) {
+	pool := `<add name="%s"><processModel idleTimeout="%s" pingInterval="%s" loadUserProfile="%s" /></add>`
+	var pools []string
+	for i, vals := range [][3]string{
+		{"00:05:00", "00:05:00", "true"}, // clean, remembered
+		{"00:05:00", "00:05:00", "true"}, // the same, from the memo
+		{"20", "00:05:00", "True"},       // PC314, PC310
+		{"20", "00:05:00", "True"},       // the same again
+		{"00:05:00", "true", "00:05:00"}, // texts clean for other attributes: PC103 twice
+	} {
+		pools = append(pools, fmt.Sprintf(pool, fmt.Sprint("P", i), vals[0], vals[1], vals[2]))
+	}
+	src := `<configuration><system.applicationHost><applicationPools>` + strings.Join(pools, "") +
+		`</applicationPools></system.applicationHost></configuration>`
+	var got []string
+	for _, d := range lintSchemaBytes(t, "repeated.config", src, schema.IIS10) {
+		got = append(got, fmt.Sprintf("%s %d", d.Rule, d.Column))
+	}
+	col := func(pool int, attr string) int {
+		return len(`<configuration><system.applicationHost><applicationPools>`+strings.Join(pools[:pool], "")) +
+			strings.Index(pools[pool], attr+`="`) + len(attr) + 3
+	}
+	want := []string{
+		fmt.Sprintf("%s %d", RuleBareTimeSpan, col(2, "idleTimeout")),
+		fmt.Sprintf("%s %d", RuleNonCanonical, col(2, "loadUserProfile")),
+		fmt.Sprintf("%s %d", RuleBareTimeSpan, col(3, "idleTimeout")),
+		fmt.Sprintf("%s %d", RuleNonCanonical, col(3, "loadUserProfile")),
+		fmt.Sprintf("%s %d", RuleInvalidValue, col(4, "pingInterval")),
+		fmt.Sprintf("%s %d", RuleInvalidValue, col(4, "loadUserProfile")),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+// TestGeneralAttributesLock checks what walker.attributes relies on to skip looking
+// most attributes up: every general attribute starts with "lock".
+func TestGeneralAttributesLock(t *testing.T) {
+	for name := range generalAttributes {
+		if !strings.HasPrefix(name, "lock") {
+			t.Errorf("general attribute %q does not start with \"lock\"", name)
+		}
+	}
+}
