@@ -26,7 +26,7 @@ type scanner struct {
 	kids  []etree.Token     // children read but not yet attached to their parent
 	attrs []scannedAttr     // the attributes of the start tag being read
 	buf   []byte            // scratch space for decoded values
-	ws    map[string]string // decoded white-space texts, to share their strings
+	ws    map[string]string // white-space texts as written, decoded (see decodedSpace)
 
 	texts       arena[etree.CharData]
 	attrVals    arena[etree.Attr]
@@ -192,13 +192,13 @@ func (p *scanner) text(i int) (int, error) {
 		return 0, p.errorf(k, "text after the root element <%s>", p.rootName)
 	}
 	v := s[i:end]
-	if !plain {
+	switch {
+	case plain:
+	case ws:
+		v = p.decodedSpace(v)
+	default:
 		p.buf = appendNormalized(p.buf[:0], v, normText)
-		if ws {
-			v = p.share(p.buf)
-		} else {
-			v = string(p.buf)
-		}
+		v = string(p.buf)
 	}
 	c := p.texts.one()
 	c.SetData(v)
@@ -206,19 +206,21 @@ func (p *scanner) text(i int) (int, error) {
 	return end, nil
 }
 
-// share returns b as a string, the same string for every equal b. It is
-// used for the white space between elements, which a file with CR LF line
-// breaks repeats in a few spellings only.
-func (p *scanner) share(b []byte) string {
-	if v, ok := p.ws[string(b)]; ok {
+// decodedSpace returns the white space raw, as written, decoded (its line breaks
+// normalized): the same string for every equal raw text. A file with CR LF line breaks
+// repeats the white space between elements in a few spellings only, so each is
+// decoded once, and the tree holds one string of each.
+func (p *scanner) decodedSpace(raw string) string {
+	if v, ok := p.ws[raw]; ok {
 		return v
 	}
-	v := string(b)
+	p.buf = appendNormalized(p.buf[:0], raw, normText)
+	v := string(p.buf)
 	if p.ws == nil {
 		p.ws = make(map[string]string)
 	}
 	if len(p.ws) < 1024 {
-		p.ws[v] = v
+		p.ws[raw] = v
 	}
 	return v
 }
