@@ -18,6 +18,7 @@ import (
 // effective values of every pool. A value that does not parse is skipped: the schema
 // check reports it.
 func checkAdvice(p *pass) {
+	p.dest = p.dest.Resolve(p.dest == secret.Auto && HoldsPoolctlValue(p.cfg))
 	f := newPoolFindings(p)
 	schedule := scheduleValueAttr(p.target)
 	for _, pool := range distinctPools(p.cfg) {
@@ -526,11 +527,10 @@ type lineKey struct {
 }
 
 // hideSecrets replaces the values of encrypted attributes (processModel.password),
-// clear text or encrypted, in the source line of every diagnostic reported so far: a
-// printer that shows the line must not show a password, whichever rule the line is
-// shown for.
-func hideSecrets(p *pass) {
-	values := secretValues(p.cfg, p.target)
+// clear text or encrypted, where values (secretValues) says they are, in the source
+// line of every diagnostic reported so far: a printer that shows the line must not
+// show a password, whichever rule the line is shown for.
+func hideSecrets(p *pass, values []secretValue) {
 	if len(values) == 0 {
 		return // most files: no line to look for among tens of thousands of findings
 	}

@@ -89,7 +89,10 @@ func lintPass(name string, doc *parse.Document, err error, opt Options) (*pass, 
 		p.cfg = nil
 		return p, p.parseError(err)
 	}
-	p.dest = opt.For.Resolve(HoldsPoolctlValue(p.cfg))
+	p.dest = opt.For // checkAdvice resolves Auto, on the checks' cores
+	// The secret values are found while the checks run; hideSecrets needs them after.
+	secrets := make(chan []secretValue, 1)
+	go func() { secrets <- secretValues(p.cfg, p.target) }()
 	p.runChecks(
 		checkPoolSchema, // schemacheck.go: PC003, PC1xx, PC310, PC314
 		checkSiteSchema, // the same for the sites
@@ -97,7 +100,7 @@ func lintPass(name string, doc *parse.Document, err error, opt Options) (*pass, 
 		checkAdvice,     // advice.go: PC3xx but PC310, PC314
 	)
 	p.applySuppressions()
-	hideSecrets(p) // after every check: no source line may show a password
+	hideSecrets(p, <-secrets) // after every check: no source line may show a password
 	return p, nil
 }
 
@@ -148,7 +151,7 @@ type pass struct {
 	rules    map[string]Rule
 	disabled map[string]bool
 	diags    []Diagnostic
-	dest     secret.Destination // where the file goes, resolved
+	dest     secret.Destination // where the file goes; resolved in checkAdvice
 }
 
 func newPass(opt Options, exts []*schema.Extension) (*pass, error) {
