@@ -237,3 +237,23 @@ func TestColorEnabled(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintableASCII checks the eight-bytes-at-a-time test against the byte loop for
+// every byte value at every position of a string longer than two words, alone and
+// after a 0xff (whose carry crosses into the next byte).
+func TestPrintableASCII(t *testing.T) {
+	for c := range 256 {
+		for pos := range 19 {
+			for _, before := range []byte{'a', 0xff} {
+				b := bytes.Repeat([]byte{'a'}, 19)
+				if pos > 0 {
+					b[pos-1] = before
+				}
+				b[pos] = byte(c)
+				if got, want := printableASCII(string(b)), printableBytes(string(b)); got != want {
+					t.Fatalf("printableASCII(%q) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+}
