@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/beevik/etree"
+
 	"github.com/poolctl/poolctl/internal/excerpt"
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/schema"
@@ -127,20 +129,33 @@ func Extensions(name string, files []string) ([]*schema.Extension, error) {
 // HoldsPoolctlValue reports whether a pool of cfg, or its <applicationPoolDefaults>,
 // has a password of poolctl's Provider, from which secret.Auto takes the file to be
 // for poolctl run.
+//
+// A pool's effective password is its own or one it inherits from an
+// <applicationPoolDefaults>, and every defaults' password is looked at anyway, so each
+// pool is only asked for its own: one look at each pool rather than a resolution.
 func HoldsPoolctlValue(cfg *parse.Config) bool {
 	for _, p := range cfg.Pools() {
-		if s, ok := p.Setting(secret.PasswordAttr); ok && s.Origin != parse.FromSchema && secret.IsPoolctlValue(s.Text) {
+		if v, ok := password(parse.Child(p.Element, "processModel")); ok && secret.IsPoolctlValue(v) {
 			return true
 		}
 	}
 	for _, d := range cfg.PoolDefaults() {
-		if pm := d.Element.SelectElement("processModel"); pm != nil {
-			if v, ok := parse.Attr(pm, "password"); ok && secret.IsPoolctlValue(v) {
+		// SelectElement also finds a prefixed processModel; Child is the one pools inherit.
+		for _, pm := range []*etree.Element{d.Element.SelectElement("processModel"), parse.Child(d.Element, "processModel")} {
+			if v, ok := password(pm); ok && secret.IsPoolctlValue(v) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// password returns the password attribute of a processModel element, which may be nil.
+func password(pm *etree.Element) (string, bool) {
+	if pm == nil {
+		return "", false
+	}
+	return parse.Attr(pm, "password")
 }
 
 // pass is one lint run over one configuration.

@@ -353,6 +353,8 @@ func TestHoldsPoolctlValue(t *testing.T) {
 		{"empty poolctl envelope", `<add name="A"><processModel password="[enc:PoolctlAesGcmProvider::enc]" /></add>`, false},
 		{"a pool's", `<add name="A" /><add name="B"><processModel password="` + poolctlValue + `" /></add>`, true},
 		{"the defaults'", `<applicationPoolDefaults><processModel password="` + poolctlValue + `" /></applicationPoolDefaults>`, true},
+		{"the defaults' after a prefixed processModel", `<applicationPoolDefaults><x:processModel /><processModel password="` + poolctlValue + `" /></applicationPoolDefaults><add name="A" />`, true},
+		{"a pool's prefixed processModel", `<add name="A"><x:processModel password="` + poolctlValue + `" /></add>`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

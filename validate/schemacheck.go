@@ -437,7 +437,10 @@ func (w *walker) required(n node) {
 		case removeNode:
 			need = isKey(a)
 		}
-		if _, ok := parse.Attr(n.x, a.Name); need && !ok {
+		if !need {
+			continue
+		}
+		if _, ok := parse.Attr(n.x, a.Name); !ok {
 			w.c.p.report(RuleMissingRequired, w.doc, w.doc.Pos(n.x), fmt.Sprintf("add %s=\"...\"", a.Name),
 				"%s has no %s attribute, which IIS requires", n.described(), a.Name)
 		}
