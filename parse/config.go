@@ -35,7 +35,8 @@ type Config struct {
 	poolIndex map[string]*Pool // first pool of each lower-cased name
 	defaults  []Located
 	siteList  []*Site
-	poolAttrs map[string]poolAttr // the pool schema's attributes by dotted path
+	poolOrder []poolAttr          // the pool schema's attributes in schema order
+	poolAttrs map[string]poolAttr // the same by dotted path
 }
 
 // LoadOptions tune Load.
@@ -86,7 +87,8 @@ func FromDocument(doc *Document, opt LoadOptions) (*Config, error) {
 	var wg sync.WaitGroup
 	wg.Go(c.resolvePools)
 	c.resolveSites()
-	c.poolAttrs = poolAttrsOf(s.Pool(), nil, map[string]poolAttr{})
+	c.poolOrder = poolAttrsOf(s.Pool(), nil, nil)
+	c.poolAttrs = indexPoolAttrs(c.poolOrder)
 	wg.Wait()
 	return c, nil
 }

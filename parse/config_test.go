@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/poolctl/poolctl/internal/sharedtest"
+	"github.com/poolctl/poolctl/internal/synth"
 	"github.com/poolctl/poolctl/schema"
 )
 
@@ -368,6 +370,54 @@ func TestSettingByPathAndBySchema(t *testing.T) {
 				if ok != wantOK || got.Text != want.Text {
 					t.Errorf("%s: Setting(%q) = %q, %v; settingBySchema %q, %v", v, path, got.Text, ok, want.Text, wantOK)
 				}
+			}
+		}
+	}
+}
+
+// TestSettingsInSchemaOrder checks Settings, which walks the schema's attributes listed
+// once per configuration, against a walk of the schema itself: the same settings, in
+// the same order, from the same elements, for every version and pool.
+func TestSettingsInSchemaOrder(t *testing.T) {
+	// The synthetic file sets attributes of every element of a pool, so a walk that
+	// read one element's attributes from another would show.
+	var synthetic bytes.Buffer
+	if err := synth.Write(&synthetic, synth.Options{Pools: 30, Sites: 2}); err != nil {
+		t.Fatal(err)
+	}
+	synthPath := filepath.Join(t.TempDir(), "synthetic.config")
+	if err := os.WriteFile(synthPath, synthetic.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range schema.Versions() {
+		for _, path := range []string{"testdata/effective/applicationHost.config", synthPath} {
+			testSettingsInSchemaOrder(t, load(t, path, v), v)
+		}
+	}
+}
+
+// testSettingsInSchemaOrder is TestSettingsInSchemaOrder for the pools of c.
+func testSettingsInSchemaOrder(t *testing.T, c *Config, v schema.Version) {
+	t.Helper()
+	for _, p := range c.Pools() {
+		var want []Setting
+		var walk func(se *schema.Element, prefix string, ls []layer)
+		walk = func(se *schema.Element, prefix string, ls []layer) {
+			for _, a := range se.Attributes {
+				want = append(want, resolve(a, prefix+a.Name, ls))
+			}
+			for _, child := range se.Elements {
+				walk(child, prefix+child.Name+".", descend(ls, []string{child.Name}))
+			}
+		}
+		walk(c.Schema.Pool(), "", p.layers())
+		got := p.Settings()
+		if len(got) != len(want) {
+			t.Fatalf("%s, pool %s: %d settings, want %d", v, p.Name, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] { // the same attribute, element and document
+				t.Errorf("%s, pool %s, setting %d: %+v, want %+v", v, p.Name, i, got[i], want[i])
 			}
 		}
 	}

@@ -96,33 +96,54 @@ func (c *Config) resolvePools() {
 // version knows (collections aside: see Collection), in schema order: the pool's own
 // value, else the last <applicationPoolDefaults> value, else the schema default.
 func (p *Pool) Settings() []Setting {
-	out := make([]Setting, 0, 64)
-	layers := p.layers()
-	p.settings(p.cfg.Schema.Pool(), "", layers, &out)
+	attrs := p.cfg.poolOrder
+	out := make([]Setting, 0, len(attrs))
+	root := p.layers()
+	ls := make([]layer, len(root))
+	var at []string // the element path ls has descended to
+	for i, pa := range attrs {
+		if i == 0 || !slices.Equal(pa.elems, at) {
+			copy(ls, root)
+			descendInto(ls, pa.elems)
+			at = pa.elems
+		}
+		out = append(out, resolve(pa.attr, pa.path, ls))
+	}
 	return out
 }
 
-// poolAttr is an attribute of the pool schema with the path to its element.
+// poolAttr is an attribute of the pool schema with its dotted path and the path to
+// its element.
 type poolAttr struct {
-	elems []string // the element names from the pool's <add> down
+	path  string   // "processModel.idleTimeout"
+	elems []string // the element names from the pool's <add> down: ["processModel"]
 	attr  *schema.Attribute
 }
 
-// poolAttrsOf adds to m the attributes of se and its descendants, whose elements are
-// at elems beneath the pool, by dotted path, and returns m.
-func poolAttrsOf(se *schema.Element, elems []string, m map[string]poolAttr) map[string]poolAttr {
-	elemPath := strings.Join(elems, ".")
+// poolAttrsOf appends to out the attributes of se, whose element is at elems beneath
+// the pool, and of its descendants, in schema order (an element's attributes, then
+// each child's), and returns out.
+func poolAttrsOf(se *schema.Element, elems []string, out []poolAttr) []poolAttr {
+	prefix := strings.Join(elems, ".")
+	if prefix != "" {
+		prefix += "."
+	}
 	for _, a := range se.Attributes {
-		path := a.Name
-		if elemPath != "" {
-			path = elemPath + "." + a.Name
-		}
-		if _, dup := m[path]; !dup {
-			m[path] = poolAttr{elems: elems, attr: a}
-		}
+		out = append(out, poolAttr{path: prefix + a.Name, elems: elems, attr: a})
 	}
 	for _, c := range se.Elements {
-		poolAttrsOf(c, append(slices.Clip(elems), c.Name), m)
+		out = poolAttrsOf(c, append(slices.Clip(elems), c.Name), out)
+	}
+	return out
+}
+
+// indexPoolAttrs returns the attributes by path, the first of each path.
+func indexPoolAttrs(attrs []poolAttr) map[string]poolAttr {
+	m := make(map[string]poolAttr, len(attrs))
+	for _, pa := range attrs {
+		if _, dup := m[pa.path]; !dup {
+			m[pa.path] = pa
+		}
 	}
 	return m
 }
@@ -220,27 +241,22 @@ func (p *Pool) layers() []layer {
 	return append(ls, layer{p.Element, p.Doc, FromPool})
 }
 
-// descend moves every layer to its child element along path (the first child of each
-// name, as IIS reads one element of a name).
+// descend returns the layers moved to their child elements along path (the first child
+// of each name, as IIS reads one element of a name).
 func descend(ls []layer, path []string) []layer {
-	out := make([]layer, len(ls))
-	copy(out, ls)
-	for _, seg := range path {
-		for i := range out {
-			if out[i].elem != nil {
-				out[i].elem = Child(out[i].elem, seg)
-			}
-		}
-	}
+	out := slices.Clone(ls)
+	descendInto(out, path)
 	return out
 }
 
-func (p *Pool) settings(se *schema.Element, prefix string, ls []layer, out *[]Setting) {
-	for _, a := range se.Attributes {
-		*out = append(*out, resolve(a, prefix+a.Name, ls))
-	}
-	for _, child := range se.Elements {
-		p.settings(child, prefix+child.Name+".", descend(ls, []string{child.Name}), out)
+// descendInto moves every layer of ls to its child element along path, in place.
+func descendInto(ls []layer, path []string) {
+	for _, seg := range path {
+		for i := range ls {
+			if ls[i].elem != nil {
+				ls[i].elem = Child(ls[i].elem, seg)
+			}
+		}
 	}
 }
 
