@@ -1,6 +1,9 @@
 package parse
 
-import "unsafe"
+import (
+	"os"
+	"unsafe"
+)
 
 // prefaultMinBytes is the smallest file whose reading starts a prefaulter: below it,
 // the pages the tree needs are too few to be worth a goroutine.
@@ -21,6 +24,7 @@ const prefaultWindow = 256 << 10
 type prefaulter struct {
 	work chan pageSpan
 	done chan struct{} // closed when run returns
+	page uintptr       // the system's page size, madvise's unit
 }
 
 // pageSpan is memory to map. The pointer keeps the memory alive until it is mapped.
@@ -35,7 +39,7 @@ func startPrefaulter(size int) *prefaulter {
 	if size < prefaultMinBytes || !canPopulate {
 		return nil
 	}
-	f := &prefaulter{work: make(chan pageSpan, 256), done: make(chan struct{})}
+	f := &prefaulter{work: make(chan pageSpan, 256), done: make(chan struct{}), page: uintptr(os.Getpagesize())}
 	go f.run()
 	return f
 }
@@ -66,7 +70,7 @@ func (f *prefaulter) ahead(p unsafe.Pointer, n uintptr) {
 	if f == nil {
 		return
 	}
-	const page = 4096 // madvise's unit on every Linux platform Go supports but ppc64's 64 KiB, where it costs nothing to be finer
+	page := f.page
 	start := (uintptr(p) + page - 1) &^ (page - 1)
 	end := (uintptr(p) + n) &^ (page - 1)
 	if end <= start {

@@ -24,7 +24,7 @@ func TestPrefaulterKeepsMemory(t *testing.T) {
 	aheadSlice(f, written)
 	aheadSlice(f, fresh)
 	for i := 0; i < len(fresh); i += 4096 {
-		fresh[i] = byte(i / 4096)
+		fresh[i] = byte(i / 4096) // one write in each page, whatever the page size
 	}
 	aheadSlice(f, fresh[1:len(fresh)-1]) // not page-aligned
 	f.stop()
@@ -46,7 +46,7 @@ func TestPrefaulterKeepsMemory(t *testing.T) {
 // TestPrefaulterNeverBlocks fills the prefaulter's queue before it can take anything:
 // ahead must drop what does not fit rather than wait.
 func TestPrefaulterNeverBlocks(t *testing.T) {
-	f := &prefaulter{work: make(chan pageSpan, 1), done: make(chan struct{})} // not running
+	f := &prefaulter{work: make(chan pageSpan, 1), done: make(chan struct{}), page: 4096} // not running
 	b := make([]byte, 64<<10)
 	for range 10 {
 		aheadSlice(f, b)
