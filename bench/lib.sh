@@ -5,7 +5,8 @@
 #   compare RUNS FILE LABEL CMD...
 #                         runs `xmllint --noout FILE` and CMD (with FILE appended)
 #                         RUNS times each, interleaved, and prints the medians of wall
-#                         time and peak RSS and their ratios
+#                         time and peak RSS, their ratios, and the spread of the
+#                         runs' wall-time ratios
 #   await_listen OUT PORT PID
 #                         waits until the poolctl run PID says it listens on PORT
 #   stop_run PID          stops a poolctl run (SIGINT, then SIGKILL after 10 s)
@@ -56,6 +57,9 @@ compare() {
 		printf "poolctl %-9s %8.1f ms  %8.1f MiB peak\n", l ":", pt / 1000, pm / 1024
 		printf "ratio (poolctl/xmllint): wall %.2fx (target <= 1.00x), memory %.2fx (target <= 1.00x)\n", pt / xt, pm / xm
 	}'
+	# The spread: each run's wall time over the xmllint run just before it.
+	paste -d' ' "$ours" "$ref" | awk '{ r = $1 / $3; if (NR == 1 || r < lo) lo = r; if (NR == 1 || r > hi) hi = r }
+		END { printf "wall ratio of each run against the xmllint run before it: %.2fx to %.2fx\n", lo, hi }'
 }
 
 # await_listen OUT PORT PID: waits up to 10 s until the poolctl run PID, whose standard
