@@ -23,7 +23,8 @@ const runtimeMinHeap = 4 << 20
 // into a tree that stays live until its findings are printed, so every collection
 // before then scans the growing tree and frees nothing: on bench/lint.sh's file, 4
 // collections that cost a fifth of the run. A GOGC set in the environment is left as
-// it is, and GOMEMLIMIT still bounds the heap.
+// it is, and GOMEMLIMIT still bounds the heap. It is called once a process: a second
+// call's cleanup would restore the first one's setting.
 func startingHeap(goal int64, getenv func(string) string) {
 	if goal <= runtimeMinHeap || getenv("GOGC") != "" {
 		return

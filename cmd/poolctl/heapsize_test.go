@@ -5,8 +5,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/poolctl/poolctl/validate"
 )
 
 // gcPercent returns the collector's GOGC setting.
@@ -61,5 +64,18 @@ func TestLargestInput(t *testing.T) {
 	inputs := []lintInput{{path: small}, {stdin: true}, {path: large}, {path: dir}, {path: filepath.Join(dir, "missing")}}
 	if got := largestInput(inputs); got != 1000 {
 		t.Errorf("largestInput = %d, want 1000", got)
+	}
+}
+
+// TestStdinSizesTheHeap checks that linting standard input reports its size, once it
+// is read and before it is linted, for the heap to be sized.
+func TestStdinSizesTheHeap(t *testing.T) {
+	src := "<configuration><system.applicationHost><applicationPools><add name=\"A\" /></applicationPools></system.applicationHost></configuration>"
+	var got int64 = -1
+	if _, err := (lintInput{stdin: true}).lint(strings.NewReader(src), validate.Options{}, func(n int64) { got = n }); err != nil {
+		t.Fatal(err)
+	}
+	if got != int64(len(src)) {
+		t.Errorf("read reported %d bytes, want %d", got, len(src))
 	}
 }

@@ -124,12 +124,21 @@ func runLint(g *globalOptions, opts *lintOptions, s streams, args []string) erro
 	if err != nil {
 		return err
 	}
-	startingHeap(largestInput(inputs)*lintHeapPerByte, g.getenv)
+	// The heap is sized once: for the largest file, or else for standard input
+	// once it is read.
+	sized := false
+	sizeHeap := func(size int64) {
+		if !sized && size > 0 {
+			sized = true
+			startingHeap(size*lintHeapPerByte, g.getenv)
+		}
+	}
+	sizeHeap(largestInput(inputs))
 	vo := validate.Options{Target: g.target, Disable: opts.disable, For: dest, Read: ro, SchemaFiles: opts.schemas}
 	var all []validate.Diagnostic
 	sum := validate.Summary{Files: len(inputs)}
 	for _, in := range inputs {
-		ds, err := in.lint(s.in, vo)
+		ds, err := in.lint(s.in, vo, sizeHeap)
 		if err != nil {
 			return err
 		}

@@ -23,8 +23,9 @@ type lintInput struct {
 }
 
 // lint lints the input; reading standard input or an unreadable file is an error, and
-// so is an input larger than the limit of opt.Read.
-func (in lintInput) lint(stdin io.Reader, opt validate.Options) ([]validate.Diagnostic, error) {
+// so is an input larger than the limit of opt.Read. read is told the size of standard
+// input once it is read, before it is linted.
+func (in lintInput) lint(stdin io.Reader, opt validate.Options, read func(size int64)) ([]validate.Diagnostic, error) {
 	if !in.stdin {
 		ds, err := validate.LintFile(in.path, opt)
 		return ds, limitHint(err)
@@ -33,6 +34,7 @@ func (in lintInput) lint(stdin io.Reader, opt validate.Options) ([]validate.Diag
 	if err != nil {
 		return nil, fmt.Errorf("read standard input: %w", err)
 	}
+	read(int64(len(src)))
 	return validate.LintBytes(stdinName, src, opt)
 }
 
