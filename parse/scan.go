@@ -771,16 +771,7 @@ func appendNormalized(b []byte, raw string, m norm) []byte {
 // allocation.
 func normalizedEqual(raw, want string, m norm) bool {
 	if raw == want {
-		// Equal unless raw holds something that normalising changes.
-		switch m {
-		case normText:
-			return strings.IndexByte(raw, '&') < 0 && strings.IndexByte(raw, '\r') < 0
-		case normAttr:
-			return strings.IndexByte(raw, '&') < 0 && strings.IndexByte(raw, '\r') < 0 &&
-				strings.IndexByte(raw, '\n') < 0 && strings.IndexByte(raw, '\t') < 0
-		default:
-			return strings.IndexByte(raw, '\r') < 0
-		}
+		return !m.changes(raw) // equal unless normalizing changes raw
 	}
 	j := 0
 	for i := 0; i < len(raw); i++ {
@@ -810,6 +801,27 @@ func normalizedEqual(raw, want string, m norm) bool {
 		j++
 	}
 	return j == len(want)
+}
+
+// changes reports whether normalizing raw changes it: a reference, a CR, and for an
+// attribute value a line feed or a tab. One pass, since the printer asks it of every
+// attribute value and text it writes back.
+func (m norm) changes(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '\r':
+			return true
+		case '&':
+			if m != normLines {
+				return true
+			}
+		case '\n', '\t':
+			if m == normAttr {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (m norm) lineBreak() byte {

@@ -71,6 +71,9 @@ type printer struct {
 	out  []byte // UTF-8, converted to UTF-16 at the end if need be
 	elem int    // index in d.elems of the origin the next element likely has
 	leaf int    // index in d.leaves of the origin the next leaf likely has
+	// spaces holds texts found to stand for their source: the white space between
+	// elements comes in a few spellings, each checked once.
+	spaces map[string]string
 }
 
 // lookahead is how many origins past the likely one the printer tries
@@ -177,7 +180,22 @@ func (p *printer) sameCharData(c *etree.CharData, o *leafOrigin) bool {
 	if data, ok := strings.CutPrefix(raw, "<![CDATA["); ok {
 		return c.IsCData() && normalizedEqual(data[:len(data)-3], c.Data, normLines)
 	}
-	return !c.IsCData() && normalizedEqual(raw, c.Data, normText)
+	if c.IsCData() {
+		return false
+	}
+	if data, ok := p.spaces[raw]; ok && data == c.Data {
+		return true
+	}
+	if !normalizedEqual(raw, c.Data, normText) {
+		return false
+	}
+	if c.IsWhitespace() && len(p.spaces) < 1024 {
+		if p.spaces == nil {
+			p.spaces = map[string]string{}
+		}
+		p.spaces[raw] = c.Data
+	}
+	return true
 }
 
 func (p *printer) sameProcInst(pi *etree.ProcInst, o *leafOrigin) bool {
