@@ -31,6 +31,7 @@ func (e *CheckError) Error() string {
 // that errors already in the file do not block an edit that moves them. old is only
 // linted when next has errors, so that a clean edit costs one lint.
 func CheckEdit(name string, old, next []byte, opt validate.Options) error {
+	opt.ErrorsOnly = true // only errors can refuse an edit
 	return checkLint(old, next, func(src []byte) ([]validate.Diagnostic, error) {
 		return validate.LintBytes(name, src, opt)
 	})
@@ -44,6 +45,7 @@ func CheckEdit(name string, old, next []byte, opt validate.Options) error {
 func CheckSectionEdit(main, path string, old, next []byte, opt validate.Options) error {
 	return checkLint(old, next, func(src []byte) ([]validate.Diagnostic, error) {
 		o := opt
+		o.ErrorsOnly = true // only errors can refuse an edit
 		o.Read.Sources = maps.Clone(opt.Read.Sources)
 		if o.Read.Sources == nil {
 			o.Read.Sources = map[string][]byte{}

@@ -30,6 +30,10 @@ type Options struct {
 	// folder beside the file (schema.ExtensionsFor), which lint reads for every file
 	// but standard input, as IIS reads inetsrv\config\schema.
 	SchemaFiles []string
+	// ErrorsOnly reports only error-severity findings, and skips the checks whose
+	// rules are all warnings and infos: the advice (TestAdviceFindsNoErrors) and
+	// PC203 and PC204. It is what the check of an edit asks.
+	ErrorsOnly bool
 }
 
 // StdinName is the name lint gives standard input (LintBytes): it has no schema
@@ -84,6 +88,7 @@ func lintPass(name string, doc *parse.Document, err error, opt Options) (*pass, 
 	if perr != nil {
 		return nil, perr
 	}
+	p.errorsOnly = opt.ErrorsOnly
 	if err == nil {
 		p.cfg, err = parse.FromDocument(doc, parse.LoadOptions{Version: p.target.Version, Read: opt.Read, Extensions: exts})
 	}
@@ -95,12 +100,15 @@ func lintPass(name string, doc *parse.Document, err error, opt Options) (*pass, 
 	// The secret values are found while the checks run; hideSecrets needs them after.
 	secrets := make(chan []secretValue, 1)
 	go func() { secrets <- secretValues(p.cfg, p.target) }()
-	p.runChecks(
+	checks := []func(*pass){
 		checkPoolSchema, // schemacheck.go: PC003, PC1xx, PC310, PC314
 		checkSiteSchema, // the same for the sites
 		checkReferences, // refcheck.go: PC2xx
-		checkAdvice,     // advice.go: PC3xx but PC310, PC314
-	)
+	}
+	if !opt.ErrorsOnly {
+		checks = append(checks, checkAdvice) // advice.go: PC3xx but PC310, PC314
+	}
+	p.runChecks(checks...)
 	p.applySuppressions()
 	hideSecrets(p, <-secrets) // after every check: no source line may show a password
 	return p, nil
@@ -167,6 +175,8 @@ type pass struct {
 	disabled map[string]bool
 	diags    []Diagnostic
 	dest     secret.Destination // where the file goes; resolved in checkAdvice
+	// errorsOnly keeps only error-severity findings (Options.ErrorsOnly).
+	errorsOnly bool
 }
 
 func newPass(opt Options, exts []*schema.Extension) (*pass, error) {
@@ -254,7 +264,7 @@ func (p *pass) report(rule string, doc *parse.Document, pos parse.Pos, fix, form
 func (p *pass) finish() []Diagnostic {
 	out := p.diags[:0]
 	for _, d := range p.diags {
-		if !p.disabled[d.Rule] {
+		if !p.disabled[d.Rule] && (!p.errorsOnly || d.Severity == Error) {
 			out = append(out, d)
 		}
 	}

@@ -372,3 +372,61 @@ func TestHoldsPoolctlValue(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsOnly lints every rule fixture, whose invalid files draw every reference and
+// advice rule, with ErrorsOnly and without: the findings must be the errors of the full
+// lint, so skipping the advice loses no error.
+func TestErrorsOnly(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join(rulesDir, "*.config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemaPaths, err := filepath.Glob(filepath.Join("testdata", "schema", "*.config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range append(paths, schemaPaths...) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			id, _, _ := strings.Cut(filepath.Base(path), ".")
+			opt := fixtureOptions[id]
+			all, err := LintFile(path, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []Diagnostic
+			for _, d := range all {
+				if d.Severity == Error {
+					want = append(want, d)
+				}
+			}
+			opt.ErrorsOnly = true
+			got, err := LintFile(path, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := gocmp.Diff(goldenText(want), goldenText(got)); diff != "" {
+				t.Errorf("ErrorsOnly (-the full lint's errors +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestAdviceFindsNoErrors checks what ErrorsOnly relies on to skip the advice: none of
+// the rules it reports (PC3xx but PC310 and PC314, the schema check's) is an error.
+func TestAdviceFindsNoErrors(t *testing.T) {
+	for _, r := range Rules() {
+		if strings.HasPrefix(r.ID, "PC3") && r.ID != RuleNonCanonical && r.ID != RuleBareTimeSpan && r.Severity == Error {
+			t.Errorf("advice rule %s is an error: lint with ErrorsOnly would miss it", r.ID)
+		}
+	}
+}
+
+// TestErrorsOnlySkipsNoError checks what ErrorsOnly relies on to skip PC203 and PC204
+// in the reference check: neither is an error.
+func TestErrorsOnlySkipsNoError(t *testing.T) {
+	for _, id := range []string{RuleUnusedPassword, RuleUnusedPool} {
+		if r, _ := Lookup(id); r.Severity == Error {
+			t.Errorf("%s is an error: lint with ErrorsOnly would miss it", id)
+		}
+	}
+}

@@ -25,10 +25,14 @@ func checkReferences(p *pass) {
 			continue
 		}
 		checkSpecificUser(f, pool, id, idv)
-		checkUnusedPassword(f, pool, idv)
+		if !p.errorsOnly { // PC203 is a warning
+			checkUnusedPassword(f, pool, idv)
+		}
 	}
 	f.flush()
-	checkUnusedPools(p)
+	if !p.errorsOnly { // PC204 is an info
+		checkUnusedPools(p)
+	}
 }
 
 // distinctPools returns the first pool of each name, in document order. A later pool
