@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -37,6 +38,9 @@ type editFunc func(ed *apply.Editor) error
 // whether it wrote.
 func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (bool, error) {
 	path, how := g.configPath()
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		startingHeap(fi.Size()*lintHeapPerByte, g.getenv)
+	}
 	target, err := g.schema(g.target)
 	if err != nil {
 		return false, err

@@ -30,6 +30,10 @@ func TestStartingHeap(t *testing.T) {
 	if got, want := gcPercent(), 400*100/4; got != want {
 		t.Fatalf("GOGC %d after startingHeap(400 MiB), want %d", got, want)
 	}
+	startingHeap(800<<20, noEnv) // before the collection: changes nothing
+	if got, want := gcPercent(), 400*100/4; got != want {
+		t.Fatalf("GOGC %d after a second startingHeap, want the first's %d", got, want)
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for gcPercent() != 100 {
 		if time.Now().After(deadline) {
