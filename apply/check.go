@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/validate"
 )
 
@@ -114,7 +115,26 @@ func (ed *Editor) CheckIn(main string) error {
 	if main != "" {
 		return CheckSectionEdit(main, ed.doc.Name, ed.doc.Source(), next, opt)
 	}
-	return CheckEdit(ed.doc.Name, ed.doc.Source(), next, opt)
+	return checkTree(ed.doc, ed.doc.Source(), next, opt)
+}
+
+// checkTree is CheckEdit for next, the bytes of doc's changed tree. The tree is
+// linted first, as it is: when it has no errors, neither has next, which reads back
+// as the same tree (the writer's promise, which parse's FuzzReadBytes checks with
+// changed values of every kind), and the edit passes without next being read. An
+// edit whose tree has errors is checked by CheckEdit, which reads next for the
+// positions its refusal gives and lints old to tell new errors from old ones. So
+// most edits of a large file cost one lint without a parse.
+func checkTree(doc *parse.Document, old, next []byte, opt validate.Options) error {
+	opt.ErrorsOnly = true
+	ds, err := validate.LintDocument(doc, opt)
+	if err != nil {
+		return fmt.Errorf("check the edit: %w", err)
+	}
+	if len(ds) == 0 {
+		return nil
+	}
+	return CheckEdit(doc.Name, old, next, opt)
 }
 
 // lintErrors lints src with lint and returns its errors.

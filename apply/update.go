@@ -60,7 +60,7 @@ type UpdateResult struct {
 // replace the file atomically. An error from
 // change is returned as is, with nothing written.
 func Update(ctx context.Context, path string, opt UpdateOptions, change func(doc *parse.Document) error) (UpdateResult, error) {
-	return update(ctx, path, opt, func(doc *parse.Document) ([]byte, error) {
+	return update(ctx, path, opt, true, func(doc *parse.Document) ([]byte, error) {
 		if err := change(doc); err != nil {
 			return nil, err
 		}
@@ -84,7 +84,7 @@ func Restore(ctx context.Context, path, id string, opt UpdateOptions) (UpdateRes
 	// The snapshot is looked up and read under the lock, so that no writer prunes it
 	// in between.
 	var notes []string
-	res, err := update(ctx, path, opt, func(cur *parse.Document) ([]byte, error) {
+	res, err := update(ctx, path, opt, false, func(cur *parse.Document) ([]byte, error) {
 		snap, err := opt.History.Find(path, id)
 		if err != nil {
 			return nil, err
@@ -103,8 +103,9 @@ func Restore(ctx context.Context, path, id string, opt UpdateOptions) (UpdateRes
 	return res, err
 }
 
-// update is Update with a change that returns the new content of the file.
-func update(ctx context.Context, path string, opt UpdateOptions, change func(doc *parse.Document) ([]byte, error)) (res UpdateResult, err error) {
+// update is Update with a change that returns the new content of the file: the bytes
+// of the document it changed when fromTree (Update), other bytes otherwise (Restore).
+func update(ctx context.Context, path string, opt UpdateOptions, fromTree bool, change func(doc *parse.Document) ([]byte, error)) (res UpdateResult, err error) {
 	tx, err := store.Begin(ctx, path, opt.storeOptions())
 	if err != nil {
 		return res, err
@@ -125,6 +126,10 @@ func update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 	if err != nil || bytes.Equal(data, old) {
 		return res, err
 	}
+	var tree *parse.Document // the changed document whose bytes data are, if it is
+	if fromTree {
+		tree = doc
+	}
 	snap, err := tx.Commit(store.Change{
 		Old: old,
 		New: data,
@@ -139,7 +144,7 @@ func update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 			if opt.Force {
 				return nil
 			}
-			return check(path, old, data, opt)
+			return check(path, tree, old, data, opt)
 		},
 	})
 	if err != nil {
@@ -148,12 +153,16 @@ func update(ctx context.Context, path string, opt UpdateOptions, change func(doc
 	return UpdateResult{Changed: true, Snapshot: snap}, nil
 }
 
-// check runs the check of an edit of path from old to data that opt asks for.
-func check(path string, old, data []byte, opt UpdateOptions) error {
+// check runs the check of an edit of path from old to data that opt asks for; doc,
+// when not nil, is the changed document whose bytes data are (see checkTree).
+func check(path string, doc *parse.Document, old, data []byte, opt UpdateOptions) error {
 	lo := opt.Lint
 	lo.Read = opt.Read
-	if opt.Main != "" {
+	switch {
+	case opt.Main != "":
 		return CheckSectionEdit(opt.Main, path, old, data, lo)
+	case doc != nil:
+		return checkTree(doc, old, data, lo)
 	}
 	return CheckEdit(path, old, data, lo)
 }

@@ -55,6 +55,13 @@ func LintBytes(name string, src []byte, opt Options) ([]Diagnostic, error) {
 	return lint(name, doc, err, opt)
 }
 
+// LintDocument lints a document already read, its tree as it is now (changed since it
+// was read, say), under the document's name. Findings about what was read have its
+// positions; findings about elements added since have none.
+func LintDocument(doc *parse.Document, opt Options) ([]Diagnostic, error) {
+	return lint(doc.Name, doc, nil, opt)
+}
+
 // LintLoad lints the file at path like LintFile and also returns the configuration it
 // linted (nil when the file could not be read or resolved), so that a caller such as
 // poolctl run uses the very parse that lint checked instead of reading the file again.
