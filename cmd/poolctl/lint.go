@@ -124,15 +124,9 @@ func runLint(g *globalOptions, opts *lintOptions, s streams, args []string) erro
 	if err != nil {
 		return err
 	}
-	// The heap is sized once: for the largest file, or else for standard input
-	// once it is read.
-	sized := false
-	sizeHeap := func(size int64) {
-		if !sized && size > 0 {
-			sized = true
-			startingHeap(size*lintHeapPerByte, g.getenv)
-		}
-	}
+	// The heap is sized for the largest file, and for standard input once it is read
+	// (a no-op while the first sizing waits for its collection).
+	sizeHeap := func(size int64) { startingHeap(size*lintHeapPerByte, g.getenv) }
 	sizeHeap(largestInput(inputs))
 	vo := validate.Options{Target: g.target, Disable: opts.disable, For: dest, Read: ro, SchemaFiles: opts.schemas}
 	var all []validate.Diagnostic
