@@ -23,6 +23,10 @@ type Manager struct {
 	plan plan
 	ok   bool
 	why  string
+	// instance names this runtime's directory under each <mount>/poolctl, which
+	// holds its groups; locks hold it (see claim).
+	instance string
+	locks    []*os.File
 }
 
 // New probes the machine below root ("" = "/") and returns a Manager; one whose
@@ -36,10 +40,19 @@ func New(root string) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Manager{root: root}
+	instance, err := newInstanceName()
+	if err != nil {
+		return nil, fmt.Errorf("cgroup: %w", err)
+	}
+	m := &Manager{root: root, instance: instance}
 	var failed []string
 	for _, p := range ps {
 		if err := m.prepare(p); err != nil {
+			failed = append(failed, err.Error())
+			continue
+		}
+		m.sweep(p)
+		if err := m.claim(p); err != nil {
 			failed = append(failed, err.Error())
 			continue
 		}
@@ -84,7 +97,13 @@ func (m *Manager) Create(name string, pids ...int) (*Group, error) {
 	}
 	g := m.group(name)
 	for _, d := range g.dirs {
-		if err := os.Mkdir(d, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+		err := os.Mkdir(d, 0o755)
+		if errors.Is(err, os.ErrNotExist) { // the runtime's directory went: make it again
+			if err = makeParent(filepath.Dir(d), m.plan.version == 2 && m.plan.cpu != ""); err == nil {
+				err = os.Mkdir(d, 0o755)
+			}
+		}
+		if err != nil && !errors.Is(err, os.ErrExist) {
 			_ = g.Remove()
 			return nil, fmt.Errorf("cgroup: create %s: %w", name, err)
 		}
@@ -103,13 +122,19 @@ func goodName(name string) bool {
 	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\x00\n")
 }
 
-// Close removes the poolctl directories New created, when no group is left in them.
+// Close removes the runtime's directories and the poolctl directories New created,
+// when no group is left in them, and lets go of the runtime's locks.
 func (m *Manager) Close() error {
 	if !m.ok {
 		return nil
 	}
 	var errs []error
-	for _, d := range m.parents(m.plan) {
+	dirs := m.parents(m.plan)
+	if m.instance != "" {
+		dirs = append(m.instanceDirs(m.plan), dirs...)
+	}
+	defer m.release()
+	for _, d := range dirs {
 		err := unix.Rmdir(d)
 		if err != nil && err != unix.ENOENT && err != unix.EBUSY && err != unix.ENOTEMPTY {
 			errs = append(errs, fmt.Errorf("cgroup: close: rmdir %s: %w", d, err))
@@ -125,7 +150,7 @@ func (m *Manager) group(name string) *Group {
 		if mount == "" {
 			return ""
 		}
-		d := filepath.Join(m.root, mount, parentName, name)
+		d := filepath.Join(m.root, mount, parentName, m.instance, name)
 		if !slices.Contains(g.dirs, d) {
 			g.dirs = append(g.dirs, d)
 		}

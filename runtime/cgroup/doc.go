@@ -8,13 +8,21 @@
 //
 // New probes /proc/self/cgroup and /proc/mounts and picks, best first:
 //
-//   - cgroup v2, when its hierarchy offers the cpu controller: <mount>/poolctl/<name>,
-//     with "+cpu" written to the subtree_control of <mount> and <mount>/poolctl;
-//   - cgroup v1, when a freezer or cpu controller is mounted: <mount>/poolctl/<name> in
-//     each of the freezer, cpu and cpuacct hierarchies (co-mounted ones share one
+//   - cgroup v2, when its hierarchy offers the cpu controller: <mount>/poolctl/<run>/<name>,
+//     with "+cpu" written to the subtree_control of <mount>, <mount>/poolctl and
+//     <mount>/poolctl/<run>;
+//   - cgroup v1, when a freezer or cpu controller is mounted: <mount>/poolctl/<run>/<name>
+//     in each of the freezer, cpu and cpuacct hierarchies (co-mounted ones share one
 //     directory), whichever exist;
 //   - cgroup v2 without the cpu controller (a hybrid system whose cpu controller is
-//     elsewhere, or not delegated): <mount>/poolctl/<name>, freeze and usage only.
+//     elsewhere, or not delegated): <mount>/poolctl/<run>/<name>, freeze and usage only.
+//
+// <run> is the runtime's own directory, "run-PID-RANDOM", which the Manager holds an
+// exclusive flock on while it lives and removes in Close. A runtime killed with
+// SIGKILL cannot remove it, but the kernel lets go of its lock: the next Manager's New
+// removes every runtime directory it can lock, with the empty groups in it (a group
+// that still holds a process stays, and its directory with it, for a later New). The
+// lock, unlike a pid, tells a live runtime in another pid namespace from a dead one.
 //
 // A plan counts only once its <mount>/poolctl directory could be created (or already
 // exists) and is on a cgroup filesystem; otherwise the next is tried, and when none

@@ -66,8 +66,16 @@ func hybridV2(t *testing.T) *Manager {
 		t.Skipf("no cgroup v2 hierarchy (plans %+v)", ps)
 	}
 	m2 := &Manager{root: "/", plan: plan{version: 2, freezer: v2dir, cpuacct: v2dir}, ok: true}
+	instance, err := newInstanceName()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2.instance = instance
 	if err := m2.prepare(m2.plan); err != nil {
 		t.Skipf("cannot use cgroup v2 at %s: %v", v2dir, err)
+	}
+	if err := m2.claim(m2.plan); err != nil {
+		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = m2.Close() })
 	return m2

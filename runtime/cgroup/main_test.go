@@ -51,6 +51,20 @@ func runRole(role string) int {
 		fmt.Println("ready")
 	case "sleep":
 		fmt.Println("ready")
+	case "manager":
+		// A runtime's Manager with a group, killed by the test: it prints the
+		// group's directories and waits.
+		m, err := New("")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "manager:", err)
+			return 1
+		}
+		g, err := m.Create("test-killed")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "manager:", err)
+			return 1
+		}
+		fmt.Println("ready " + strings.Join(g.dirs, " "))
 	default:
 		return 2
 	}
@@ -61,6 +75,14 @@ func runRole(role string) int {
 // startRole starts the test binary in role, leading a process group of its own, and
 // waits until it is ready; cleanup kills and reaps it.
 func startRole(t *testing.T, role string) *exec.Cmd {
+	t.Helper()
+	cmd, _ := startRoleSaying(t, role)
+	return cmd
+}
+
+// startRoleSaying is startRole that also returns the words the child printed after
+// "ready".
+func startRoleSaying(t *testing.T, role string) (*exec.Cmd, []string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), roleEnv+"="+role, "GOMAXPROCS=1", "GORACE=atexit_sleep_ms=0")
@@ -78,10 +100,10 @@ func startRole(t *testing.T, role string) *exec.Cmd {
 		_ = cmd.Wait()
 	})
 	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || line != "ready\n" {
+	if err != nil || !strings.HasPrefix(line, "ready") {
 		t.Fatalf("%s child: %q, %v", role, line, err)
 	}
-	return cmd
+	return cmd, strings.Fields(strings.TrimPrefix(line, "ready"))
 }
 
 // realManager returns a Manager on this machine, or skips when it cannot have one.
