@@ -7,7 +7,8 @@
 # `pool stop` and the runtime's exit, each followed by a count of every process the
 # pool ever started. Each process is found by a marker in its environment. Target: 0.
 # Last, the runtime is killed with SIGKILL while its spare shim (started ahead of need,
-# waiting for instructions) waits: the spare must end too.
+# waiting for instructions) waits: the spare must end too; and the cgroup directory
+# the killed runtime left must be gone once the next poolctl run has started.
 #
 #   POOLCTL=path/to/poolctl OUT=scratch-dir ROUNDS=5 bash bench/chaos/shim.sh
 set -euo pipefail
@@ -147,6 +148,7 @@ sparescenario() {
 		[ -n "$spare" ] && break
 		sleep 0.01
 	done
+	killedrun=$runpid
 	kill -9 "$runpid"
 	wait "$runpid" 2>/dev/null || true
 	state=none
@@ -167,7 +169,34 @@ sparescenario() {
 	done
 }
 
+# sweepscenario: the cgroup directories of the runtime sparescenario killed
+# (poolctl/run-PID-* in each hierarchy) are removed by the next poolctl run.
+sweepscenario() {
+	local left before
+	left() { find /sys/fs/cgroup -maxdepth 3 -type d -path "*/poolctl/run-$killedrun-*" 2>/dev/null | wc -l; }
+	before=$(left)
+	if [ "$before" = 0 ]; then
+		printf 'cgroups of a runtime killed with SIGKILL	none made (no usable cgroup here)	ok
+'
+		return
+	fi
+	rm -f "$sock"
+	"$POOLCTL" run -c "$dir/applicationHost.config" --admin "$sock" >"$dir/run2.out" 2>"$dir/run2.log" &
+	local runpid=$!
+	for _ in $(seq 1000); do [ -S "$sock" ] && break; sleep 0.01; done
+	kill -INT "$runpid"
+	wait "$runpid" 2>/dev/null || true
+	if [ "$(left)" = 0 ]; then
+		printf 'cgroups of a runtime killed with SIGKILL	%s directories, removed by the next run	ok
+' "$before"
+	else
+		printf 'cgroups of a runtime killed with SIGKILL	%s of %s directories left after the next run	FAIL
+' "$(left)" "$before"
+	fi
+}
+
 runscenario "" "in the worker's group"
 runscenario 1 "in its own session (setsid)"
 sparescenario
+sweepscenario
 grep -o '"msg":"[^"]*cgroup[^"]*"[^}]*' "$dir/run.log" | head -n 1 >&2 || true
