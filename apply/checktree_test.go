@@ -18,7 +18,8 @@ import (
 
 // treeEdits are edits of a file's first pool that the lint of the changed tree and the
 // lint of the bytes written for it must judge alike: valid and invalid values, a new
-// pool (an element without a source position), a deleted pool that applications name.
+// pool (an element without a source position), with a bad value too, a deleted pool
+// that applications name.
 var treeEdits = []struct {
 	name string
 	edit func(ed *Editor, first string) error
@@ -29,6 +30,13 @@ var treeEdits = []struct {
 	{"SpecificUser without a user name", setOn("processModel.identityType", "SpecificUser")},
 	{"timeSpan with markup characters", setOn("processModel.idleTimeout", "<&\"'\t\n\r")},
 	{"new pool", func(ed *Editor, _ string) error { _, err := ed.AddPool("Added Pool"); return err }},
+	{"new pool with a bad value", func(ed *Editor, _ string) error {
+		p, err := ed.AddPool("Added Pool")
+		if err != nil {
+			return err
+		}
+		return ed.Apply(p, PoolScope("Added Pool"), Op{Kind: SetAttr, Path: "processModel.idleTimeout", Value: "soon"})
+	}},
 	{"deleted pool", func(ed *Editor, first string) error { return ed.DeletePool(first) }},
 }
 
