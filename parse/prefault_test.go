@@ -2,14 +2,11 @@ package parse
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
@@ -116,22 +113,4 @@ func documentFacts(t *testing.T, d *Document) []string {
 		}
 	}
 	return lines
-}
-
-// TestReadAll checks ReadFile's reader: everything read is appended, whether the
-// buffer was made for it, too small (the file grew since Stat) or empty, and a read
-// error is returned with what came before it.
-func TestReadAll(t *testing.T) {
-	text := strings.Repeat("<configuration/>", 1000)
-	for _, capacity := range []int{0, 1, len(text) - 1, len(text), len(text) + 512} {
-		got, err := readAll(strings.NewReader(text), make([]byte, 0, capacity))
-		if err != nil || string(got) != text {
-			t.Errorf("capacity %d: read %d bytes, %v; want all %d", capacity, len(got), err, len(text))
-		}
-	}
-	broken := io.MultiReader(strings.NewReader("<configuration>"), iotest.ErrReader(errors.New("disk on fire")))
-	got, err := readAll(broken, nil)
-	if string(got) != "<configuration>" || err == nil || err.Error() != "disk on fire" {
-		t.Errorf("read %q, %v; want the first part and the error", got, err)
-	}
 }

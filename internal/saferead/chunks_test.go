@@ -3,7 +3,9 @@ package saferead
 import (
 	"bytes"
 	"errors"
+	"io"
 	"runtime"
+	"strings"
 	"testing"
 	"testing/iotest"
 )
@@ -42,4 +44,34 @@ type endless struct{}
 func (endless) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// TestReadMade checks that a read gives made each buffer it makes before it fills it,
+// and still returns what it read: a regular file read into the one buffer its size
+// asks for, input longer than that hint (a file that grew since Stat) in several,
+// an error after some bytes.
+func TestReadMade(t *testing.T) {
+	text := bytes.Repeat([]byte("<configuration/>"), 1000)
+	for _, hint := range []int64{0, 1, int64(len(text)) - 1, int64(len(text)), int64(len(text)) + 512} {
+		var made int
+		got, err := readAll(bytes.NewReader(text), "f", 1<<20, hint, func(b []byte) {
+			made++
+			if !bytes.Equal(b, make([]byte, len(b))) {
+				t.Errorf("hint %d: made was given a buffer already filled", hint)
+			}
+		})
+		if err != nil || !bytes.Equal(got, text) {
+			t.Errorf("hint %d: read %d bytes, %v; want all %d", hint, len(got), err, len(text))
+		}
+		if made == 0 {
+			t.Errorf("hint %d: made was never called", hint)
+		}
+		if hint >= int64(len(text)) && made != 1 {
+			t.Errorf("hint %d: %d buffers for input within the hint, want 1", hint, made)
+		}
+	}
+	broken := io.MultiReader(bytes.NewReader([]byte("<configuration>")), iotest.ErrReader(errors.New("disk on fire")))
+	if _, err := readAll(broken, "f", 1<<20, 0, func([]byte) {}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Errorf("read of broken input: %v, want its error", err)
+	}
 }

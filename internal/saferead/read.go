@@ -82,6 +82,14 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 
 // readOpened reads the opened regular file f with limit.
 func readOpened(f *os.File, name string, limit int64) ([]byte, error) {
+	return ReadOpened(f, name, limit, nil)
+}
+
+// ReadOpened reads f, a regular file from Open, as ReadFile reads the file at a path;
+// name is used in errors. made, when not nil, is given each buffer the read makes,
+// before the read fills it (package parse has the pages of a large one mapped on
+// another core meanwhile).
+func ReadOpened(f *os.File, name string, limit int64, made func([]byte)) ([]byte, error) {
 	size := int64(0)
 	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
@@ -89,26 +97,30 @@ func readOpened(f *os.File, name string, limit int64) ([]byte, error) {
 	if size > limit {
 		return nil, &TooLargeError{Name: name, Limit: limit}
 	}
-	return readAll(f, name, limit, size)
+	return readAll(f, name, limit, size, made)
 }
 
 // ReadAll reads r to its end, stopping with a *TooLargeError as soon as more than
 // limit bytes have come; name is used in that error.
 func ReadAll(r io.Reader, name string, limit int64) ([]byte, error) {
-	return readAll(r, name, limit, 0)
+	return readAll(r, name, limit, 0, nil)
 }
 
 // readAll reads r into chunks that it joins at the end, so that reading endless input
 // up to the limit holds about limit bytes (a buffer that doubles holds up to three
 // times that while it copies), and input of hint bytes (a regular file's size) is read
-// into one chunk, which is returned as is.
-func readAll(r io.Reader, name string, limit, hint int64) ([]byte, error) {
+// into one chunk, which is returned as is. made, when not nil, is given each chunk
+// before it is filled.
+func readAll(r io.Reader, name string, limit, hint int64, made func([]byte)) ([]byte, error) {
 	var chunks [][]byte
 	total := int64(0)
 	// One byte past the limit tells "exactly limit" from "more".
 	next := min(max(hint+1, bytes.MinRead), limit+1)
 	for {
 		chunk := make([]byte, next)
+		if made != nil {
+			made(chunk)
+		}
 		n, err := io.ReadFull(r, chunk)
 		chunks = append(chunks, chunk[:n])
 		total += int64(n)
