@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -38,9 +37,7 @@ type editFunc func(ed *apply.Editor) error
 // whether it wrote.
 func runEdit(cmd *cobra.Command, g *globalOptions, o *editOptions, f editFunc) (bool, error) {
 	path, how := g.configPath()
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		startingHeap(fi.Size()*lintHeapPerByte, g.getenv)
-	}
+	heapForInput(fileSize(path), g.getenv)
 	target, err := g.schema(g.target)
 	if err != nil {
 		return false, err

@@ -6,13 +6,13 @@ import (
 	"runtime/debug"
 )
 
-// lintHeapPerByte is a little more than how many bytes lint allocates per byte of
+// heapPerInputByte is a little more than how many bytes lint allocates per byte of
 // the file it reads: the tree with every node's position, the configuration resolved
 // from it, the findings and their output. bench/lint.sh's 21 MB file takes 7.4 (text
 // output, 7,500 findings) to 7.9 (JSON, 17,500 findings), nearly all of it live until
 // the findings are printed. An edit reads the file into a tree too, and then lints
 // what it writes: the first collection at the same size finds the first tree garbage.
-const lintHeapPerByte = 9
+const heapPerInputByte = 9
 
 // runtimeMinHeap is the heap goal of the Go runtime's first collection at GOGC=100
 // (the runtime's heapMinimum); it scales with GOGC.
@@ -43,17 +43,27 @@ func startingHeap(goal int64, getenv func(string) string) {
 	runtime.AddCleanup(new([16]byte), func(old int) { debug.SetGCPercent(old) }, old)
 }
 
+// heapForInput sizes the heap (startingHeap) for reading a configuration of size bytes.
+func heapForInput(size int64, getenv func(string) string) {
+	startingHeap(size*heapPerInputByte, getenv)
+}
+
 // largestInput returns the size of the largest file among the inputs; standard input,
 // whose size is not known, counts as nothing.
 func largestInput(inputs []lintInput) int64 {
 	var n int64
 	for _, in := range inputs {
-		if in.stdin {
-			continue
-		}
-		if fi, err := os.Stat(in.path); err == nil && fi.Mode().IsRegular() {
-			n = max(n, fi.Size())
+		if !in.stdin {
+			n = max(n, fileSize(in.path))
 		}
 	}
 	return n
+}
+
+// fileSize returns the size of the regular file at path, or 0 for anything else.
+func fileSize(path string) int64 {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		return fi.Size()
+	}
+	return 0
 }

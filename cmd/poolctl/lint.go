@@ -126,7 +126,7 @@ func runLint(g *globalOptions, opts *lintOptions, s streams, args []string) erro
 	}
 	// The heap is sized for the largest file, and for standard input once it is read
 	// (a no-op while the first sizing waits for its collection).
-	sizeHeap := func(size int64) { startingHeap(size*lintHeapPerByte, g.getenv) }
+	sizeHeap := func(size int64) { heapForInput(size, g.getenv) }
 	sizeHeap(largestInput(inputs))
 	vo := validate.Options{Target: g.target, Disable: opts.disable, For: dest, Read: ro, SchemaFiles: opts.schemas}
 	var all []validate.Diagnostic
