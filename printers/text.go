@@ -51,20 +51,15 @@ func (p textPrinter) Print(w io.Writer, ds []validate.Diagnostic, s validate.Sum
 // It writes each piece as it is, joining none: a findings-heavy lint prints tens of
 // thousands of diagnostics.
 func (p textPrinter) diagnostic(w *bufio.Writer, d validate.Diagnostic) {
-	sev, caret, fix := d.Severity.String(), "^", "fix:"
+	loc, sev, caret, fix := sanitize(location(d))+":", d.Severity.String(), "^", "fix:"
 	if p.color {
 		c := severityColor(d.Severity)
-		w.WriteString(ansiBold)
-		writeLocation(w, d)
-		w.WriteString(":" + ansiReset)
+		loc = ansiBold + loc + ansiReset
 		sev = c + sev + ansiReset
 		caret = c + caret + ansiReset
 		fix = ansiGreen + fix + ansiReset
-	} else {
-		writeLocation(w, d)
-		w.WriteByte(':')
 	}
-	writeAll(w, " ", sev, " ", sanitize(d.Rule), ": ", sanitize(d.Message), "\n")
+	writeAll(w, loc, " ", sev, " ", sanitize(d.Rule), ": ", sanitize(d.Message), "\n")
 	if d.SourceLine != "" {
 		line := sanitize(d.SourceLine)
 		writeAll(w, indent, line, "\n")
@@ -89,22 +84,6 @@ func (p textPrinter) diagnostic(w *bufio.Writer, d validate.Diagnostic) {
 func writeAll(w *bufio.Writer, ss ...string) {
 	for _, s := range ss {
 		w.WriteString(s)
-	}
-}
-
-// writeLocation writes location(d), sanitized, without building it: a file name
-// from the outside is sanitized, line and column are digits.
-func writeLocation(w *bufio.Writer, d validate.Diagnostic) {
-	if d.Line <= 0 || d.File == "" {
-		w.WriteString(sanitize(location(d)))
-		return
-	}
-	w.WriteString(sanitize(d.File))
-	w.WriteByte(':')
-	w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(d.Line), 10))
-	if d.Column > 0 {
-		w.WriteByte(':')
-		w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(d.Column), 10))
 	}
 }
 
