@@ -51,15 +51,17 @@ func (p textPrinter) Print(w io.Writer, ds []validate.Diagnostic, s validate.Sum
 // It writes each piece as it is, joining none: a findings-heavy lint prints tens of
 // thousands of diagnostics.
 func (p textPrinter) diagnostic(w *bufio.Writer, d validate.Diagnostic) {
-	loc, sev, caret, fix := sanitize(location(d))+":", d.Severity.String(), "^", "fix:"
+	sev, caret, fix, bold, reset := d.Severity.String(), "^", "fix:", "", ""
 	if p.color {
 		c := severityColor(d.Severity)
-		loc = ansiBold + loc + ansiReset
+		bold, reset = ansiBold, ansiReset
 		sev = c + sev + ansiReset
 		caret = c + caret + ansiReset
 		fix = ansiGreen + fix + ansiReset
 	}
-	writeAll(w, loc, " ", sev, " ", sanitize(d.Rule), ": ", sanitize(d.Message), "\n")
+	w.WriteString(bold)
+	w.Write(appendLocation(w.AvailableBuffer(), d))
+	writeAll(w, ":", reset, " ", sev, " ", sanitize(d.Rule), ": ", sanitize(d.Message), "\n")
 	if d.SourceLine != "" {
 		line := sanitize(d.SourceLine)
 		writeAll(w, indent, line, "\n")
@@ -87,23 +89,27 @@ func writeAll(w *bufio.Writer, ss ...string) {
 	}
 }
 
-// location formats where d is as "file:line:col", leaving out a line or column
-// that is not known (zero), like go/token.Position does; "-" when nothing is.
-func location(d validate.Diagnostic) string {
-	s := d.File
+// appendLocation appends where d is as "file:line:col", the file name sanitized,
+// leaving out a line or column that is not known (zero), like go/token.Position
+// does; "-" when nothing is. Appending to the writer's buffer, a findings-heavy lint
+// builds no string for it (a few megabytes for 17,500 findings).
+func appendLocation(dst []byte, d validate.Diagnostic) []byte {
+	start := len(dst)
+	dst = append(dst, sanitize(d.File)...)
 	if d.Line > 0 {
-		if s != "" {
-			s += ":"
+		if d.File != "" {
+			dst = append(dst, ':')
 		}
-		s += strconv.Itoa(d.Line)
+		dst = strconv.AppendInt(dst, int64(d.Line), 10)
 		if d.Column > 0 {
-			s += ":" + strconv.Itoa(d.Column)
+			dst = append(dst, ':')
+			dst = strconv.AppendInt(dst, int64(d.Column), 10)
 		}
 	}
-	if s == "" {
-		s = "-"
+	if len(dst) == start {
+		dst = append(dst, '-')
 	}
-	return s
+	return dst
 }
 
 // writeCaretPadding writes what goes before the caret that points at column col

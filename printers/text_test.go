@@ -257,3 +257,25 @@ func TestPrintableASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendLocation checks the location of a diagnostic in every shape: what is not
+// known (zero) is left out, "-" when nothing is, and the file name is sanitized.
+func TestAppendLocation(t *testing.T) {
+	for _, tc := range []struct {
+		file      string
+		line, col int
+		want      string
+	}{
+		{"a.config", 3, 7, "a.config:3:7"},
+		{"a.config", 3, 0, "a.config:3"},
+		{"a.config", 0, 7, "a.config"},
+		{"", 3, 7, "3:7"},
+		{"", 0, 0, "-"},
+		{"a\x1b[2J.config", 1, 1, "a\uFFFD[2J.config:1:1"},
+	} {
+		d := validate.Diagnostic{File: tc.file, Line: tc.line, Column: tc.col}
+		if got := string(appendLocation([]byte("x "), d)); got != "x "+tc.want {
+			t.Errorf("appendLocation(%q, %d, %d) = %q, want %q", tc.file, tc.line, tc.col, got, "x "+tc.want)
+		}
+	}
+}
