@@ -62,6 +62,7 @@ type clientConn struct {
 	body   *reqBody                 // its body, once forwarding has begun reading it
 	fields []h1.Field               // scratch for a worker's response head
 	cur    atomic.Pointer[inflight] // the request in flight, once routed (inflight.go)
+	out    *streamReply             // the HTTP/2 stream the response goes to; nil on an HTTP/1.1 connection (bw)
 
 	mu      sync.Mutex
 	back    *backendConn             // the worker connection of the request in flight
@@ -150,6 +151,22 @@ func (c *clientConn) next() bool {
 // serveRequest serves c.req and reports whether the connection can carry another
 // request.
 func (c *clientConn) serveRequest() bool {
+	c.answer()
+	if c.rep.status == 0 || c.rep.ended {
+		return false // reset, upgraded, or nothing could be answered
+	}
+	if err := c.bw.Flush(); err != nil {
+		return false
+	}
+	if !c.bodyDone() {
+		lingerClose(c.conn) // the body's rest is unread: close without a reset
+		return false
+	}
+	return !c.rep.close
+}
+
+// answer routes c.req to its site and answers it, on either protocol.
+func (c *clientConn) answer() {
 	r := &c.req
 	c.rep = reply{head: r.Method == "HEAD", minor: r.Minor}
 	c.body, c.app, c.start = nil, nil, time.Now()
@@ -172,17 +189,6 @@ func (c *clientConn) serveRequest() bool {
 		l.h.serve(c, site)
 	}
 	c.served(site, c.rep.status)
-	if c.rep.status == 0 || c.rep.ended {
-		return false // reset, upgraded, or nothing could be answered
-	}
-	if err := c.bw.Flush(); err != nil {
-		return false
-	}
-	if !c.bodyDone() {
-		lingerClose(c.conn) // the body's rest is unread: close without a reset
-		return false
-	}
-	return !c.rep.close
 }
 
 // bodyDone reports whether the request's body, if any, has been read to its end, so
@@ -201,7 +207,7 @@ func (c *clientConn) refuse(err error) {
 	c.body, c.app, c.start = nil, nil, time.Now()
 	c.text(he.Status, refusal(he))
 	c.served(nil, he.Status)
-	if c.bw.Flush() == nil {
+	if c.out == nil && c.bw.Flush() == nil {
 		lingerClose(c.conn)
 	}
 }

@@ -56,9 +56,10 @@
 // the client's SNI name and the address it came to. A request whose Host is not the
 // SNI name gets 421 Misdirected Request. HTTP/2 is offered by ALPN before HTTP/1.1
 // and served by net/http's HTTP/2 server (100 concurrent streams, 16 KiB frames, a
-// 16 KiB head); each stream is written as an HTTP/1.1 request into a connection of
-// its own that is served as any client's, so h1 reads it and everything below holds
-// for both protocols, and its answer goes back on the stream. Shutdown sends GOAWAY.
+// 16 KiB head); each stream's request is written out as HTTP/1.1 and read back by h1
+// on the stream's own goroutine, as a connection of its own, so everything below holds
+// for both protocols, and its answer goes straight to the stream. Shutdown sends
+// GOAWAY.
 //
 // # Answers of the front end itself
 //

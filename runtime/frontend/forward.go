@@ -162,7 +162,7 @@ func (x *exchange) sendHead() (respHead, error) {
 
 // sendContinue answers 100 Continue to a client that waits for it before its body.
 func (x *exchange) sendContinue() {
-	if x.r.Continue && x.r.Minor > 0 {
+	if x.r.Continue && x.r.Minor > 0 && x.c.out == nil { // net/http answers it on an HTTP/2 stream
 		x.c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
 		x.c.bw.Flush()
 	}
@@ -344,13 +344,11 @@ func (x *exchange) copyBody(head respHead) (rerr, werr error) {
 // copyFixed copies n bytes of the worker's response to the client straight from the
 // worker connection's buffer. Before it waits for more, what it has goes out.
 func (x *exchange) copyFixed(n int64) (rerr, werr error) {
-	br, bw := x.bc.br, x.c.bw
+	br := x.bc.br
 	for n > 0 {
 		if br.Buffered() == 0 {
-			if bw.Buffered() > 0 {
-				if err := bw.Flush(); err != nil {
-					return nil, err
-				}
+			if err := x.c.flushPending(); err != nil {
+				return nil, err
 			}
 			if _, err := br.Peek(1); err != nil {
 				if err == io.EOF {
@@ -360,7 +358,7 @@ func (x *exchange) copyFixed(n int64) (rerr, werr error) {
 			}
 		}
 		p, _ := br.Peek(int(min(int64(br.Buffered()), n)))
-		if _, err := bw.Write(p); err != nil {
+		if err := x.c.writeBody(p); err != nil {
 			return nil, err
 		}
 		br.Discard(len(p))
@@ -377,7 +375,7 @@ func (x *exchange) pump(src io.Reader) (rerr, werr error) {
 		n, err := src.Read(buf)
 		if n > 0 {
 			if werr = x.c.writeBody(buf[:n]); werr == nil {
-				werr = x.c.bw.Flush()
+				werr = x.c.flush()
 			}
 			if werr != nil {
 				return nil, werr

@@ -89,7 +89,7 @@ func (h *handler) serve(c *clientConn, site *spec.Site) {
 	if abort {
 		// The response is cut short: the client must see it so (a connection closed
 		// before the end), not a complete response.
-		c.bw.Flush()
+		c.flush()
 		c.rep.ended = true
 	}
 }

@@ -38,6 +38,11 @@ func (c *clientConn) respond(status int, reason string, fields []h1.Field, body 
 	if c.req.Close || c.srv.shutting.Load() || !c.bodyDone() {
 		rep.close = true
 	}
+	if c.out != nil {
+		rep.chunked = false // HTTP/2 frames the body itself
+		c.out.head(status, fields, length)
+		return
+	}
 	bw := c.bw
 	writeStatusLine(bw, status, reason)
 	hasDate := false
@@ -69,6 +74,10 @@ func (c *clientConn) interim(status int, reason string, fields []h1.Field) {
 	if c.rep.minor == 0 {
 		return // HTTP/1.0 knows no 1xx responses
 	}
+	if c.out != nil {
+		c.out.interim(status, fields)
+		return
+	}
 	writeStatusLine(c.bw, status, reason)
 	for _, f := range fields {
 		writeField(c.bw, f.Name, f.Value)
@@ -83,7 +92,11 @@ func (c *clientConn) text(status int, msg string) {
 		{Name: "Content-Type", Value: "text/plain; charset=utf-8"},
 		{Name: "X-Content-Type-Options", Value: "nosniff"},
 	}, true, int64(len(msg)))
-	if !c.rep.head {
+	switch {
+	case c.rep.head:
+	case c.out != nil:
+		c.out.writeString(msg)
+	default:
 		c.bw.WriteString(msg)
 	}
 }
@@ -92,6 +105,9 @@ func (c *clientConn) text(status int, msg string) {
 func (c *clientConn) writeBody(p []byte) error {
 	if len(p) == 0 {
 		return nil
+	}
+	if c.out != nil {
+		return c.out.write(p)
 	}
 	if c.rep.chunked {
 		var num [16]byte
@@ -107,6 +123,10 @@ func (c *clientConn) writeBody(p []byte) error {
 
 // endBody ends a chunked body with its trailer fields.
 func (c *clientConn) endBody(trailer []h1.Field) error {
+	if c.out != nil {
+		c.out.trailer(trailer)
+		return nil
+	}
 	if !c.rep.chunked {
 		return nil
 	}
@@ -116,6 +136,26 @@ func (c *clientConn) endBody(trailer []h1.Field) error {
 	}
 	_, err := c.bw.WriteString("\r\n")
 	return err
+}
+
+// flush sends what the response has buffered.
+func (c *clientConn) flush() error {
+	if c.out != nil {
+		return c.out.flush()
+	}
+	return c.bw.Flush()
+}
+
+// flushPending sends what the response has buffered, if anything: before a wait for
+// more of the worker's response.
+func (c *clientConn) flushPending() error {
+	if c.out != nil {
+		return c.out.flushPending()
+	}
+	if c.bw.Buffered() == 0 {
+		return nil
+	}
+	return c.bw.Flush()
 }
 
 // writeStatusLine writes "HTTP/1.1 200 OK"; an empty reason becomes the status's
