@@ -65,3 +65,30 @@ func fetch(b *testing.B, c *http.Client, url string) {
 		b.Fatalf("status %d", resp.StatusCode)
 	}
 }
+
+// BenchmarkProxyH2 measures requests over HTTP/2 through the front end to a backend,
+// from concurrent streams of one client connection.
+func BenchmarkProxyH2(b *testing.B) {
+	body := []byte("hello, world\n")
+	addr := backend(b, func(w http.ResponseWriter, r *http.Request) { w.Write(body) })
+	pki := newTestPKI(b, "shop.example.com")
+	s := New([]*spec.Site{site("Shop", []spec.Binding{tlsBind("127.0.0.1", 0, "shop.example.com", 10)})}, onePool{&nopLease{addr}}, nil)
+	s.UseCertificates(pki.byServerName)
+	startServer(b, s)
+	url := "https://" + s.Addrs()[0].String() + "/"
+	c := h2Client(b, pki, "shop.example.com")
+	b.ReportAllocs()
+	b.SetParallelism(8)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Host = "shop.example.com"
+			resp, err := c.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
+}
