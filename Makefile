@@ -9,6 +9,7 @@
 #   make fuzz       run each fuzz target for FUZZTIME (default 30s)
 #   make chaos      run the hardening probe (bench/chaos.sh): kills, bad input, hostile files
 #   make h2spec     HTTP/2 conformance of poolctl run's https front end (bench/h2spec.sh)
+#   make bench-ab OLD=rev NEW=rev [MODE=h1|tls|h2]  the front ends of two builds in interleaved rounds (bench/runab.sh)
 #   make clean      remove what the other targets wrote
 
 SHELL := bash
@@ -27,7 +28,7 @@ FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
-.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend bench-scale lint cross release-snapshot fuzz chaos h2spec clean
+.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend bench-scale bench-ab lint cross release-snapshot fuzz chaos h2spec clean
 
 all: build test
 
@@ -73,6 +74,15 @@ bench-suspend:
 # (throughput to one site, memory per idle pool) and per idle keep-alive connection.
 bench-scale:
 	bash ./bench/scale.sh
+
+# bench-ab compares the front ends of two builds (git revisions or binaries) in
+# interleaved rounds: throughput, p99, and the CPU per request of poolctl and its
+# worker. Never part of bench: it needs two builds to compare.
+OLD ?= HEAD~1
+NEW ?= HEAD
+MODE ?= h1
+bench-ab:
+	bash ./bench/runab.sh $(OLD) $(NEW) $(MODE)
 
 # chaos repeats issue 14's hardening probe and prints one table; never part of test.
 chaos:

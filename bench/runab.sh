@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Compares the front ends of two poolctl builds, OLD and NEW, in interleaved rounds on
+# this machine: each runs its own `poolctl run` of the same site (http and https
+# bindings, one AlwaysRunning pool of the test worker), and each round loads one then
+# the other (in alternating order) with the same client. Prints, per build, the median
+# of the rounds' requests per second, p99 latency, and the CPU time per request of
+# poolctl and of its worker, then NEW/OLD ratios. A change to the front end shifts
+# bench/run.sh's ratios against nginx by less than this machine's drift between runs;
+# here both builds meet the same moments of the machine.
+#
+#   bash bench/runab.sh OLD NEW [h1|tls|h2] [ROUNDS]
+#
+# OLD and NEW are poolctl binaries or git revisions (built here). h1 is wrk over plain
+# HTTP/1.1, tls wrk over TLS, h2 h2load over HTTP/2 (10 streams a connection); 64
+# connections, DURATION seconds a round (default 3), ROUNDS rounds (default 8). The
+# workers run with GOMAXPROCS=2 whatever poolctl's environment, so that a poolctl
+# started with RUN_ENV (say "env GOMAXPROCS=1") changes poolctl alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+need wrk wrk
+need curl curl
+need openssl openssl
+need h2load nghttp2-client
+[ $# -ge 2 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
+mode=${3:-h1} rounds=${4:-8} dur=${DURATION:-3}
+case $mode in h1 | tls | h2) ;; *) echo "runab: mode $mode: want h1, tls or h2" >&2; exit 2 ;; esac
+
+out=$PWD/bench/out/runab
+rm -rf "$out"
+mkdir -p "$out/certs"
+
+# binary NAME REV-OR-FILE: the path of the build to run
+binary() {
+	if [ -x "$2" ] && [ -f "$2" ]; then
+		realpath "$2"
+		return
+	fi
+	local src=$out/src-$1
+	mkdir -p "$src"
+	git archive "$2" | tar -x -C "$src"
+	(cd "$src" && go build -o "$out/poolctl-$1" ./cmd/poolctl)
+	echo "$out/poolctl-$1"
+}
+old=$(binary old "$1")
+new=$(binary new "$2")
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$out/tls.key" -out "$out/tls.crt" 2>/dev/null
+
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# start NAME BINARY HTTP-PORT TLS-PORT: a poolctl run of the bench site; sets pid_NAME
+start() {
+	mkdir -p "$out/$1"
+	cat "$out/tls.crt" "$out/tls.key" >"$out/certs/127.0.0.1!$4.pem"
+	chmod 600 "$out/certs/127.0.0.1!$4.pem"
+	cat >"$out/$1/applicationHost.config" <<EOF
+<configuration>
+    <system.applicationHost>
+        <applicationPools>
+            <add name="Bench" startMode="AlwaysRunning" queueLength="65535">
+                <processModel identityType="LocalSystem" />
+            </add>
+        </applicationPools>
+        <sites>
+            <site name="Bench" id="1">
+                <application path="/" applicationPool="Bench"><virtualDirectory path="/" physicalPath="$out" /></application>
+                <bindings>
+                    <binding protocol="http" bindingInformation="127.0.0.1:$3:" />
+                    <binding protocol="https" bindingInformation="127.0.0.1:$4:" sslFlags="0" />
+                </bindings>
+            </site>
+        </sites>
+    </system.applicationHost>
+    <location path="">
+        <system.webServer>
+            <aspNetCore processPath="$2" arguments="__testworker">
+                <environmentVariables><environmentVariable name="GOMAXPROCS" value="2" /></environmentVariables>
+            </aspNetCore>
+        </system.webServer>
+    </location>
+</configuration>
+EOF
+	${RUN_ENV:-} "$2" run -c "$out/$1/applicationHost.config" --admin "$out/$1/admin.sock" --certs "$out/certs" \
+		>"$out/$1/run.out" 2>"$out/$1/run.log" &
+	pids+=($!)
+	printf -v "pid_$1" %s $!
+	for _ in $(seq 500); do
+		curl -sf "http://127.0.0.1:$3/" >/dev/null 2>&1 && return
+		sleep 0.02
+	done
+	echo "runab: $1 does not answer on port $3" >&2
+	exit 1
+}
+start old "$old" 18182 18185
+start new "$new" 18282 18285
+
+# cpu PID: the user and system time of PID so far, in clock ticks
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# worker PID: the test worker under the poolctl run PID
+worker() { pgrep -f __testworker -P "$(pgrep -d, -P "$1"),$1" | head -1; }
+hz=$(getconf CLK_TCK)
+
+# round NAME PID HTTP-PORT TLS-PORT: prints "NAME rps p99_ms poolctl_us worker_us"
+round() {
+	local w a wa b wb load
+	w=$(worker "$2")
+	a=$(cpu "$2") wa=$(cpu "$w")
+	case $mode in
+	h1) load=$(wrk -t2 -c64 -d"${dur}s" --latency "http://127.0.0.1:$3/") ;;
+	tls) load=$(wrk -t2 -c64 -d"${dur}s" --latency "https://127.0.0.1:$4/") ;;
+	h2) load=$(h2load -D "$dur" -c 64 -m 10 -t 2 --log-file="$out/h2load.log" "https://127.0.0.1:$4/") ;;
+	esac
+	b=$(cpu "$2") wb=$(cpu "$w")
+	local rps p99
+	if [ "$mode" = h2 ]; then
+		rps=$(awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i - 1) }' <<<"$load")
+		p99=$(awk '{ print $3 / 1000 }' "$out/h2load.log" | sort -n | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99) + 1] }')
+	else
+		rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$load")
+		p99=$(awk 'function ms(s) { if (s ~ /us$/) return s / 1000; if (s ~ /ms$/) return s + 0; if (s ~ /s$/) return s * 1000; return s }
+			$1 == "99%" { print ms($2) }' <<<"$load")
+	fi
+	awk -v n="$1" -v r="$rps" -v p="$p99" -v c=$((b - a)) -v wc=$((wb - wa)) -v d="$dur" -v hz="$hz" 'BEGIN {
+		printf "%s %.0f %.3f %.1f %.1f\n", n, r, p, c / hz * 1e6 / (r * d), wc / hz * 1e6 / (r * d) }'
+}
+
+: >"$out/rounds.txt"
+for i in $(seq "$rounds"); do
+	if ((i % 2)); then order="old new"; else order="new old"; fi
+	for n in $order; do
+		if [ "$n" = old ]; then round old "$pid_old" 18182 18185; else round new "$pid_new" 18282 18285; fi
+	done >>"$out/rounds.txt"
+done
+
+# fig NAME COLUMN: the median of a column (2 rps, 3 p99, 4 poolctl µs, 5 worker µs)
+fig() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$out/rounds.txt" | median; }
+awk -v mode="$mode" -v r="$rounds" -v d="$dur" \
+	-v or="$(fig old 2)" -v op="$(fig old 3)" -v oc="$(fig old 4)" -v ow="$(fig old 5)" \
+	-v nr="$(fig new 2)" -v np="$(fig new 3)" -v nc="$(fig new 4)" -v nw="$(fig new 5)" 'BEGIN {
+	printf "%s, 64 connections, medians of %d interleaved rounds of %s s\n", mode, r, d
+	printf "%-6s %12s %10s %14s %14s\n", "", "requests/s", "p99 ms", "poolctl us/req", "worker us/req"
+	printf "%-6s %12.0f %10.3f %14.1f %14.1f\n", "old", or, op, oc, ow
+	printf "%-6s %12.0f %10.3f %14.1f %14.1f\n", "new", nr, np, nc, nw
+	printf "new/old: throughput %.2fx, p99 %.2fx, poolctl CPU %.2fx, worker CPU %.2fx\n", nr / or, np / op, nc / oc, nw / ow
+}'
+echo "rounds: $out/rounds.txt"
