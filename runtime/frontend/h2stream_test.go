@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -230,4 +231,49 @@ func TestHTTP2Responses(t *testing.T) {
 			t.Errorf("%d %q, want h1's 400 Invalid Host", resp.StatusCode, b)
 		}
 	})
+}
+
+// TestHTTP2StreamReset: a client that resets its stream while the worker is still
+// answering ends the request as a closed HTTP/1.1 connection does: the worker's
+// connection is closed (the worker sees its request end), and the lease ends not
+// failed.
+func TestHTTP2StreamReset(t *testing.T) {
+	pools := newFakePools()
+	ended, gone := make(chan struct{}), make(chan struct{})
+	pools.set("*", backend(t, func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "first\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+			close(ended)
+		case <-gone:
+		}
+	}))
+	t.Cleanup(func() { close(gone) }) // before the backend's Close: a failed test does not hang
+	pki := newTestPKI(t, "shop.example.com")
+	s := New([]*spec.Site{site("Shop", []spec.Binding{tlsBind("127.0.0.1", 0, "shop.example.com", 10)})}, pools, nil)
+	s.UseCertificates(pki.byServerName)
+	startServer(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", "https://"+s.Addrs()[0].String()+"/", nil)
+	req.Host = "shop.example.com"
+	resp, err := h2Client(t, pki, "shop.example.com").Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	line := make([]byte, len("first\n"))
+	if _, err := io.ReadFull(resp.Body, line); err != nil || resp.ProtoMajor != 2 {
+		t.Fatalf("read %q over %s, %v", line, resp.Proto, err)
+	}
+	cancel() // RST_STREAM
+	select {
+	case <-ended:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the worker's request did not end after the client reset the stream")
+	}
+	if d := pools.waitDone(t); d.failed {
+		t.Error("Done(true) after the client reset the stream, want Done(false)")
+	}
 }
