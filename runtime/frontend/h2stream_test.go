@@ -3,6 +3,7 @@
 package frontend
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/poolctl/poolctl/runtime/frontend/h1"
 	"github.com/poolctl/poolctl/runtime/spec"
 )
 
@@ -276,4 +278,35 @@ func TestHTTP2StreamReset(t *testing.T) {
 	if d := pools.waitDone(t); d.failed {
 		t.Error("Done(true) after the client reset the stream, want Done(false)")
 	}
+}
+
+// FuzzStreamRequest: whatever a stream's body and however its reads come, the bytes a
+// stream's request reads as are a request h1 reads back whole: the same method,
+// target and body, with a known length or chunked.
+func FuzzStreamRequest(f *testing.F) {
+	f.Add([]byte("hello stream"), uint8(3), false)
+	f.Add([]byte(""), uint8(1), true)
+	f.Fuzz(func(t *testing.T, body []byte, piece uint8, known bool) {
+		length := int64(-1)
+		if known {
+			length = int64(len(body))
+		}
+		r := &http.Request{Method: "POST", RequestURI: "/up", Host: "h", Header: http.Header{}, ContentLength: length,
+			Body: io.NopCloser(iotest.HalfReader(bytes.NewReader(body)))}
+		if len(body) == 0 && known {
+			r.Body = http.NoBody
+		}
+		br := bufio.NewReaderSize(newStreamRequest(r), 16)
+		var req h1.Request
+		if err := h1.ReadRequest(br, &req); err != nil {
+			t.Fatalf("h1 refused the request: %v", err)
+		}
+		if req.Method != "POST" || req.URI != "/up" || req.Host != "h" {
+			t.Fatalf("read back %s %s, Host %q", req.Method, req.URI, req.Host)
+		}
+		got, err := readInPieces(h1.Body(br, &req), int(piece)+1)
+		if !errors.Is(err, io.EOF) || !bytes.Equal(got, body) {
+			t.Fatalf("body read back: %d bytes, %v; want %d bytes", len(got), err, len(body))
+		}
+	})
 }
