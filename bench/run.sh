@@ -21,6 +21,7 @@ need nginx nginx
 need curl curl
 need openssl openssl
 need h2load nghttp2-client
+need chrt util-linux
 
 out=$PWD/bench/out/run
 rm -rf "$out"
@@ -50,7 +51,11 @@ wait_port() {
 	exit 1
 }
 
-ASPNETCORE_PORT=$direct "$pc" __testworker &
+# The worker that nginx fronts (and that "direct" reaches) runs as poolctl runs its
+# workers, with the SCHED_BATCH policy, so that both front ends serve the same process
+# run the same way (poolctl run --worker-cpu-policy other and no chrt here compare
+# the default policy).
+ASPNETCORE_PORT=$direct chrt --batch 0 "$pc" __testworker &
 pids+=($!)
 wait_port $direct
 

@@ -11,10 +11,13 @@
 #   bash bench/runab.sh OLD NEW [h1|tls|h2] [ROUNDS]
 #
 # OLD and NEW are poolctl binaries or git revisions (built here). h1 is wrk over plain
-# HTTP/1.1, tls wrk over TLS, h2 h2load over HTTP/2 (10 streams a connection); 64
-# connections, DURATION seconds a round (default 3), ROUNDS rounds (default 8). The
+# HTTP/1.1, tls wrk over TLS, h2 h2load over HTTP/2 (10 streams a connection);
+# CONNECTIONS connections (default 64), DURATION seconds a round (default 3), ROUNDS
+# rounds (default 8). The
 # workers run with GOMAXPROCS=2 whatever poolctl's environment, so that a poolctl
-# started with RUN_ENV (say "env GOMAXPROCS=1") changes poolctl alone.
+# started with RUN_ENV (say "env GOMAXPROCS=1") changes poolctl alone. OLD_FLAGS and
+# NEW_FLAGS are added to each build's `poolctl run`: the same build twice with other
+# flags compares the flags (OLD_FLAGS="--worker-cpu-policy other").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -22,8 +25,9 @@ need wrk wrk
 need curl curl
 need openssl openssl
 need h2load nghttp2-client
-[ $# -ge 2 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
-mode=${3:-h1} rounds=${4:-8} dur=${DURATION:-3}
+[ $# -ge 2 ] || { sed -n '2,19p' "$0" >&2; exit 2; }
+mode=${3:-h1} rounds=${4:-8} dur=${DURATION:-3} conns=${CONNECTIONS:-64} threads=2
+((conns >= threads)) || threads=1
 case $mode in h1 | tls | h2) ;; *) echo "runab: mode $mode: want h1, tls or h2" >&2; exit 2 ;; esac
 
 out=$PWD/bench/out/runab
@@ -55,7 +59,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start NAME BINARY HTTP-PORT TLS-PORT: a poolctl run of the bench site; sets pid_NAME
+# start NAME BINARY HTTP-PORT TLS-PORT FLAGS: a poolctl run of the bench site; sets pid_NAME
 start() {
 	mkdir -p "$out/$1"
 	cat "$out/tls.crt" "$out/tls.key" >"$out/certs/127.0.0.1!$4.pem"
@@ -87,7 +91,8 @@ start() {
     </location>
 </configuration>
 EOF
-	${RUN_ENV:-} "$2" run -c "$out/$1/applicationHost.config" --admin "$out/$1/admin.sock" --certs "$out/certs" \
+	# shellcheck disable=SC2086 # FLAGS are words
+	${RUN_ENV:-} "$2" run -c "$out/$1/applicationHost.config" --admin "$out/$1/admin.sock" --certs "$out/certs" $5 \
 		>"$out/$1/run.out" 2>"$out/$1/run.log" &
 	pids+=($!)
 	printf -v "pid_$1" %s $!
@@ -98,8 +103,8 @@ EOF
 	echo "runab: $1 does not answer on port $3" >&2
 	exit 1
 }
-start old "$old" 18182 18185
-start new "$new" 18282 18285
+start old "$old" 18182 18185 "${OLD_FLAGS:-}"
+start new "$new" 18282 18285 "${NEW_FLAGS:-}"
 
 # cpu PID: the user and system time of PID so far, in clock ticks
 cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -113,9 +118,9 @@ round() {
 	w=$(worker "$2")
 	a=$(cpu "$2") wa=$(cpu "$w")
 	case $mode in
-	h1) load=$(wrk -t2 -c64 -d"${dur}s" --latency "http://127.0.0.1:$3/") ;;
-	tls) load=$(wrk -t2 -c64 -d"${dur}s" --latency "https://127.0.0.1:$4/") ;;
-	h2) load=$(h2load -D "$dur" -c 64 -m 10 -t 2 --log-file="$out/h2load.log" "https://127.0.0.1:$4/") ;;
+	h1) load=$(wrk -t"$threads" -c"$conns" -d"${dur}s" --latency "http://127.0.0.1:$3/") ;;
+	tls) load=$(wrk -t"$threads" -c"$conns" -d"${dur}s" --latency "https://127.0.0.1:$4/") ;;
+	h2) load=$(h2load -D "$dur" -c "$conns" -m 10 -t "$threads" --log-file="$out/h2load.log" "https://127.0.0.1:$4/") ;;
 	esac
 	b=$(cpu "$2") wb=$(cpu "$w")
 	local rps p99
@@ -141,10 +146,10 @@ done
 
 # fig NAME COLUMN: the median of a column (2 rps, 3 p99, 4 poolctl µs, 5 worker µs)
 fig() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$out/rounds.txt" | median; }
-awk -v mode="$mode" -v r="$rounds" -v d="$dur" \
+awk -v mode="$mode" -v r="$rounds" -v d="$dur" -v c="$conns" \
 	-v or="$(fig old 2)" -v op="$(fig old 3)" -v oc="$(fig old 4)" -v ow="$(fig old 5)" \
 	-v nr="$(fig new 2)" -v np="$(fig new 3)" -v nc="$(fig new 4)" -v nw="$(fig new 5)" 'BEGIN {
-	printf "%s, 64 connections, medians of %d interleaved rounds of %s s\n", mode, r, d
+	printf "%s, %d connections, medians of %d interleaved rounds of %s s\n", mode, c, r, d
 	printf "%-6s %12s %10s %14s %14s\n", "", "requests/s", "p99 ms", "poolctl us/req", "worker us/req"
 	printf "%-6s %12.0f %10.3f %14.1f %14.1f\n", "old", or, op, oc, ow
 	printf "%-6s %12.0f %10.3f %14.1f %14.1f\n", "new", nr, np, nc, nw

@@ -34,7 +34,32 @@ type runOptions struct {
 	timeScale float64
 	status    string
 	logFormat eventlog.Format // the zero value is auto
+	policy    workerPolicy
 }
+
+// workerPolicy is --worker-cpu-policy: the workers' Linux scheduling policy, named as
+// systemd's CPUSchedulingPolicy= names it; the zero value is batch.
+type workerPolicy string
+
+// String returns the policy's name.
+func (p *workerPolicy) String() string {
+	if *p == "" {
+		return "batch"
+	}
+	return string(*p)
+}
+
+// Set sets the policy: batch or other.
+func (p *workerPolicy) Set(v string) error {
+	if v != "batch" && v != "other" {
+		return fmt.Errorf("%q: want batch or other", v)
+	}
+	*p = workerPolicy(v)
+	return nil
+}
+
+// Type names the flag's value in the help.
+func (p *workerPolicy) Type() string { return "POLICY" }
 
 // runtimeGCPercent is the garbage collector's target for poolctl run; see serve.
 const runtimeGCPercent = 400
@@ -72,7 +97,13 @@ files go to a poolctl-demo-* directory in the temporary directory, removed when 
 stops (and, should run be killed, by the next demo).
 
 --time-scale F multiplies every configured duration by F: a testing and demo aid
-(0.01 makes a 20-minute idle timeout 12 seconds).`,
+(0.01 makes a 20-minute idle timeout 12 seconds).
+
+Workers run with the Linux scheduling policy SCHED_BATCH: the CPU share of the
+default policy at the same nice value, but a worker woken by a request does not
+preempt the front end that handed it over, so that on a busy machine both switch
+less (HTTP.sys, in the kernel, is never preempted by w3wp either).
+--worker-cpu-policy other runs them with the default policy, SCHED_OTHER.`,
 		Example: `  go run ./cmd/poolctl run
   poolctl run -c /etc/poolctl/applicationHost.config
   poolctl run --time-scale 0.01 --admin /tmp/poolctl.sock`,
@@ -85,6 +116,7 @@ stops (and, should run be killed, by the next demo).
 	opts.certs.addFlags(cmd)
 	cmd.Flags().Float64Var(&opts.timeScale, "time-scale", 1, "multiply every configured duration by `F` (a testing aid)")
 	cmd.Flags().Var(&opts.logFormat, "log-format", "events as `FORMAT`: auto, text, json or journal (auto: the journal under systemd, text on a terminal, JSON lines otherwise)")
+	cmd.Flags().Var(&opts.policy, "worker-cpu-policy", "the workers' scheduling `POLICY`: batch (SCHED_BATCH) or other (SCHED_OTHER, the default policy)")
 	cmd.Flags().StringVar(&opts.status, "status", "", "serve /metrics (Prometheus), /healthz, /readyz and a status page on `ADDR` (host:port; a loopback address unless you mean otherwise: there is no authentication)")
 	return cmd
 }
@@ -126,7 +158,7 @@ func runRuntime(cmd *cobra.Command, g *globalOptions, opts *runOptions, s stream
 	rt, err := host.New(host.Options{
 		Path: path, Target: g.target, TimeScale: opts.timeScale, Shim: []string{exe, "__shim"}, Key: key,
 		AdminSocket: opts.admin.socket(g), Certs: opts.certs.options(g.getenv), StatusAddr: opts.status,
-		Log: log, Output: errw, Reloading: reloading, Reloaded: reloaded,
+		Log: log, Output: errw, Reloading: reloading, Reloaded: reloaded, WorkerBatch: opts.policy.String() == "batch",
 	})
 	if err != nil {
 		return err

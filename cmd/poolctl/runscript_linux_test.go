@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -20,6 +21,7 @@ import (
 	"github.com/poolctl/poolctl/internal/testpki"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/sys/unix"
 
 	"github.com/poolctl/poolctl/internal/testwait"
 	"github.com/poolctl/poolctl/runtime/admin"
@@ -215,7 +217,56 @@ func platformScriptCmds() map[string]func(*testscript.TestScript, bool, []string
 		"mkfifo":       cmdMkfifo,
 		"mkcerts":      cmdMkcerts,
 		"tlsserial":    cmdTLSSerial,
+		"cpupolicy":    cmdCPUPolicy,
 	}
+}
+
+// cmdCPUPolicy checks that every program of every worker of the run at SOCK, each of
+// its threads, has the scheduling policy POLICY (batch or other), and every shim the
+// policy of the test itself.
+func cmdCPUPolicy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 || (args[1] != "batch" && args[1] != "other") {
+		ts.Fatalf("usage: cpupolicy SOCK batch|other")
+	}
+	want := map[string]uint32{"batch": unix.SCHED_BATCH, "other": unix.SCHED_NORMAL}[args[1]]
+	own, err := unix.SchedGetAttr(0, 0)
+	ts.Check(err)
+	ws, err := admin.NewClient(ts.MkAbs(args[0])).Workers(context.Background())
+	ts.Check(err)
+	n := 0
+	for _, w := range ws {
+		if p := threadPolicies(ts, w.PID); len(p) != 1 || p[0] != own.Policy {
+			ts.Fatalf("cpupolicy: shim %d: policies %v, want the test's %d", w.PID, p, own.Policy)
+		}
+		for _, a := range w.Apps {
+			if p := threadPolicies(ts, a.PID); len(p) != 1 || p[0] != want {
+				ts.Fatalf("cpupolicy: program %d: policies %v, want %d (%s)", a.PID, p, want, args[1])
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		ts.Fatalf("cpupolicy: no worker program to look at")
+	}
+}
+
+// threadPolicies returns the distinct scheduling policies of the threads of pid.
+func threadPolicies(ts *testscript.TestScript, pid int) []uint32 {
+	tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	ts.Check(err)
+	var out []uint32
+	for _, t := range tasks {
+		tid, err := strconv.Atoi(t.Name())
+		ts.Check(err)
+		attr, err := unix.SchedGetAttr(tid, 0)
+		if err != nil {
+			continue // the thread ended meanwhile
+		}
+		if !slices.Contains(out, attr.Policy) {
+			out = append(out, attr.Policy)
+		}
+	}
+	return out
 }
 
 // cmdMkcerts writes certificates as the certificate store reads them, signed by the

@@ -75,6 +75,10 @@ const (
 	// toward rapid-fail protection. The event names the rate, the window and the
 	// siblings' rate.
 	FailingResponses = 9027
+	// SchedulingUnavailable: the workers cannot be given the SCHED_BATCH scheduling
+	// policy (a kernel without sched_setattr, a seccomp filter): they run with the
+	// runtime's own.
+	SchedulingUnavailable = 9028
 )
 
 // Event is one state change.

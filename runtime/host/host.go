@@ -51,6 +51,9 @@ type Options struct {
 	// reload's error: systemd hears RELOADING=1 and READY=1 through them.
 	Reloading func()
 	Reloaded  func(running *spec.Spec, err error)
+	// WorkerBatch runs the workers with the SCHED_BATCH scheduling policy
+	// (worker.Config.Batch).
+	WorkerBatch bool
 	// Log receives the events; Output the workers' output that goes nowhere else.
 	Log    *slog.Logger
 	Output io.Writer
@@ -103,9 +106,17 @@ func New(opt Options) (*Runtime, error) {
 	if cgErr == nil {
 		r.cg = cg
 	}
+	var batchErr error
+	if opt.WorkerBatch {
+		batchErr = worker.BatchAvailable()
+	}
 	r.sup = supervisor.New(ld.spec, supervisor.Options{
 		Shim: opt.Shim, ShimEnv: opt.ShimEnv, SpareShim: true, Log: opt.Log, Output: opt.Output, Cgroups: r.cg, Password: r.password,
+		WorkerBatch: opt.WorkerBatch && batchErr == nil,
 	})
+	if batchErr != nil {
+		r.sup.Emit(event.SchedulingUnavailable, "warning", "workers keep the runtime's scheduling policy: SCHED_BATCH cannot be set", batchErr.Error())
+	}
 	if ok, why := cgroupState(r.cg, cgErr); !ok {
 		r.sup.Emit(event.CgroupUnavailable, "warning", "cgroups unavailable: suspended workers get SIGSTOP", why)
 	}

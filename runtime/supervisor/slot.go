@@ -420,6 +420,7 @@ func (p *pool) workerConfig() worker.Config {
 		Pool: p.spec().Name, Shim: p.sup.opt.Shim, ShimEnv: p.sup.opt.ShimEnv, Env: p.spec().Env,
 		Output: p.sup.opt.Output, GraceKill: p.spec().ShutdownTimeLimit,
 		Cgroups: p.sup.opt.Cgroups, CgroupName: cgroupName(p.spec().Name), Spare: p.sup.spare,
+		Batch: p.sup.opt.WorkerBatch,
 	}
 	if p.accountErr == nil {
 		cfg.Credential = p.account.Credential()

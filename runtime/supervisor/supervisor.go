@@ -47,6 +47,9 @@ type Options struct {
 	// suspended workers and caps pools' CPU; nil, or one that is not available,
 	// suspends with SIGSTOP and ends a worker by its process group and orphans.
 	Cgroups *cgroup.Manager
+	// WorkerBatch runs the workers with the SCHED_BATCH scheduling policy
+	// (worker.Config.Batch).
+	WorkerBatch bool
 	// TopologyRoot is where the NUMA topology is read (numa.Read); "" is "/". Tests
 	// point it at a fake sysfs tree.
 	TopologyRoot string

@@ -88,38 +88,50 @@ func (a *Affinity) memPolicy() (int, *nodeMask) {
 	return mpolPreferred, &mask
 }
 
-// threadState is what applying an Affinity changes on a thread, to be put back.
+// threadState is what starting the programs changes on the shim's thread, to be put
+// back: the CPU affinity and memory policy of an Affinity, the scheduling policy of
+// Config.Batch.
 type threadState struct {
 	cpus   *unix.CPUSet // nil = not changed
 	policy bool         // mode and nodes were changed
 	mode   int
 	nodes  nodeMask
+	sched  *unix.SchedAttr // nil = not changed (sched.go)
 }
 
-// withAffinity runs start, which forks the programs, on an OS thread that has a's CPU
-// affinity and memory policy (nil = none), and then gives the thread its own back.
+// withThread runs start, which forks the programs, on an OS thread that has a's CPU
+// affinity and memory policy (nil = none) and, with batch, the SCHED_BATCH scheduling
+// policy, and then gives the thread its own back.
 //
-// Both are attributes of a thread, not of a process: sched_setaffinity(0) and
-// set_mempolicy change the calling thread only, and a child created by fork or clone
-// inherits them from the thread that forks it and keeps them across execve. Go runs
-// goroutines on whichever thread, so the goroutine is locked to its thread
-// (runtime.LockOSThread) from before the change until start has forked every program
-// (syscall.ForkExec forks from the calling thread). The thread must not end while the
-// programs run (their parent-death signal follows the thread that forked them): it is
-// unlocked, never left to end with its goroutine, and stays locked only if its own
-// state could not be restored, which keeps it from running other goroutines; the
-// caller is the shim's main goroutine, which lives as long as the shim. The shim's
-// other threads, and so the shim itself, keep their affinity and policy.
-func withAffinity(a *Affinity, start func() error) error {
-	if a == nil {
+// All three are attributes of a thread, not of a process: sched_setaffinity(0),
+// set_mempolicy and sched_setattr(0) change the calling thread only, and a child
+// created by fork or clone inherits them from the thread that forks it and keeps them
+// across execve. Go runs goroutines on whichever thread, so the goroutine is locked to
+// its thread (runtime.LockOSThread) from before the change until start has forked
+// every program (syscall.ForkExec forks from the calling thread). The thread must not
+// end while the programs run (their parent-death signal follows the thread that forked
+// them): it is unlocked, never left to end with its goroutine, and stays locked only if
+// its own state could not be restored, which keeps it from running other goroutines;
+// the caller is the shim's main goroutine, which lives as long as the shim. The shim's
+// other threads, and so the shim itself, keep their affinity and policies.
+func withThread(a *Affinity, batch bool, start func() error) error {
+	if a == nil && !batch {
 		return start()
 	}
-	if err := a.check(); err != nil {
-		return err
+	if a != nil {
+		if err := a.check(); err != nil {
+			return err
+		}
 	}
 	runtime.LockOSThread()
 	var st threadState
-	err := st.apply(a)
+	var err error
+	if a != nil {
+		err = st.apply(a)
+	}
+	if err == nil && batch {
+		err = st.batch()
+	}
 	if err == nil {
 		err = start()
 	}
@@ -165,6 +177,7 @@ func (st *threadState) undo() error {
 	if st.policy {
 		errs = append(errs, setMempolicy(st.mode, &st.nodes))
 	}
+	errs = append(errs, st.undoBatch())
 	return errors.Join(errs...)
 }
 

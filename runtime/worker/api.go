@@ -41,6 +41,14 @@ type Config struct {
 	// programs, before it starts them, and a failure to set it is a Start error; the
 	// shim itself keeps the runtime's.
 	Affinity *Affinity
+	// Batch runs the programs, their threads and the processes they start with the
+	// Linux scheduling policy SCHED_BATCH (sched(7)): the CPU share of the default
+	// policy at the same nice value, but a worker thread that a request wakes does not
+	// preempt the front end's thread that handed the request over, which goes on
+	// handing over what it has, as HTTP.sys does from the kernel. On a busy machine
+	// both then switch less. Set like Affinity, on the thread that starts the
+	// programs; false inherits the runtime's policy.
+	Batch bool
 	// Output is where the programs' output goes when not to a file (the shim's stdout
 	// and stderr are wired to it); nil = discard.
 	Output io.Writer

@@ -32,8 +32,10 @@
 // them) with Config.Credential and a parent-death signal of SIGKILL (set by the child
 // after it has taken the credential, so the change of identity does not clear it).
 // With Config.Affinity, it first sets that CPU affinity and memory policy on the thread
-// that starts the programs, which inherit both; the shim's other threads keep their own. It reaps every child itself (wait4(-1)): as a subreaper, it inherits the orphaned
-// descendants of its programs.
+// that starts the programs, and with Config.Batch the SCHED_BATCH scheduling policy;
+// the programs inherit them, and the shim's other threads keep their own. It reaps
+// every child itself (wait4(-1)): as a subreaper, it inherits the orphaned descendants
+// of its programs.
 //
 // On SIGTERM (Stop, or the parent-death signal: the runtime died) or SIGHUP (the group
 // was orphaned), and when a program exits without being asked, the shim sends SIGTERM to

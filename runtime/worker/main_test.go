@@ -38,6 +38,8 @@ func TestMain(m *testing.M) {
 		testworker.Main()
 	case "runtime":
 		os.Exit(runtimeRole())
+	case "batch-refused":
+		os.Exit(batchRefusedRole())
 	}
 	// The shims of the runtime roles that tests kill are orphans: as a subreaper, the
 	// test process inherits them and reaps them (reapOrphan), where the init of a

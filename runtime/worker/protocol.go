@@ -37,6 +37,7 @@ type instructions struct {
 	GraceKill  time.Duration       `json:"graceKill"`
 	Credential *syscall.Credential `json:"credential,omitempty"`
 	Affinity   *Affinity           `json:"affinity,omitempty"` // applied to the thread that starts the programs
+	Batch      bool                `json:"batch,omitempty"`    // SCHED_BATCH for the programs (Config.Batch)
 	Programs   []program           `json:"programs"`
 }
 
@@ -72,7 +73,7 @@ func newInstructions(cfg Config, ports []int) instructions {
 	if grace <= 0 {
 		grace = defaultGraceKill
 	}
-	in := instructions{Parent: os.Getpid(), GraceKill: grace, Credential: cfg.Credential, Affinity: cfg.Affinity}
+	in := instructions{Parent: os.Getpid(), GraceKill: grace, Credential: cfg.Credential, Affinity: cfg.Affinity, Batch: cfg.Batch}
 	base := os.Environ()
 	for i, app := range cfg.Apps {
 		port := strconv.Itoa(ports[i])

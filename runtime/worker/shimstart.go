@@ -12,16 +12,16 @@ import (
 )
 
 // startAll starts every program, in order, and stops at the first that cannot start.
-// With an Affinity, it starts them from a thread that has it, so that they inherit it
-// (see withAffinity); it must run on a goroutine that lives as long as the shim, its main
-// goroutine.
+// With an Affinity or Batch, it starts them from a thread that has them, so that they
+// inherit them (see withThread); it must run on a goroutine that lives as long as the
+// shim, its main goroutine.
 func (sh *shim) startAll() error {
 	devnull, err := os.Open(os.DevNull)
 	if err != nil {
 		return fmt.Errorf("shim: %w", err)
 	}
 	defer devnull.Close()
-	return withAffinity(sh.in.Affinity, func() error {
+	return withThread(sh.in.Affinity, sh.in.Batch, func() error {
 		for _, p := range sh.in.Programs {
 			pid, err := startProgram(p, sh.in.Credential, devnull)
 			if err != nil {

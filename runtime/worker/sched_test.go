@@ -1,0 +1,143 @@
+//go:build linux
+
+package worker
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestBatch starts workers with and without Config.Batch and reads the kernel's view:
+// with it, every thread of the program, and the grandchild it forks, have SCHED_BATCH
+// at the runtime's nice value; without it, the runtime's own policy. Every thread of
+// the shim keeps the runtime's policy either way.
+func TestBatch(t *testing.T) {
+	t.Parallel()
+	own, err := unix.SchedGetAttr(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		batch bool
+		want  uint32
+	}{{"batch", true, unix.SCHED_BATCH}, {"inherited", false, own.Policy}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := testConfig(t, twApp(t, "site/sched", "TW_FORK_GRANDCHILD=1"))
+			cfg.Batch = tt.batch
+			w := start(t, cfg)
+			ready(t, w)
+			app := "/proc/" + strconv.Itoa(w.AppPIDs()[0])
+			grandchild := "/proc/" + strconv.Itoa(whoami(t, w, 0).Grandchild)
+			for _, dir := range []string{app, grandchild} {
+				threads, err := filepath.Glob(dir + "/task/*")
+				if err != nil || len(threads) == 0 {
+					t.Fatalf("%s: threads %v, %v", dir, threads, err)
+				}
+				for _, task := range threads {
+					if p, nice := taskPolicy(t, task); p != tt.want || nice != own.Nice {
+						t.Errorf("%s: policy %d, nice %d; want %d, %d", task, p, nice, tt.want, own.Nice)
+					}
+				}
+			}
+			for _, task := range shimTasks(t, w) {
+				if p, _ := taskPolicy(t, task); p != own.Policy {
+					t.Errorf("shim thread %s: policy %d, want the runtime's %d", task, p, own.Policy)
+				}
+			}
+		})
+	}
+}
+
+// taskPolicy returns the scheduling policy and nice value of the thread at
+// /proc/PID/task/TID.
+func taskPolicy(t *testing.T, task string) (uint32, int32) {
+	t.Helper()
+	tid, err := strconv.Atoi(filepath.Base(task))
+	if err != nil {
+		t.Fatal(err)
+	}
+	attr, err := unix.SchedGetAttr(tid, 0)
+	if err != nil {
+		t.Fatalf("sched_getattr(%d): %v", tid, err)
+	}
+	return attr.Policy, attr.Nice
+}
+
+// TestBatchAvailable: the probe succeeds on this machine and leaves the calling
+// thread's policy as it found it.
+func TestBatchAvailable(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	before, err := unix.SchedGetAttr(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := BatchAvailable(); err != nil {
+		t.Fatalf("BatchAvailable: %v", err)
+	}
+	after, err := unix.SchedGetAttr(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Policy != before.Policy || after.Nice != before.Nice {
+		t.Errorf("after the probe: policy %d, nice %d; want %d, %d", after.Policy, after.Nice, before.Policy, before.Nice)
+	}
+}
+
+// TestBatchRefused runs the probe in a process whose seccomp filter refuses
+// sched_setattr, as a container's may: BatchAvailable says so (poolctl run then
+// reports event 9028 and starts its workers with its own policy).
+func TestBatchRefused(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(testExe(t), "-test.run=^$")
+	cmd.Env = append(os.Environ(), roleEnv+"=batch-refused", noRaceSleep)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.Contains(string(out), "set the programs' policy to SCHED_BATCH: operation not permitted") {
+		t.Errorf("BatchAvailable under a filter that refuses sched_setattr: %q", out)
+	}
+}
+
+// batchRefusedRole installs a seccomp filter on every thread that fails
+// sched_setattr with EPERM and allows everything else, then prints what
+// BatchAvailable returns.
+func batchRefusedRole() int {
+	const (
+		retAllow = 0x7fff0000 // SECCOMP_RET_ALLOW
+		retErrno = 0x00050000 // SECCOMP_RET_ERRNO
+		nrOffset = 0          // offsetof(struct seccomp_data, nr)
+	)
+	prog := []unix.SockFilter{
+		{Code: unix.BPF_LD | unix.BPF_W | unix.BPF_ABS, K: nrOffset},
+		{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, Jt: 0, Jf: 1, K: unix.SYS_SCHED_SETATTR},
+		{Code: unix.BPF_RET | unix.BPF_K, K: retErrno | uint32(unix.EPERM)},
+		{Code: unix.BPF_RET | unix.BPF_K, K: retAllow},
+	}
+	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
+	runtime.LockOSThread()
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		fmt.Println("no_new_privs:", err)
+		return 1
+	}
+	if _, _, e := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_TSYNC,
+		uintptr(unsafe.Pointer(&fprog))); e != 0 {
+		fmt.Println("seccomp:", e)
+		return 1
+	}
+	runtime.UnlockOSThread()
+	fmt.Println("BatchAvailable:", BatchAvailable())
+	return 0
+}
