@@ -40,6 +40,8 @@ build:
 test:
 	bash ./internal/browser/install.sh
 	go test -race ./...
+	# The front end's raw socket I/O (rawio_linux.go) is built without -race only.
+	go test ./runtime/frontend/
 
 bench: gobench bench-parse bench-lint bench-set bench-run bench-suspend bench-scale
 

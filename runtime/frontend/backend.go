@@ -105,11 +105,12 @@ func (p *connPool) dial(ctx context.Context, addr string) (*backendConn, error) 
 	if err != nil {
 		return nil, err
 	}
+	rw := fastIO(conn)
 	bc := &backendConn{
 		addr: addr,
 		conn: conn,
-		br:   bufio.NewReaderSize(conn, backendBufSize),
-		bw:   bufio.NewWriterSize(conn, backendBufSize),
+		br:   bufio.NewReaderSize(rw, backendBufSize),
+		bw:   bufio.NewWriterSize(rw, backendBufSize),
 	}
 	if sc, ok := conn.(syscall.Conn); ok {
 		bc.raw, _ = sc.SyscallConn()

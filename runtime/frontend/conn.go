@@ -42,6 +42,7 @@ var aLongTimeAgo = time.Unix(1, 0)
 type clientConn struct {
 	srv    *connServer
 	conn   net.Conn
+	rw     io.ReadWriter // reads and writes conn (fastIO)
 	raw    syscall.RawConn
 	br     *bufio.Reader
 	bw     *bufio.Writer
@@ -72,11 +73,13 @@ type clientConn struct {
 
 // newClientConn returns a connection of s, not yet served.
 func newClientConn(s *connServer, conn net.Conn) *clientConn {
+	rw := fastIO(conn)
 	c := &clientConn{
 		srv:  s,
 		conn: conn,
-		br:   bufio.NewReaderSize(conn, clientReadBuf),
-		bw:   s.l.h.writers.get(conn),
+		rw:   rw,
+		br:   bufio.NewReaderSize(rw, clientReadBuf),
+		bw:   s.l.h.writers.get(rw),
 	}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.watch.c = c
@@ -137,7 +140,7 @@ func (c *clientConn) next() bool {
 		if _, err := c.br.Peek(1); err != nil {
 			return false
 		}
-		c.bw = c.srv.l.h.writers.get(c.conn)
+		c.bw = c.srv.l.h.writers.get(c.rw)
 	}
 	if !c.state.CompareAndSwap(stateIdle, stateActive) {
 		return false // Shutdown closed the connection meanwhile

@@ -47,7 +47,7 @@ func (s *Server) open(g *group) (*listener, error) {
 		l.bound.port = ap.Port
 	}
 	if g.key.tls {
-		l.ln = tls.NewListener(ln, s.tlsCfg)
+		l.ln = tls.NewListener(fastListener{ln}, s.tlsCfg)
 	}
 	l.srv = newConnServer(l, s.base, s.errLog, s.limit)
 	return l, nil
@@ -169,7 +169,7 @@ func (s *Server) resume(ls []*listener) {
 			continue
 		}
 		if l.bound.tls {
-			ln = tls.NewListener(ln, s.tlsCfg)
+			ln = tls.NewListener(fastListener{ln}, s.tlsCfg)
 		}
 		l.ln, l.paused = ln, false
 		go s.serve(l, ln)
