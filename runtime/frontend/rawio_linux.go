@@ -20,7 +20,7 @@ import (
 // in a system call is handed to another thread when sysmon finds it there on two of
 // its ticks 20 µs apart, as it often does when a write wakes the peer on a busy
 // machine, and sysmon then keeps ticking every 20 µs. bench/runab.sh with the workers
-// on SCHED_BATCH: 1.05x to 1.19x the requests a second over HTTP/1.1 and 0.79x to 0.90x
+// on SCHED_BATCH: 1.04x to 1.19x the requests a second over HTTP/1.1 and 0.79x to 0.90x
 // the front end's CPU a request.
 //
 // One Read and one Write may run at a time, as bufio's readers and writers and
@@ -97,7 +97,6 @@ func (r *rawTCP) Read(p []byte) (int, error) {
 	case err != nil:
 		return 0, err
 	case r.re != 0:
-		r.rn = 0
 		return 0, os.NewSyscallError("read", r.re)
 	case r.rn == 0:
 		return 0, io.EOF
