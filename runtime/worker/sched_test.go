@@ -16,25 +16,32 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// TestBatch starts workers with and without Config.Batch and reads the kernel's view:
-// with it, every thread of the program, and the grandchild it forks, have SCHED_BATCH
-// at the runtime's nice value; without it, the runtime's own policy. Every thread of
-// the shim keeps the runtime's policy either way.
+// TestBatch starts workers with and without Config.Batch, and with it and an Affinity,
+// and reads the kernel's view: with it, every thread of the program, and the
+// grandchild it forks, have SCHED_BATCH at the runtime's nice value (and the CPUs of
+// the Affinity); without it, the runtime's own policy. Every thread of the shim keeps
+// the runtime's policy and CPUs either way.
 func TestBatch(t *testing.T) {
 	t.Parallel()
 	own, err := unix.SchedGetAttr(0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ownCPUs := procStatus(t, "/proc/self", "Cpus_allowed_list")
 	for _, tt := range []struct {
-		name  string
-		batch bool
-		want  uint32
-	}{{"batch", true, unix.SCHED_BATCH}, {"inherited", false, own.Policy}} {
+		name     string
+		batch    bool
+		affinity *Affinity
+		want     uint32
+	}{
+		{"batch", true, nil, unix.SCHED_BATCH},
+		{"inherited", false, nil, own.Policy},
+		{"batch and CPU 0", true, &Affinity{CPUs: []int{0}}, unix.SCHED_BATCH},
+	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := testConfig(t, twApp(t, "site/sched", "TW_FORK_GRANDCHILD=1"))
-			cfg.Batch = tt.batch
+			cfg.Batch, cfg.Affinity = tt.batch, tt.affinity
 			w := start(t, cfg)
 			ready(t, w)
 			app := "/proc/" + strconv.Itoa(w.AppPIDs()[0])
@@ -50,9 +57,17 @@ func TestBatch(t *testing.T) {
 					}
 				}
 			}
+			if tt.affinity != nil {
+				if got := procStatus(t, app, "Cpus_allowed_list"); got != "0" {
+					t.Errorf("%s: Cpus_allowed_list = %q, want 0", app, got)
+				}
+			}
 			for _, task := range shimTasks(t, w) {
 				if p, _ := taskPolicy(t, task); p != own.Policy {
 					t.Errorf("shim thread %s: policy %d, want the runtime's %d", task, p, own.Policy)
+				}
+				if got := procStatus(t, task, "Cpus_allowed_list"); got != ownCPUs {
+					t.Errorf("shim thread %s: Cpus_allowed_list = %q, want the runtime's %q", task, got, ownCPUs)
 				}
 			}
 		})
