@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
+	"github.com/poolctl/poolctl/internal/testseccomp"
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/testworker"
 	"github.com/poolctl/poolctl/runtime/worker"
@@ -25,6 +28,9 @@ const roleEnv = "POOLCTL_TEST_ROLE"
 // raceQuick keeps a race-enabled process from sleeping a second as it exits.
 const raceQuick = "GORACE=atexit_sleep_ms=0"
 
+// denyBatchEnv, set, makes the test process refuse sched_setattr (TestBatchRefused).
+const denyBatchEnv = "POOLCTL_TEST_DENY_SCHED_SETATTR"
+
 func TestMain(m *testing.M) {
 	switch os.Getenv(roleEnv) {
 	case "shim":
@@ -33,6 +39,12 @@ func TestMain(m *testing.M) {
 	case "testworker":
 		testworker.Main()
 		return
+	}
+	if os.Getenv(denyBatchEnv) != "" {
+		if err := testseccomp.Deny(unix.SYS_SCHED_SETATTR); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
 	}
 	os.Exit(m.Run())
 }

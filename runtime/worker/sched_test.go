@@ -11,9 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/poolctl/poolctl/internal/testseccomp"
 )
 
 // TestBatch starts workers with and without Config.Batch, and with it and an Affinity,
@@ -126,33 +127,13 @@ func TestBatchRefused(t *testing.T) {
 	}
 }
 
-// batchRefusedRole installs a seccomp filter on every thread that fails
-// sched_setattr with EPERM and allows everything else, then prints what
-// BatchAvailable returns.
+// batchRefusedRole makes sched_setattr fail with EPERM on every thread, as a seccomp
+// filter may, then prints what BatchAvailable returns.
 func batchRefusedRole() int {
-	const (
-		retAllow = 0x7fff0000 // SECCOMP_RET_ALLOW
-		retErrno = 0x00050000 // SECCOMP_RET_ERRNO
-		nrOffset = 0          // offsetof(struct seccomp_data, nr)
-	)
-	prog := []unix.SockFilter{
-		{Code: unix.BPF_LD | unix.BPF_W | unix.BPF_ABS, K: nrOffset},
-		{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, Jt: 0, Jf: 1, K: unix.SYS_SCHED_SETATTR},
-		{Code: unix.BPF_RET | unix.BPF_K, K: retErrno | uint32(unix.EPERM)},
-		{Code: unix.BPF_RET | unix.BPF_K, K: retAllow},
-	}
-	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
-	runtime.LockOSThread()
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		fmt.Println("no_new_privs:", err)
+	if err := testseccomp.Deny(unix.SYS_SCHED_SETATTR); err != nil {
+		fmt.Println(err)
 		return 1
 	}
-	if _, _, e := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_TSYNC,
-		uintptr(unsafe.Pointer(&fprog))); e != 0 {
-		fmt.Println("seccomp:", e)
-		return 1
-	}
-	runtime.UnlockOSThread()
 	fmt.Println("BatchAvailable:", BatchAvailable())
 	return 0
 }
