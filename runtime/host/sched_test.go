@@ -3,15 +3,14 @@
 package host
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/poolctl/poolctl/internal/testbuf"
 	"github.com/poolctl/poolctl/runtime/event"
 )
 
@@ -37,7 +36,7 @@ func TestBatchRefusedRuntime(t *testing.T) {
 	if os.Getenv(denyBatchEnv) == "" {
 		t.Skip("TestBatchRefused runs it, in a process that refuses sched_setattr")
 	}
-	var log lockedBuffer
+	var log testbuf.Buffer
 	s := startRuntime(t, func(e, d string) string { return config(e, d, "/") }, func(o *Options) {
 		o.WorkerBatch = true
 		o.Log = slog.New(slog.NewJSONHandler(&log, nil))
@@ -49,22 +48,4 @@ func TestBatchRefusedRuntime(t *testing.T) {
 	if got := log.String(); !strings.Contains(got, `"event":9028`) || !strings.Contains(got, "operation not permitted") {
 		t.Errorf("the log has no event 9028 with the reason:\n%s", got)
 	}
-}
-
-// lockedBuffer is a buffer the runtime's goroutines write while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/poolctl/poolctl/internal/testbuf"
 )
 
 // TestStartServesWithItsEnvironment checks what a program gets: a port in
@@ -68,7 +70,7 @@ func TestStartServesWithItsEnvironment(t *testing.T) {
 // Config.Output, here not a file.
 func TestTwoAppsShareTheGroup(t *testing.T) {
 	t.Parallel()
-	var out syncBuffer
+	var out testbuf.Buffer
 	cfg := testConfig(t, twApp(t, "site/a"), twApp(t, "site/b"))
 	cfg.Output = &out
 	w := start(t, cfg)
