@@ -10,6 +10,14 @@
 #   await_listen OUT PORT PID
 #                         waits until the poolctl run PID says it listens on PORT
 #   stop_run PID          stops a poolctl run (SIGINT, then SIGKILL after 10 s)
+#   tls_cert DIR [PORT...]
+#                         a P-256 certificate for IP 127.0.0.1 (DIR/tls.crt, tls.key)
+#                         and poolctl's IP-bound file of it for each PORT
+#   bench_config FILE PROCESS HTTP TLS [COLD] [NAME=VALUE]
+#                         writes the front-end benchmarks' applicationHost.config
+#   wrk_summary FILE      prints "rps p50_ms p99_ms" of wrk --latency's output
+#   h2load_summary OUT LOG
+#                         prints "rps p50_ms p99_ms" of h2load's output and request log
 
 need() {
 	command -v "$1" >/dev/null 2>&1 && return
@@ -79,4 +87,79 @@ stop_run() {
 	for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
+}
+
+# tls_cert DIR [PORT...]: one certificate for the TLS front ends, IP-bound for
+# 127.0.0.1: DIR/tls.crt and DIR/tls.key, and for each PORT the file poolctl looks for,
+# DIR/certs/127.0.0.1!PORT.pem (certificate and key, mode 0600).
+tls_cert() {
+	local dir=$1 port
+	shift
+	mkdir -p "$dir/certs"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+		-addext subjectAltName=IP:127.0.0.1 -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
+	for port in "$@"; do
+		cat "$dir/tls.crt" "$dir/tls.key" >"$dir/certs/127.0.0.1!$port.pem"
+		chmod 600 "$dir/certs/127.0.0.1!$port.pem"
+	done
+}
+
+# bench_config FILE PROCESS HTTP TLS [COLD] [NAME=VALUE]: writes to FILE the
+# configuration of the front-end benchmarks: site Bench on 127.0.0.1, http on port
+# HTTP and, unless TLS is "", https on TLS (IP-bound), served by the AlwaysRunning pool
+# Bench; with COLD, also site Cold on that port, served by the OnDemand pool Cold.
+# Every worker is PROCESS __testworker, with the environment variable NAME=VALUE when
+# given.
+bench_config() {
+	local file=$1 process=$2 http=$3 tls=$4 cold=${5:-} env=${6:-} dir app
+	dir=$(dirname "$file")
+	app="<aspNetCore processPath=\"$process\" arguments=\"__testworker\" />"
+	if [ -n "$env" ]; then
+		app="<aspNetCore processPath=\"$process\" arguments=\"__testworker\"><environmentVariables><environmentVariable name=\"${env%%=*}\" value=\"${env#*=}\" /></environmentVariables></aspNetCore>"
+	fi
+	{
+		echo '<configuration>'
+		echo '    <system.applicationHost>'
+		echo '        <applicationPools>'
+		echo '            <add name="Bench" startMode="AlwaysRunning" queueLength="65535"><processModel identityType="LocalSystem" /></add>'
+		[ -z "$cold" ] || echo '            <add name="Cold"><processModel identityType="LocalSystem" /></add>'
+		echo '        </applicationPools>'
+		echo '        <sites>'
+		echo '            <site name="Bench" id="1">'
+		echo "                <application path=\"/\" applicationPool=\"Bench\"><virtualDirectory path=\"/\" physicalPath=\"$dir\" /></application>"
+		echo '                <bindings>'
+		echo "                    <binding protocol=\"http\" bindingInformation=\"127.0.0.1:$http:\" />"
+		[ -z "$tls" ] || echo "                    <binding protocol=\"https\" bindingInformation=\"127.0.0.1:$tls:\" sslFlags=\"0\" />"
+		echo '                </bindings>'
+		echo '            </site>'
+		if [ -n "$cold" ]; then
+			echo '            <site name="Cold" id="2">'
+			echo "                <application path=\"/\" applicationPool=\"Cold\"><virtualDirectory path=\"/\" physicalPath=\"$dir\" /></application>"
+			echo "                <bindings><binding protocol=\"http\" bindingInformation=\"127.0.0.1:$cold:\" /></bindings>"
+			echo '            </site>'
+		fi
+		echo '        </sites>'
+		echo '    </system.applicationHost>'
+		echo "    <location path=\"\"><system.webServer>$app</system.webServer></location>"
+		echo '</configuration>'
+	} >"$file"
+}
+
+# wrk_summary FILE: "rps p50_ms p99_ms" of the output of wrk --latency in FILE.
+wrk_summary() {
+	awk '
+		/Requests\/sec/ { rps = $2 }
+		$1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+		function ms(s) { if (s ~ /us$/) return s / 1000; if (s ~ /ms$/) return s + 0; if (s ~ /s$/) return s * 1000; return s }
+		END { printf "%s %.3f %.3f\n", rps, ms(p50), ms(p99) }' "$1"
+}
+
+# h2load_summary OUT LOG: "rps p50_ms p99_ms" of an h2load run, from its output OUT
+# and its per-request log LOG (--log-file: microseconds in the third column).
+h2load_summary() {
+	local rps p50 p99
+	rps=$(awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i - 1) }' "$1")
+	read -r p50 p99 < <(awk '{ print $3 / 1000 }' "$2" | sort -n |
+		awk '{ a[NR] = $1 } END { printf "%.3f %.3f\n", a[int(NR * 0.5) + 1], a[int(NR * 0.99) + 1] }')
+	echo "$rps $p50 $p99"
 }

@@ -59,13 +59,8 @@ ASPNETCORE_PORT=$direct chrt --batch 0 "$pc" __testworker &
 pids+=($!)
 wait_port $direct
 
-# One certificate for both TLS front ends: IP-bound for 127.0.0.1 (poolctl's name
-# for it is 127.0.0.1!PORT.pem, certificate and key in one file).
-mkdir -p "$out/certs"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
-	-addext subjectAltName=IP:127.0.0.1 -keyout "$out/tls.key" -out "$out/tls.crt" 2>/dev/null
-cat "$out/tls.crt" "$out/tls.key" >"$out/certs/127.0.0.1!$poolctlTLS.pem"
-chmod 600 "$out/certs/127.0.0.1!$poolctlTLS.pem"
+# One certificate for both TLS front ends (bench/lib.sh).
+tls_cert "$out" "$poolctlTLS"
 
 cat >"$out/nginx.conf" <<EOF
 worker_processes 1;
@@ -105,46 +100,14 @@ nginx -c "$out/nginx.conf" -p "$out" -g 'daemon off;' &
 pids+=($!)
 wait_port $viaNginx
 
-cat >"$out/applicationHost.config" <<EOF
-<configuration>
-    <system.applicationHost>
-        <applicationPools>
-            <add name="Bench" startMode="AlwaysRunning" queueLength="65535">
-                <processModel identityType="LocalSystem" />
-            </add>
-            <add name="Cold">
-                <processModel identityType="LocalSystem" />
-            </add>
-        </applicationPools>
-        <sites>
-            <site name="Bench" id="1">
-                <application path="/" applicationPool="Bench"><virtualDirectory path="/" physicalPath="$out" /></application>
-                <bindings>
-                    <binding protocol="http" bindingInformation="127.0.0.1:$viaPoolctl:" />
-                    <binding protocol="https" bindingInformation="127.0.0.1:$poolctlTLS:" sslFlags="0" />
-                </bindings>
-            </site>
-            <site name="Cold" id="2">
-                <application path="/" applicationPool="Cold"><virtualDirectory path="/" physicalPath="$out" /></application>
-                <bindings><binding protocol="http" bindingInformation="127.0.0.1:$cold:" /></bindings>
-            </site>
-        </sites>
-    </system.applicationHost>
-    <location path="">
-        <system.webServer>
-            <aspNetCore processPath="$pc" arguments="__testworker" />
-        </system.webServer>
-    </location>
-</configuration>
-EOF
+bench_config "$out/applicationHost.config" "$pc" "$viaPoolctl" "$poolctlTLS" "$cold"
 ${RUN_ENV:-} "$pc" run -c "$out/applicationHost.config" --admin "$out/admin.sock" --certs "$out/certs" >"$out/run.out" 2>"$out/run.log" &
 pids+=($!)
 # The same site through a second poolctl run with --status: every answer counted for
 # Prometheus (poolctl_requests_total, the duration histogram). Target: at least 0.98x
 # the throughput of the run without it.
 mkdir -p "$out/metrics"
-sed -e "s/127.0.0.1:$viaPoolctl:/127.0.0.1:$viaMetrics:/" -e '/protocol="https"/d' -e '/<site name="Cold"/,/<\/site>/d' \
-	-e '/<add name="Cold">/,/<\/add>/d' "$out/applicationHost.config" >"$out/metrics/applicationHost.config"
+bench_config "$out/metrics/applicationHost.config" "$pc" "$viaMetrics" ""
 ${RUN_ENV:-} "$pc" run -c "$out/metrics/applicationHost.config" --admin "$out/metrics/admin.sock" --status "127.0.0.1:$statusPort" \
 	>"$out/metrics/run.out" 2>"$out/metrics/run.log" &
 pids+=($!)
@@ -156,24 +119,15 @@ wait_port $nginxTLS
 curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$poolctlTLS/" >/dev/null
 curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$nginxTLS/" >/dev/null
 
-# measure NAME URL: prints "rps p50_ms p99_ms"
+# measure_wrk NAME URL: prints "rps p50_ms p99_ms"
 measure_wrk() {
 	wrk -t"$threads" -c"$conns" -d"$dur" --latency "$2" >"$out/wrk-$1.txt"
-	awk '
-		/Requests\/sec/ { rps = $2 }
-		$1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
-		function ms(s) { if (s ~ /us$/) return s / 1000; if (s ~ /ms$/) return s + 0; if (s ~ /s$/) return s * 1000; return s }
-		END { printf "%s %.3f %.3f\n", rps, ms(p50), ms(p99) }' "$out/wrk-$1.txt"
+	wrk_summary "$out/wrk-$1.txt"
 }
-# measure_h2 NAME URL: the same with h2load over HTTP/2, 10 streams a connection;
-# the latencies come from its per-request log (microseconds, third column).
+# measure_h2 NAME URL: the same with h2load over HTTP/2, 10 streams a connection.
 measure_h2() {
 	h2load -D "${dur%s}" -c "$conns" -m 10 -t "$threads" --log-file="$out/h2load-$1.log" "$2" >"$out/h2load-$1.txt"
-	local rps p50 p99
-	rps=$(awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i - 1) }' "$out/h2load-$1.txt")
-	read -r p50 p99 < <(awk '{ print $3 / 1000 }' "$out/h2load-$1.log" | sort -n |
-		awk '{ a[NR] = $1 } END { printf "%.3f %.3f\n", a[int(NR * 0.5) + 1], a[int(NR * 0.99) + 1] }')
-	echo "$rps $p50 $p99"
+	h2load_summary "$out/h2load-$1.txt" "$out/h2load-$1.log"
 }
 # Rounds of the three, interleaved (so that a slow moment of the machine does not
 # fall on one of them only); each figure is the median over the rounds, each ratio

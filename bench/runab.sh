@@ -49,8 +49,7 @@ binary() {
 old=$(binary old "$1")
 new=$(binary new "$2")
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
-	-addext subjectAltName=IP:127.0.0.1 -keyout "$out/tls.key" -out "$out/tls.crt" 2>/dev/null
+tls_cert "$out" 18185 18285
 
 pids=()
 cleanup() {
@@ -62,35 +61,7 @@ trap cleanup EXIT
 # start NAME BINARY HTTP-PORT TLS-PORT FLAGS: a poolctl run of the bench site; sets pid_NAME
 start() {
 	mkdir -p "$out/$1"
-	cat "$out/tls.crt" "$out/tls.key" >"$out/certs/127.0.0.1!$4.pem"
-	chmod 600 "$out/certs/127.0.0.1!$4.pem"
-	cat >"$out/$1/applicationHost.config" <<EOF
-<configuration>
-    <system.applicationHost>
-        <applicationPools>
-            <add name="Bench" startMode="AlwaysRunning" queueLength="65535">
-                <processModel identityType="LocalSystem" />
-            </add>
-        </applicationPools>
-        <sites>
-            <site name="Bench" id="1">
-                <application path="/" applicationPool="Bench"><virtualDirectory path="/" physicalPath="$out" /></application>
-                <bindings>
-                    <binding protocol="http" bindingInformation="127.0.0.1:$3:" />
-                    <binding protocol="https" bindingInformation="127.0.0.1:$4:" sslFlags="0" />
-                </bindings>
-            </site>
-        </sites>
-    </system.applicationHost>
-    <location path="">
-        <system.webServer>
-            <aspNetCore processPath="$2" arguments="__testworker">
-                <environmentVariables><environmentVariable name="GOMAXPROCS" value="2" /></environmentVariables>
-            </aspNetCore>
-        </system.webServer>
-    </location>
-</configuration>
-EOF
+	bench_config "$out/$1/applicationHost.config" "$2" "$3" "$4" "" GOMAXPROCS=2
 	# shellcheck disable=SC2086 # FLAGS are words
 	${RUN_ENV:-} "$2" run -c "$out/$1/applicationHost.config" --admin "$out/$1/admin.sock" --certs "$out/certs" $5 \
 		>"$out/$1/run.out" 2>"$out/$1/run.log" &
@@ -114,23 +85,20 @@ hz=$(getconf CLK_TCK)
 
 # round NAME PID HTTP-PORT TLS-PORT: prints "NAME rps p99_ms poolctl_us worker_us"
 round() {
-	local w a wa b wb load
+	local w a wa b wb
 	w=$(worker "$2")
 	a=$(cpu "$2") wa=$(cpu "$w")
 	case $mode in
-	h1) load=$(wrk -t"$threads" -c"$conns" -d"${dur}s" --latency "http://127.0.0.1:$3/") ;;
-	tls) load=$(wrk -t"$threads" -c"$conns" -d"${dur}s" --latency "https://127.0.0.1:$4/") ;;
-	h2) load=$(h2load -D "$dur" -c "$conns" -m 10 -t "$threads" --log-file="$out/h2load.log" "https://127.0.0.1:$4/") ;;
+	h1) wrk -t"$threads" -c"$conns" -d"${dur}s" --latency "http://127.0.0.1:$3/" >"$out/load.txt" ;;
+	tls) wrk -t"$threads" -c"$conns" -d"${dur}s" --latency "https://127.0.0.1:$4/" >"$out/load.txt" ;;
+	h2) h2load -D "$dur" -c "$conns" -m 10 -t "$threads" --log-file="$out/h2load.log" "https://127.0.0.1:$4/" >"$out/load.txt" ;;
 	esac
 	b=$(cpu "$2") wb=$(cpu "$w")
 	local rps p99
 	if [ "$mode" = h2 ]; then
-		rps=$(awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i - 1) }' <<<"$load")
-		p99=$(awk '{ print $3 / 1000 }' "$out/h2load.log" | sort -n | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99) + 1] }')
+		read -r rps _ p99 < <(h2load_summary "$out/load.txt" "$out/h2load.log")
 	else
-		rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$load")
-		p99=$(awk 'function ms(s) { if (s ~ /us$/) return s / 1000; if (s ~ /ms$/) return s + 0; if (s ~ /s$/) return s * 1000; return s }
-			$1 == "99%" { print ms($2) }' <<<"$load")
+		read -r rps _ p99 < <(wrk_summary "$out/load.txt")
 	fi
 	awk -v n="$1" -v r="$rps" -v p="$p99" -v c=$((b - a)) -v wc=$((wb - wa)) -v d="$dur" -v hz="$hz" 'BEGIN {
 		printf "%s %.0f %.3f %.1f %.1f\n", n, r, p, c / hz * 1e6 / (r * d), wc / hz * 1e6 / (r * d) }'
