@@ -105,7 +105,7 @@ func (p *connPool) dial(ctx context.Context, addr string) (*backendConn, error) 
 	if err != nil {
 		return nil, err
 	}
-	rw := fastIO(conn)
+	rw := fastConn(conn)
 	bc := &backendConn{
 		addr: addr,
 		conn: conn,

@@ -42,7 +42,7 @@ var aLongTimeAgo = time.Unix(1, 0)
 type clientConn struct {
 	srv    *connServer
 	conn   net.Conn
-	rw     io.ReadWriter // reads and writes conn (fastIO)
+	rw     net.Conn // reads and writes conn (fastConn)
 	raw    syscall.RawConn
 	br     *bufio.Reader
 	bw     *bufio.Writer
@@ -73,7 +73,7 @@ type clientConn struct {
 
 // newClientConn returns a connection of s, not yet served.
 func newClientConn(s *connServer, conn net.Conn) *clientConn {
-	rw := fastIO(conn)
+	rw := fastConn(conn)
 	c := &clientConn{
 		srv:  s,
 		conn: conn,

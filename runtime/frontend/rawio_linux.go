@@ -55,9 +55,6 @@ func fastConn(conn net.Conn) net.Conn {
 	return r
 }
 
-// fastIO returns what reads and writes conn: fastConn's connection.
-func fastIO(conn net.Conn) io.ReadWriter { return fastConn(conn) }
-
 // fastListener is a listener whose connections are fastConn's; crypto/tls reads and
 // writes a TLS connection through it.
 type fastListener struct{ net.Listener }

@@ -2,14 +2,11 @@
 
 package frontend
 
-import (
-	"io"
-	"net"
-)
+import "net"
 
-// fastIO returns what reads and writes conn: conn itself (on Linux, but with the race
-// detector, rawio_linux.go reads and writes TCP connections with raw system calls).
-func fastIO(conn net.Conn) io.ReadWriter { return conn }
+// fastConn returns conn itself: on Linux, but with the race detector, rawio_linux.go
+// reads and writes TCP connections with raw system calls.
+func fastConn(conn net.Conn) net.Conn { return conn }
 
 // fastListener is the listener it holds.
 type fastListener struct{ net.Listener }
