@@ -83,19 +83,40 @@ func (m *Manager) CanFreeze() bool { return m.ok && m.plan.freezer != "" }
 // CanLimitCPU tells whether the Manager's groups take a CPU quota and weight.
 func (m *Manager) CanLimitCPU() bool { return m.ok && m.plan.cpu != "" }
 
-// Create makes the cgroup name (e.g. "pool-Shop-1234") and moves pids into it; an
-// existing group of that name is reused.
+// Create makes the cgroup name (e.g. "pool-Shop-1234") of one worker, for holding,
+// freezing and killing its processes, and moves pids into it; an existing group of
+// that name is reused. On cgroup v1 the group leaves out the cpu hierarchy unless
+// cpu shares the freezer's directory or is the only one (see plan.roles): there a
+// cgroup is scheduled as one task, and every worker of the runtime would share the
+// CPU time of one process against the processes outside. v2 has one directory for
+// every controller, and its groups are scheduled as groups.
 func (m *Manager) Create(name string, pids ...int) (*Group, error) {
+	return m.create(name, false, pids)
+}
+
+// CreateCPU makes the cgroup name that caps its processes' CPU (a pool's cpu.limit)
+// and moves pids into it: on cgroup v1 in the cpu and cpuacct hierarchies only, so
+// that each process stays in its worker's group (Create) for freezing and killing; on
+// v2 as Create does.
+func (m *Manager) CreateCPU(name string, pids ...int) (*Group, error) {
+	return m.create(name, true, pids)
+}
+
+// create makes the group name, a CPU group (CreateCPU) or a worker's (Create).
+func (m *Manager) create(name string, cpu bool, pids []int) (*Group, error) {
 	if !m.ok {
 		return nil, fmt.Errorf("cgroup: create %s: %w: %s", name, ErrNotSupported, m.why)
 	}
 	if !goodName(name) {
 		return nil, fmt.Errorf("cgroup: create %q: bad name", name)
 	}
+	if cpu && m.plan.cpu == "" {
+		return nil, fmt.Errorf("cgroup: create %s: %w: no cpu controller", name, ErrNotSupported)
+	}
 	if err := m.prepare(m.plan); err != nil {
 		return nil, fmt.Errorf("cgroup: create %s: %w", name, err)
 	}
-	g := m.group(name)
+	g := m.group(name, cpu)
 	for _, d := range g.dirs {
 		err := os.Mkdir(d, 0o755)
 		if errors.Is(err, os.ErrNotExist) { // the runtime's directory went: make it again
@@ -143,8 +164,9 @@ func (m *Manager) Close() error {
 	return errors.Join(errs...)
 }
 
-// group describes the group name under the Manager's plan.
-func (m *Manager) group(name string) *Group {
+// group describes the group name under the Manager's plan: a CPU group (CreateCPU)
+// or a worker's (Create).
+func (m *Manager) group(name string, cpu bool) *Group {
 	g := &Group{name: name, version: m.plan.version}
 	dir := func(mount string) string {
 		if mount == "" {
@@ -156,7 +178,8 @@ func (m *Manager) group(name string) *Group {
 		}
 		return d
 	}
-	g.freezer, g.cpu, g.cpuacct = dir(m.plan.freezer), dir(m.plan.cpu), dir(m.plan.cpuacct)
+	freezer, cpuctl, cpuacct := m.plan.roles(cpu)
+	g.freezer, g.cpu, g.cpuacct = dir(freezer), dir(cpuctl), dir(cpuacct)
 	return g
 }
 

@@ -12,8 +12,14 @@
 //     with "+cpu" written to the subtree_control of <mount>, <mount>/poolctl and
 //     <mount>/poolctl/<run>;
 //   - cgroup v1, when a freezer or cpu controller is mounted: <mount>/poolctl/<run>/<name>
-//     in each of the freezer, cpu and cpuacct hierarchies (co-mounted ones share one
-//     directory), whichever exist;
+//     in the freezer, cpu and cpuacct hierarchies that exist (co-mounted ones share one
+//     directory): a worker's group (Create) in the freezer's, else cpuacct's, and a
+//     pool's CPU group (CreateCPU) in cpu's and cpuacct's. A worker's group stays out
+//     of cpu's unless cpu shares the freezer's directory or is all there is: there
+//     each cgroup is scheduled as one task, so that all of the runtime's workers would
+//     get the CPU time of one process against every process outside (behind a busy
+//     front end, a p99 three times as long). So a worker is scheduled as any process
+//     unless its pool has a cpu.limit;
 //   - cgroup v2 without the cpu controller (a hybrid system whose cpu controller is
 //     elsewhere, or not delegated): <mount>/poolctl/<run>/<name>, freeze and usage only.
 //

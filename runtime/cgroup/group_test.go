@@ -4,6 +4,8 @@ package cgroup
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -120,9 +122,12 @@ func testFreezeThaw(t *testing.T, m *Manager) {
 		t.Fatal(err)
 	}
 	t.Logf("frozen in %v; state %q; /proc/%d/status State: %s", time.Since(start), freezerState(t, g), pid, procStatus(t, pid, "State"))
-	u0 := usage(t, g)
+	// The process's own CPU time: a worker's group counts usage only where cpuacct
+	// is its hierarchy (v2, or v1 without a freezer).
+	cpu := func() time.Duration { return procCPU(t, pid) }
+	u0 := cpu()
 	time.Sleep(300 * time.Millisecond)
-	if du := usage(t, g) - u0; du > time.Millisecond {
+	if du := cpu() - u0; du > 0 {
 		t.Errorf("frozen group used %v of CPU in 300ms", du)
 	}
 	start = time.Now()
@@ -131,8 +136,8 @@ func testFreezeThaw(t *testing.T, m *Manager) {
 	}
 	took := time.Since(start)
 	// Thawed, it runs: it uses CPU, however busy the machine (not a share of a span).
-	u1 := usage(t, g)
-	u2 := waitCPU(t, "the thawed spinner", u1, 60*time.Millisecond, func() time.Duration { return usage(t, g) })
+	u1 := cpu()
+	u2 := waitCPU(t, "the thawed spinner", u1, 60*time.Millisecond, cpu)
 	t.Logf("thawed in %v; state %q; State: %s; CPU after thaw %v -> %v", took, freezerState(t, g), procStatus(t, pid, "State"), u1, u2)
 }
 
@@ -156,7 +161,7 @@ func TestCPUMax(t *testing.T) {
 		t.Skip("no cpu controller")
 	}
 	spin := startRole(t, "spin")
-	g := newGroup(t, m, spin.Process.Pid)
+	g := newCPUGroup(t, m, spin.Process.Pid)
 	free := share(t, g, 500*time.Millisecond)
 	if err := g.SetCPUMax(10*time.Millisecond, 100*time.Millisecond); err != nil {
 		t.Fatal(err)
@@ -204,7 +209,7 @@ func TestCPUWeight(t *testing.T) {
 	if !m.CanLimitCPU() {
 		t.Skip("no cpu controller")
 	}
-	g := newGroup(t, m)
+	g := newCPUGroup(t, m)
 	for _, w := range []int{50, 100, 10000, 1} {
 		if err := g.SetCPUWeight(w); err != nil {
 			t.Fatal(err)
@@ -298,4 +303,53 @@ func testRename(t *testing.T, m *Manager) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestWorkerOutOfCPUHierarchy checks, on cgroup v1, that a worker's group leaves its
+// process in the cpu cgroup it was in (scheduled as any process), and that a CPU group
+// takes it into the cpu hierarchy while it stays in its worker's freezer group.
+func TestWorkerOutOfCPUHierarchy(t *testing.T) {
+	m := realManager(t)
+	if m.Version() != 1 || !m.CanLimitCPU() || !m.CanFreeze() || m.plan.cpu == m.plan.freezer {
+		t.Skipf("needs cgroup v1 with the cpu and freezer controllers apart: %s", m.why)
+	}
+	child := startRole(t, "sleep")
+	pid := child.Process.Pid
+	before := procCgroups(t, pid)
+	w := newGroup(t, m, pid)
+	in := procCgroups(t, pid)
+	t.Logf("in a worker's group: %v", in)
+	if in[ctlCPU] != before[ctlCPU] {
+		t.Errorf("worker's group: cpu cgroup %q, want %q as before", in[ctlCPU], before[ctlCPU])
+	}
+	if !strings.HasSuffix(in[ctlFreezer], "/"+w.Name()) {
+		t.Errorf("worker's group: freezer cgroup %q, want the group %s", in[ctlFreezer], w.Name())
+	}
+	g := newCPUGroup(t, m)
+	if err := g.Add(pid); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Add(pid) }) // so that the CPU group can be removed first
+	capped := procCgroups(t, pid)
+	t.Logf("in a CPU group too: %v", capped)
+	if !strings.HasSuffix(capped[ctlCPU], "/"+g.Name()) {
+		t.Errorf("CPU group: cpu cgroup %q, want the group %s", capped[ctlCPU], g.Name())
+	}
+	if capped[ctlFreezer] != in[ctlFreezer] {
+		t.Errorf("CPU group: freezer cgroup %q, want the worker's %q still", capped[ctlFreezer], in[ctlFreezer])
+	}
+}
+
+// procCgroups reads /proc/PID/cgroup: each v1 controller's path.
+func procCgroups(t *testing.T, pid int) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := parseSelfCgroup(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.v1
 }

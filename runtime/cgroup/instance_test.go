@@ -15,7 +15,8 @@ import (
 // alive, nor a group that still holds a process.
 func TestSweepsGoneRuntimes(t *testing.T) {
 	live := realManager(t)
-	if _, err := live.Create("test-live"); err != nil {
+	liveGroup, err := live.Create("test-live")
+	if err != nil {
 		t.Fatal(err)
 	}
 
@@ -32,7 +33,8 @@ func TestSweepsGoneRuntimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := released.Create("test-released"); err != nil {
+	releasedGroup, err := released.Create("test-released")
+	if err != nil {
 		t.Fatal(err)
 	}
 	sleeper := startRole(t, "sleep")
@@ -48,8 +50,8 @@ func TestSweepsGoneRuntimes(t *testing.T) {
 			t.Errorf("the killed runtime's %s is still there (%v)", filepath.Dir(d), err)
 		}
 	}
-	for _, d := range released.instanceDirs(released.plan) {
-		if _, err := os.Stat(filepath.Join(d, "test-released")); !os.IsNotExist(err) {
+	for _, d := range releasedGroup.dirs {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
 			t.Errorf("the empty group of a runtime gone is still there: %v", err)
 		}
 	}
@@ -58,8 +60,8 @@ func TestSweepsGoneRuntimes(t *testing.T) {
 			t.Errorf("a group that holds a process was removed: %v", err)
 		}
 	}
-	for _, d := range live.instanceDirs(live.plan) {
-		if _, err := os.Stat(filepath.Join(d, "test-live")); err != nil {
+	for _, d := range liveGroup.dirs {
+		if _, err := os.Stat(d); err != nil {
 			t.Errorf("a live runtime's group was removed: %v", err)
 		}
 	}

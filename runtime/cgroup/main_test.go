@@ -129,12 +129,24 @@ func realManager(t *testing.T) *Manager {
 	return m
 }
 
-// newGroup creates a group for the test holding pids; cleanup thaws it, kills what
-// is left in it, and removes it.
+// newGroup creates a worker's group for the test holding pids; cleanup thaws it, kills
+// what is left in it, and removes it.
 func newGroup(t *testing.T, m *Manager, pids ...int) *Group {
 	t.Helper()
-	name := fmt.Sprintf("test-%s-%d", regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "_"), os.Getpid())
-	g, err := m.Create(name, pids...)
+	return makeGroup(t, m.Create, "", pids)
+}
+
+// newCPUGroup is newGroup for a CPU group (CreateCPU).
+func newCPUGroup(t *testing.T, m *Manager, pids ...int) *Group {
+	t.Helper()
+	return makeGroup(t, m.CreateCPU, "cpu-", pids)
+}
+
+// makeGroup makes the test's group with create, its name prefixed by prefix.
+func makeGroup(t *testing.T, create func(string, ...int) (*Group, error), prefix string, pids []int) *Group {
+	t.Helper()
+	name := fmt.Sprintf("test-%s%s-%d", prefix, regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "_"), os.Getpid())
+	g, err := create(name, pids...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,6 +47,26 @@ type plan struct {
 	note    string // what is missing, for Available's reason
 }
 
+// roles returns the mount points of a group's roles under plan p: a CPU group's
+// (cpu) or a worker's. On v1 a CPU group has the cpu and cpuacct hierarchies, and a
+// worker's group the freezer's alone, else cpuacct's alone, so that a process in both
+// is scheduled and counted by its CPU group; it takes cpu's hierarchy only where cpu
+// shares the freezer's directory or is all there is (holding a worker's processes
+// comes first). On v2 every group has every role the hierarchy offers.
+func (p plan) roles(cpu bool) (freezer, cpuctl, cpuacct string) {
+	switch {
+	case p.version == 2:
+		return p.freezer, p.cpu, p.cpuacct
+	case cpu:
+		return "", p.cpu, p.cpuacct
+	case p.freezer != "" && p.freezer != p.cpu:
+		return p.freezer, "", ""
+	case p.freezer == "" && p.cpuacct != "" && p.cpuacct != p.cpu:
+		return "", "", p.cpuacct
+	}
+	return p.freezer, p.cpu, p.cpuacct
+}
+
 // parseSelfCgroup reads the format of /proc/PID/cgroup: "ID:controllers:path".
 func parseSelfCgroup(data []byte) (selfCgroup, error) {
 	s := selfCgroup{v1: map[string]string{}}

@@ -100,3 +100,46 @@ func TestNewMissingProc(t *testing.T) {
 		t.Fatal("New on an empty tree: no error")
 	}
 }
+
+// TestGroupRoles checks which hierarchies a worker's group (Create) and a CPU group
+// (CreateCPU) take under each plan: on v1 a worker's group stays out of cpu's where
+// another hierarchy can hold it.
+func TestGroupRoles(t *testing.T) {
+	const fr, cpu, acct, both = "/fr", "/cpu", "/acct", "/cpu,cpuacct"
+	type roles struct{ freezer, cpu, cpuacct string }
+	tests := []struct {
+		name        string
+		plan        plan
+		worker, grp roles
+	}{
+		{"v1 separate", plan{version: 1, freezer: fr, cpu: cpu, cpuacct: acct},
+			roles{fr, "", ""}, roles{"", cpu, acct}},
+		{"v1 cpu,cpuacct co-mounted", plan{version: 1, freezer: fr, cpu: both, cpuacct: both},
+			roles{fr, "", ""}, roles{"", both, both}},
+		{"v1 freezer co-mounted with cpu", plan{version: 1, freezer: both, cpu: both, cpuacct: acct},
+			roles{both, both, acct}, roles{"", both, acct}},
+		{"v1 cpu and cpuacct, no freezer", plan{version: 1, cpu: cpu, cpuacct: acct},
+			roles{"", "", acct}, roles{"", cpu, acct}},
+		{"v1 cpu alone", plan{version: 1, cpu: cpu},
+			roles{"", cpu, ""}, roles{"", cpu, ""}},
+		{"v1 freezer alone", plan{version: 1, freezer: fr},
+			roles{fr, "", ""}, roles{"", "", ""}},
+		{"v2", plan{version: 2, freezer: "/u", cpu: "/u", cpuacct: "/u"},
+			roles{"/u", "/u", "/u"}, roles{"/u", "/u", "/u"}},
+		{"v2 without cpu", plan{version: 2, freezer: "/u", cpuacct: "/u"},
+			roles{"/u", "", "/u"}, roles{"/u", "", "/u"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var w, g roles
+			w.freezer, w.cpu, w.cpuacct = tt.plan.roles(false)
+			g.freezer, g.cpu, g.cpuacct = tt.plan.roles(true)
+			if w != tt.worker {
+				t.Errorf("worker's group: %+v, want %+v", w, tt.worker)
+			}
+			if g != tt.grp {
+				t.Errorf("CPU group: %+v, want %+v", g, tt.grp)
+			}
+		})
+	}
+}

@@ -41,7 +41,7 @@ func (p *pool) setupCPULimit() {
 		p.emit(event.CgroupUnavailable, "warning", "cpu.limit not enforced: cgroups unavailable", 0, why)
 		return
 	}
-	g, err := m.Create(cgroupName(p.spec().Name))
+	g, err := m.CreateCPU(cgroupName(p.spec().Name))
 	if err == nil {
 		err = p.capCPU(g)
 	}

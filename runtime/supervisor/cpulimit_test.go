@@ -4,6 +4,7 @@ package supervisor
 
 import (
 	"net/http"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -85,4 +86,60 @@ func cpuTime(pid int) time.Duration {
 	ut, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ is 100 on Linux
+}
+
+// TestCPUGroupOnlyWithLimit checks, on cgroup v1, where a worker's program is
+// scheduled: in the runtime's own cpu cgroup when its pool has no cpu.limit (a
+// worker's own group is for freezing and killing), and in the pool's CPU group when it
+// has one, while it stays in its worker's freezer group.
+func TestCPUGroupOnlyWithLimit(t *testing.T) {
+	m := cgroups(t)
+	if m.Version() != 1 || !m.CanFreeze() {
+		t.Skip("needs cgroup v1 with a freezer: a v2 group has every controller")
+	}
+	self := controllerPaths(t, os.Getpid())
+	tests := []struct {
+		name, cpu string
+		wantCPU   string // a suffix of the program's cpu cgroup; "" = the runtime's own
+	}{
+		{name: "Free"},
+		{name: "Weighted", cpu: `<cpu limit="50000" action="ThrottleUnderLoad" />`, wantCPU: "/pool-Weighted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := startWith(t, config(poolXML(tt.name, "", "", tt.cpu), map[string]string{"/": tt.name}, nil),
+				func(o *Options) { o.Cgroups = m })
+			got := controllerPaths(t, h.whoamiPID("/whoami"))
+			t.Logf("program's cgroups: cpu %s, freezer %s", got["cpu"], got["freezer"])
+			if tt.wantCPU == "" && got["cpu"] != self["cpu"] {
+				t.Errorf("cpu cgroup %q, want the runtime's %q", got["cpu"], self["cpu"])
+			}
+			if tt.wantCPU != "" && !strings.HasSuffix(got["cpu"], tt.wantCPU) {
+				t.Errorf("cpu cgroup %q, want the pool's group %s", got["cpu"], tt.wantCPU)
+			}
+			if !strings.Contains(got["freezer"], "/pool-"+tt.name+"-") {
+				t.Errorf("freezer cgroup %q, want the worker's own group", got["freezer"])
+			}
+		})
+	}
+}
+
+// controllerPaths reads /proc/PID/cgroup: each cgroup v1 controller's path.
+func controllerPaths(t *testing.T, pid int) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cgroup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]string{}
+	for line := range strings.Lines(string(b)) {
+		f := strings.SplitN(strings.TrimSpace(line), ":", 3)
+		if len(f) != 3 {
+			continue
+		}
+		for _, c := range strings.Split(f[1], ",") {
+			paths[c] = f[2]
+		}
+	}
+	return paths
 }
