@@ -210,7 +210,13 @@ func procCPU(t *testing.T, pid int) time.Duration {
 // mustSelf parses this process's /proc/self/cgroup.
 func mustSelf(t *testing.T) selfCgroup {
 	t.Helper()
-	b, err := os.ReadFile("/proc/self/cgroup")
+	return mustProc(t, "self")
+}
+
+// mustProc parses /proc/PID/cgroup (PID a number or "self").
+func mustProc(t *testing.T, pid string) selfCgroup {
+	t.Helper()
+	b, err := os.ReadFile("/proc/" + pid + "/cgroup")
 	if err != nil {
 		t.Fatal(err)
 	}
