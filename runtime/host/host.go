@@ -212,21 +212,26 @@ func (r *Runtime) Reload() error {
 	return err
 }
 
-// reload is Reload without the event.
+// reload is Reload without the refusal's event. The front end changes first, as it
+// can fail (a port in use) and then changes nothing: a refused file leaves the pools,
+// the listeners and Spec as they were. The supervisor's ConfigReloaded comes last, when
+// Spec already returns the new configuration. In between, a request routed to a
+// pool the supervisor has yet to add gets ErrNoPool's 503, as one routed to a removed
+// pool would in the other order.
 func (r *Runtime) reload() error {
 	r.sum = fileSum(r.opt.Path)
 	ld, err := load(r.opt.Path, r.opt.Target, r.opt.TimeScale)
 	if err != nil {
 		return err
 	}
-	r.current.Store(ld.cfg)
-	r.emitWarnings(ld.warnings)
-	r.sup.Reload(ld.spec)
-	r.certs.update(r.ctx, ld.spec, &r.watches)
+	r.certs.update(r.ctx, ld.spec, &r.watches) // before a new https listener takes a handshake
 	if err := r.fe.Update(ld.spec.Sites); err != nil {
 		return err
 	}
+	r.current.Store(ld.cfg)
 	r.spec.Store(ld.spec)
+	r.emitWarnings(ld.warnings)
+	r.sup.Reload(ld.spec)
 	return nil
 }
 

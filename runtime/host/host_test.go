@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -173,6 +174,48 @@ func TestRuntimeServesAndReloads(t *testing.T) {
 	}
 	if err := s.rt.Reload(); err == nil {
 		t.Error("Reload of the refused file = nil, want its lint error")
+	}
+}
+
+// TestReloadRefusedWhenAListenerCannotOpen checks that a change the front end cannot
+// serve (a new binding on a port another process holds) changes nothing: the new pool
+// does not start, Spec stays, and the running pool keeps its worker. Once the port is
+// free, Reload applies it.
+func TestReloadRefusedWhenAListenerCannotOpen(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	var exe, dir string
+	s := startRuntime(t, func(e, d string) string { exe, dir = e, d; return config(e, d, "/") }, nil)
+	started := s.await(t, event.WorkerStarted)
+	second := strings.Replace(config(exe, dir, "/"), "</applicationPools><sites>", `<add name="B" />
+</applicationPools><sites><site name="T" id="2"><application path="/" applicationPool="B">
+<virtualDirectory path="/" physicalPath="`+dir+`" /></application>
+<bindings><binding protocol="http" bindingInformation="`+busy.Addr().String()+`:" /></bindings></site>
+`, 1)
+	os.WriteFile(s.path, []byte(second), 0o644)
+	e := s.await(t, event.ConfigRejected)
+	if !strings.Contains(e.Reason, busy.Addr().String()) {
+		t.Errorf("refusal = %q, want the port in use", e.Reason)
+	}
+	if got := len(s.rt.Spec().Sites); got != 1 {
+		t.Errorf("sites after a refused change = %d, want 1", got)
+	}
+	pools := s.rt.Supervisor().Pools()
+	if len(pools) != 1 || pools[0].Name != "A" || pools[0].WorkerStarts != 1 {
+		t.Errorf("pools after a refused change = %+v, want A alone with its first worker (pid %d)", pools, started.PID)
+	}
+	busy.Close()
+	if err := s.rt.Reload(); err != nil {
+		t.Fatalf("Reload once the port is free: %v", err)
+	}
+	if got := len(s.rt.Spec().Sites); got != 2 {
+		t.Errorf("sites after the port is free = %d, want 2", got)
+	}
+	if pools := s.rt.Supervisor().Pools(); len(pools) != 2 {
+		t.Errorf("pools after the port is free = %d, want 2", len(pools))
 	}
 }
 
