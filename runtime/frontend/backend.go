@@ -29,6 +29,7 @@ type backendConn struct {
 	br    *bufio.Reader
 	bw    *bufio.Writer
 	since time.Time // when it went idle
+	rdl   time.Time // the read deadline setReadDeadline set; zero: none
 	abort func()    // bc.interrupt, made once: context.AfterFunc takes it per request
 	peekE error
 	peek  func(fd uintptr) bool // bc.peekFD, made once
@@ -36,6 +37,21 @@ type backendConn struct {
 
 // interrupt makes the connection's blocked reads and writes fail at once.
 func (bc *backendConn) interrupt() { bc.conn.SetDeadline(time.Unix(1, 0)) }
+
+// setReadDeadline sets the connection's read deadline and remembers it.
+func (bc *backendConn) setReadDeadline(t time.Time) {
+	bc.conn.SetReadDeadline(t)
+	bc.rdl = t
+}
+
+// readBy makes t the read deadline, or keeps the one set when it falls at most slack
+// before t: a connection that carries one request after another resets its deadline
+// about once per slack, not per request.
+func (bc *backendConn) readBy(t time.Time, slack time.Duration) {
+	if bc.rdl.IsZero() || bc.rdl.After(t) || t.Sub(bc.rdl) > slack {
+		bc.setReadDeadline(t)
+	}
+}
 
 // peekFD peeks at the socket without blocking.
 func (bc *backendConn) peekFD(fd uintptr) bool {
@@ -52,6 +68,9 @@ func (bc *backendConn) alive(now time.Time) bool {
 	}
 	if now.Sub(bc.since) < staleCheckAfter || bc.raw == nil {
 		return true
+	}
+	if !bc.rdl.IsZero() && !bc.rdl.After(now) {
+		bc.setReadDeadline(time.Time{}) // a response's head deadline, kept (readBy), is past
 	}
 	if err := bc.raw.Read(bc.peek); err != nil {
 		return false
@@ -76,9 +95,9 @@ func newConnPool() *connPool {
 	}
 }
 
-// get returns an idle connection to addr, or a new one; reused says which.
-func (p *connPool) get(ctx context.Context, addr string) (bc *backendConn, reused bool, err error) {
-	now := time.Now()
+// get returns an idle connection to addr, or a new one; reused says which. now is
+// the time.
+func (p *connPool) get(ctx context.Context, addr string, now time.Time) (bc *backendConn, reused bool, err error) {
 	for {
 		p.mu.Lock()
 		list := p.idle[addr]
@@ -119,13 +138,15 @@ func (p *connPool) dial(ctx context.Context, addr string) (*backendConn, error) 
 	return bc, nil
 }
 
-// put takes back a connection whose exchange ended cleanly.
-func (p *connPool) put(bc *backendConn) {
+// put takes back a connection whose exchange, begun at since, ended cleanly. The
+// exchange's beginning stands for its end: the connection looks idle for longer than
+// it is, which checks it sooner (alive) and closes it sooner (prune), never later.
+func (p *connPool) put(bc *backendConn, since time.Time) {
 	if bc.br.Buffered() > 0 {
 		bc.conn.Close()
 		return
 	}
-	bc.since = time.Now()
+	bc.since = since
 	p.mu.Lock()
 	list := p.idle[bc.addr]
 	if p.closed || len(list) >= maxIdlePerWorker {

@@ -55,6 +55,7 @@ type clientConn struct {
 	cancel context.CancelFunc
 	state  atomic.Int32
 	watch  watcher
+	idleBy time.Time // the read deadline idleDeadline set, while nothing changed it since; else zero
 
 	req    h1.Request               // the request being served
 	start  time.Time                // when its head was read
@@ -136,7 +137,7 @@ func (c *clientConn) next() bool {
 	if c.br.Buffered() == 0 {
 		c.srv.l.h.writers.put(c.bw) // idle: the write buffer waits in the pool, not here
 		c.bw = nil
-		c.conn.SetReadDeadline(time.Now().Add(idleTimeout))
+		c.idleDeadline()
 		if _, err := c.br.Peek(1); err != nil {
 			return false
 		}
@@ -146,9 +147,28 @@ func (c *clientConn) next() bool {
 		return false // Shutdown closed the connection meanwhile
 	}
 	if !h1.HeadBuffered(c.br) {
-		c.conn.SetReadDeadline(time.Now().Add(readHeaderTimeout))
+		c.setReadDeadline(time.Now().Add(readHeaderTimeout))
 	}
 	return true
+}
+
+// idleDeadline sets the read deadline of a wait for the next request, idleTimeout from
+// now, or keeps the one it set for the last wait when nothing changed it since and
+// it falls at most idleSlack sooner: a busy connection resets it about once per
+// idleSlack, not per request.
+func (c *clientConn) idleDeadline() {
+	t := time.Now().Add(idleTimeout)
+	if c.idleBy.IsZero() || t.Sub(c.idleBy) > idleSlack {
+		c.conn.SetReadDeadline(t)
+		c.idleBy = t
+	}
+}
+
+// setReadDeadline sets the read deadline of the client connection for another
+// purpose than an idle wait.
+func (c *clientConn) setReadDeadline(t time.Time) {
+	c.conn.SetReadDeadline(t)
+	c.idleBy = time.Time{}
 }
 
 // serveRequest serves c.req and reports whether the connection can carry another
@@ -175,9 +195,9 @@ func (c *clientConn) answer() {
 	c.body, c.app, c.start = nil, nil, time.Now()
 	defer c.cur.Store(nil)
 	if r.Length != 0 {
-		c.conn.SetReadDeadline(time.Time{}) // the body's reads set their own (bodyClock)
+		c.setReadDeadline(time.Time{}) // the body's reads set their own (bodyClock)
 	} else {
-		c.watch.arm(true)
+		c.watch.arm(c.start, true)
 	}
 	defer c.watch.stop()
 	l := c.srv.l
@@ -242,7 +262,7 @@ func (c *clientConn) clearBackDeadline(bc *backendConn) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.gone {
-		bc.conn.SetReadDeadline(time.Time{})
+		bc.setReadDeadline(time.Time{})
 	}
 }
 
@@ -278,66 +298,84 @@ func (c *clientConn) end() {
 }
 
 // watchAfter is how long a request runs before the front end watches its client's
-// connection for a close: requests answered sooner cost no watching.
+// connection for a close (handler.watch): requests answered sooner cost no watching.
 const watchAfter = 20 * time.Millisecond
 
 // watcher notices a client that closes its connection while its request waits for a
 // worker or a response, and aborts the connection (net/http's background read, only
-// for slow requests).
+// for slow requests). Its timer is not reset per request: once set, it fires w.after
+// later, and then watches, sets itself for what is left of the current request's
+// wait, or rests.
 type watcher struct {
-	c       *clientConn
-	mu      sync.Mutex
-	timer   *time.Timer
-	done    chan struct{} // one value per run
-	armed   bool
-	stopped bool
+	c        *clientConn
+	after    time.Duration // how long the request runs before it is watched
+	mu       sync.Mutex
+	timer    *time.Timer
+	done     chan struct{} // a watch has ended; stop waits for it
+	since    time.Time     // when the request's wait began
+	active   bool          // the request is to be watched from since+after
+	pending  bool          // the timer is set
+	watching bool          // a watch (run) began for the request
+	stopped  bool          // the request is over
 }
 
-// arm starts watching after watchAfter; start begins a new request (else a body just
-// ended, and watching begins unless the request is over).
-func (w *watcher) arm(start bool) {
+// arm starts watching handler.watch after now; start begins a new request (else a body
+// just ended, and watching begins unless the request is over).
+func (w *watcher) arm(now time.Time, start bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if start {
 		w.stopped = false
 	}
-	if w.stopped || w.armed || w.c.raw == nil || w.c.br.Buffered() > 0 {
+	if w.stopped || w.active || w.c.raw == nil || w.c.br.Buffered() > 0 {
 		return
 	}
-	w.armed = true
-	if w.timer == nil {
+	w.active, w.since, w.after = true, now, w.c.srv.l.h.watch
+	switch {
+	case w.pending: // it fires before since+after, and run sets it again
+	case w.timer == nil:
 		w.done = make(chan struct{}, 1)
-		w.timer = time.AfterFunc(watchAfter, w.run)
-		return
+		w.timer = time.AfterFunc(w.after, w.run)
+		w.pending = true
+	default:
+		w.timer.Reset(w.after)
+		w.pending = true
 	}
-	w.timer.Reset(watchAfter)
 }
 
 // stop ends the watching of the request, waiting for a watch in progress to end.
 func (w *watcher) stop() {
 	w.mu.Lock()
-	w.stopped = true
-	armed := w.armed
-	w.armed = false
+	w.stopped, w.active = true, false
+	watching := w.watching
+	w.watching = false
 	w.mu.Unlock()
-	if !armed || w.timer.Stop() {
+	if !watching {
 		return
 	}
-	w.c.conn.SetReadDeadline(aLongTimeAgo)
+	w.c.setReadDeadline(aLongTimeAgo) // the watch (run) has changed it too
 	<-w.done
 }
 
-// run waits until the client's connection is readable and aborts it when the client
-// closed it; data (a pipelined request) ends the watch.
+// run, when the request has run for w.after, waits until the client's connection
+// is readable and aborts it when the client closed it; data (a pipelined request)
+// ends the watch.
 func (w *watcher) run() {
-	defer func() { w.done <- struct{}{} }()
 	w.mu.Lock()
-	if w.stopped {
+	if !w.active || w.watching {
+		w.pending = false
 		w.mu.Unlock()
 		return
 	}
+	if left := time.Until(w.since.Add(w.after)); left > 0 {
+		w.timer.Reset(left)
+		w.mu.Unlock()
+		return
+	}
+	w.pending, w.watching = false, true
 	w.c.conn.SetReadDeadline(time.Time{})
 	w.mu.Unlock()
+	defer func() { w.done <- struct{}{} }()
 	if w.c.peerClosed() {
 		w.c.abort()
 	}

@@ -135,3 +135,42 @@ func TestShutdownClosesIdle(t *testing.T) {
 		t.Errorf("idle connection after Shutdown: read %v, want io.EOF", err)
 	}
 }
+
+// TestClientLeavesAfterFastRequests: on a keep-alive connection whose earlier requests
+// were answered within the watcher's wait (its timer is still set from the first), a
+// request that then waits for its worker is watched all the same: the client's
+// leaving ends it. The wait is a second here, and the first request takes a fifth
+// of it, so that the timer fires well before the last request's wait is over.
+func TestClientLeavesAfterFastRequests(t *testing.T) {
+	arrived, cancelled := make(chan struct{}, 1), make(chan struct{})
+	pools := newFakePools()
+	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/first":
+			time.Sleep(200 * time.Millisecond)
+			fallthrough
+		case "/fast":
+			io.WriteString(w, "done")
+			return
+		}
+		arrived <- struct{}{}
+		<-r.Context().Done()
+		close(cancelled)
+	}))
+	s := start(t, []*spec.Site{site("A", []spec.Binding{bind("127.0.0.1", 0, "", 1)})}, pools)
+	s.h.watch = time.Second
+	k := dialKeepAlive(t, s.Addrs()[0].String())
+	for _, path := range []string{"/first", "/fast", "/fast"} {
+		if code, body := k.get(t, path); code != 200 || body != "done" {
+			t.Fatalf("GET %s = %d %q", path, code, body)
+		}
+	}
+	io.WriteString(k.conn, "GET /wait HTTP/1.1\r\nHost: a\r\n\r\n")
+	<-arrived
+	k.conn.Close()
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the worker's request still runs 5 s after the client left")
+	}
+}

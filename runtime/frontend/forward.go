@@ -30,6 +30,7 @@ type exchange struct {
 	r     *h1.Request
 	uri   string // the request target to send
 	bc    *backendConn
+	began time.Time  // when the request was sent to bc
 	body  *reqBody   // the request body, when there is one
 	wrote chan error // the request body writer's result
 }
@@ -67,17 +68,20 @@ func (x *exchange) end() {
 // sent once more on a new one, as net/http's Transport does.
 func (x *exchange) roundTrip(addr string) (respHead, error) {
 	for attempt := 0; ; attempt++ {
-		bc, reused, err := x.h.conns.get(x.c.ctx, addr)
+		now := time.Now()
+		bc, reused, err := x.h.conns.get(x.c.ctx, addr, now)
 		if err != nil {
 			return respHead{}, err
 		}
-		x.bc = bc
+		x.bc, x.began = bc, now
 		// Before setBack, which may interrupt bc at once: the interruption must win.
-		bc.conn.SetReadDeadline(time.Now().Add(x.h.times.responseHead))
+		bc.readBy(now.Add(x.h.times.responseHead), x.h.times.headSlack())
 		x.c.setBack(bc)
 		head, err := x.send()
 		if err == nil {
-			x.c.clearBackDeadline(bc) // the body may take as long as the worker streams it
+			if !head.complete(bc.br) {
+				x.c.clearBackDeadline(bc) // the body may take as long as the worker streams it
+			}
 			return head, nil
 		}
 		x.release(false)
@@ -106,7 +110,7 @@ func (x *exchange) release(reuse bool) {
 		reuse = false // interrupted: the connection has a deadline in the past
 	}
 	if reuse {
-		x.h.conns.put(x.bc)
+		x.h.conns.put(x.bc, x.began)
 	} else {
 		x.bc.conn.Close()
 	}
@@ -411,7 +415,7 @@ func (x *exchange) upgrade(head respHead) bool {
 	if c.bw.Flush() != nil {
 		return false
 	}
-	c.conn.SetReadDeadline(time.Time{})
+	c.setReadDeadline(time.Time{})
 	back := x.bc.conn
 	stop := context.AfterFunc(c.ctx, func() { c.conn.Close(); back.Close() })
 	defer stop()
@@ -457,7 +461,7 @@ func (b *reqBody) Read(p []byte) (int, error) {
 		b.timedOut.Store(true)
 		b.broken.Store(true)
 	case err == io.EOF:
-		b.watch.arm(false) // before eof: the client's reader is this goroutine's until then
+		b.watch.arm(time.Now(), false) // before eof: the client's reader is this goroutine's until then
 		b.eof.Store(true)
 	case err != nil:
 		b.broken.Store(true)

@@ -22,6 +22,7 @@ import (
 const (
 	readHeaderTimeout = 30 * time.Second  // from a request's first byte to its head's end
 	idleTimeout       = 120 * time.Second // HTTP.sys's IdleConnectionTimeout default
+	idleSlack         = time.Second       // how much sooner than idleTimeout an idle wait may end (idleDeadline)
 )
 
 // listener is one open listener with the server of its connections.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/poolctl/poolctl/runtime/frontend/h1"
 	"github.com/poolctl/poolctl/runtime/spec"
@@ -50,11 +51,12 @@ type handler struct {
 	bufs    *bufferPool
 	dates   dateCache
 	times   timeouts
+	watch   time.Duration // how long a request runs before its client is watched (watcher)
 }
 
 // newHandler returns a handler that asks pools for workers.
 func newHandler(pools Pools) *handler {
-	return &handler{pools: pools, conns: newConnPool(), bufs: &bufferPool{}, times: defaultTimeouts()}
+	return &handler{pools: pools, conns: newConnPool(), bufs: &bufferPool{}, times: defaultTimeouts(), watch: watchAfter}
 }
 
 // closeIdle closes the idle connections to workers, for good.

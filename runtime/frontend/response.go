@@ -95,6 +95,15 @@ func parseHead(block string, dst []h1.Field, method string) (respHead, []h1.Fiel
 	return h, dst, nil
 }
 
+// complete reports whether the whole response is in br once its head is read: no
+// more reads of the worker's connection are needed for it.
+func (h respHead) complete(br *bufio.Reader) bool {
+	if h.upgrade != "" || h.status == http.StatusSwitchingProtocols {
+		return false
+	}
+	return h.body == bodyNone || h.body == bodyFixed && h.length <= int64(br.Buffered())
+}
+
 // frame decides how the body is framed and whether the connection stays open.
 func frame(h *respHead, method, te string, http10 bool, conn []string) {
 	h.close = hasToken(conn, "close") || (http10 && !hasToken(conn, "keep-alive"))

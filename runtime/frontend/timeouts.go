@@ -35,6 +35,10 @@ func defaultTimeouts() timeouts {
 	return timeouts{bodyIdle: defaultBodyIdle, bodyGrace: defaultBodyGrace, bodyMinRate: defaultBodyMinRate, responseHead: defaultResponseHead}
 }
 
+// headSlack returns how much sooner than responseHead a worker connection's deadline
+// may fall (backendConn.readBy): 1/64 of it, at most a second.
+func (t timeouts) headSlack() time.Duration { return min(t.responseHead/64, time.Second) }
+
 // bodyDeadline returns when the next part of a request body that began at start and
 // has brought n bytes so far must have come, now: within bodyIdle, and no later than
 // the grace plus the time n bytes take at bodyMinRate.

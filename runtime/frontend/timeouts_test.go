@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -104,4 +105,56 @@ func TestSlowWorkerIsCut(t *testing.T) {
 	if code := readAnswer(t, conn); code != http.StatusGatewayTimeout {
 		t.Errorf("status %d, want 504", code)
 	}
+}
+
+// TestResponseHeadDeadline: the response timeout bounds the head alone. A body that
+// streams for longer than it is not cut, whatever its framing, and a worker
+// connection that the timeout's deadline outlived while idle is used again, not
+// dropped.
+func TestResponseHeadDeadline(t *testing.T) {
+	const head = 100 * time.Millisecond
+	times := timeouts{bodyIdle: time.Minute, bodyGrace: time.Minute, bodyMinRate: 240, responseHead: head}
+	slowBody := func(chunked bool) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if !chunked {
+				w.Header().Set("Content-Length", "2")
+			}
+			io.WriteString(w, "a")
+			w.(http.Flusher).Flush()
+			time.Sleep(3 * head)
+			io.WriteString(w, "b")
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		chunked bool
+	}{{"Content-Length", false}, {"chunked", true}} {
+		t.Run("a body of "+c.name+" streams past it", func(t *testing.T) {
+			k := dialKeepAlive(t, shortTimes(t, backend(t, slowBody(c.chunked)), times))
+			if code, body := k.get(t, "/"); code != http.StatusOK || body != "ab" {
+				t.Errorf("GET / = %d %q, want 200 \"ab\"", code, body)
+			}
+		})
+	}
+	t.Run("an idle worker connection outlives it", func(t *testing.T) {
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "ok")
+		}))
+		conns := &connCount{changed: make(chan struct{})}
+		srv.Config.ConnState = conns.track
+		srv.Start()
+		t.Cleanup(srv.Close)
+		k := dialKeepAlive(t, shortTimes(t, srv.Listener.Addr().String(), times))
+		for i := range 2 {
+			if code, body := k.get(t, "/"); code != http.StatusOK || body != "ok" {
+				t.Fatalf("request %d: %d %q", i, code, body)
+			}
+			<-time.After(3 * head) // the deadline the first request's head set passes
+		}
+		conns.mu.Lock()
+		defer conns.mu.Unlock()
+		if conns.opened != 1 {
+			t.Errorf("the worker accepted %d connections, want 1 (the idle one used again)", conns.opened)
+		}
+	})
 }
