@@ -237,9 +237,8 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 			if w.inFlight > 0 {
 				p.growLocked() // every worker is busy: a web garden adds one
 			}
-			w.inFlight++
+			w.inFlight++ // busy: no idle timeout counts until Done sets lastActivity
 			w.requests++
-			w.lastActivity = p.sup.opt.Now()
 			p.requests++
 			p.mu.Unlock()
 			return &lease{p: p, w: w, addr: w.proc.Addr(ai), pid: w.proc.PID()}, nil

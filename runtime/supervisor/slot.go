@@ -31,7 +31,7 @@ type slot struct {
 	proc         *worker.Worker // nil until started
 	state        wState
 	started      time.Time
-	lastActivity time.Time     // the last request's start or end
+	lastActivity time.Time     // the last request's end; before one, when the worker started or resumed
 	recycling    bool          // a replacement is on its way
 	failing      bool          // found failing: its recycle is on its way (failing.go)
 	answers      answers       // its answers over the failingResponses window
