@@ -64,10 +64,12 @@ const (
 	// CertificateMissing: an https binding has no usable certificate in the
 	// certificate folder (missing, unreadable, readable by others, expired, or not
 	// for its name): the event names the binding and the files looked for, and
-	// handshakes for it fail while the other bindings are served.
+	// handshakes for it fail while the other bindings are served. Also: the folder
+	// itself cannot be read (it is tried again).
 	CertificateMissing = 9025
-	// CertificateLoaded: a certificate file changed and was read again; new
-	// handshakes get it, connections made before keep theirs.
+	// CertificateLoaded: a certificate file changed and was read again, or the
+	// folder can be read now; new handshakes get it, connections made before keep
+	// theirs.
 	CertificateLoaded = 9026
 	// FailingResponses: a worker answered 5xx to a share of its requests over the
 	// pool's failingResponses window at or above failureRate (and, in a web garden,

@@ -32,23 +32,6 @@ func hasTLS(sp *spec.Spec) bool {
 	return false
 }
 
-// openCertificates opens the certificate store for sp's https bindings, reporting
-// each unusable file and each binding without a certificate; nil when sp has no https
-// binding or the folder cannot be read (an event says so, and handshakes fail).
-func openCertificates(sup *supervisor.Supervisor, sp *spec.Spec, o certs.Options) *certs.Store {
-	if !hasTLS(sp) {
-		return nil
-	}
-	store, problems, err := certs.Open(o)
-	if err != nil {
-		sup.Emit(event.CertificateMissing, "error", fmt.Sprintf("https bindings are not served: %v", err), o.Dir)
-		return nil
-	}
-	emitCertProblems(sup, problems)
-	checkCertificates(sup, store, sp)
-	return store
-}
-
 // watchCertificates reads changed certificate files every certWatchInterval until
 // ctx is done, and says what it read.
 func watchCertificates(ctx context.Context, sup *supervisor.Supervisor, store *certs.Store) {
@@ -99,22 +82,76 @@ func bindingLocal(b spec.Binding) netip.AddrPort {
 // certSource opens the certificate store when the sites first have an https binding,
 // gives it to the front end and watches it, and checks each configuration's https
 // bindings against it. Its update runs at start and on each reload, one at a time.
+// While the folder (or the PFX password file) cannot be read, it is tried again every
+// certWatchInterval: an administrator who creates it need not restart.
 type certSource struct {
-	sup   *supervisor.Supervisor
-	opt   certs.Options
-	fe    *frontend.Server
-	store *certs.Store
+	sup     *supervisor.Supervisor
+	opt     certs.Options
+	fe      *frontend.Server
+	mu      sync.Mutex // update and awaitFolder take turns
+	store   *certs.Store
+	sp      *spec.Spec // the configuration update was given last
+	waiting bool       // awaitFolder runs
 }
 
 // update checks sp's https bindings, opening the store first when there is none yet;
-// the store's watcher runs in wg until ctx ends.
+// the store's watcher, or the wait for its folder, runs in wg until ctx ends.
 func (c *certSource) update(ctx context.Context, sp *spec.Spec, wg *sync.WaitGroup) {
-	if c.store != nil {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sp = sp
+	switch {
+	case c.store != nil:
 		checkCertificates(c.sup, c.store, sp)
-		return
-	}
-	if c.store = openCertificates(c.sup, sp, c.opt); c.store != nil {
-		c.fe.UseCertificates(c.store.GetCertificate)
+	case !hasTLS(sp) || c.waiting:
+	case c.open(false):
 		wg.Go(func() { watchCertificates(ctx, c.sup, c.store) })
+	default:
+		c.waiting = true
+		wg.Go(func() { c.awaitFolder(ctx) })
+	}
+}
+
+// open opens the store, reports the files it cannot use and the https bindings
+// without a certificate, and gives it to the front end. When the folder cannot be
+// read, it returns false, and says why unless late: awaitFolder's tries say nothing
+// until one succeeds. c.mu is held.
+func (c *certSource) open(late bool) bool {
+	store, problems, err := certs.Open(c.opt)
+	switch {
+	case err != nil && !late:
+		c.sup.Emit(event.CertificateMissing, "error", fmt.Sprintf("https bindings are not served until the certificate folder can be read (tried again every %s): %v", certWatchInterval, err), c.opt.Dir)
+		return false
+	case err != nil:
+		return false
+	case late:
+		c.sup.Emit(event.CertificateLoaded, "info", "the certificate folder can be read now: https bindings are served", c.opt.Dir)
+	}
+	c.store = store
+	emitCertProblems(c.sup, problems)
+	checkCertificates(c.sup, store, c.sp)
+	c.fe.UseCertificates(store.GetCertificate)
+	return true
+}
+
+// awaitFolder tries to open the store every certWatchInterval, while the sites have
+// an https binding, until it can, and then watches it, until ctx ends.
+func (c *certSource) awaitFolder(ctx context.Context) {
+	t := time.NewTicker(certWatchInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		c.mu.Lock()
+		opened := hasTLS(c.sp) && c.open(true)
+		c.waiting = !opened
+		c.mu.Unlock()
+		if opened {
+			watchCertificates(ctx, c.sup, c.store)
+			return
+		}
 	}
 }
