@@ -276,6 +276,59 @@ func TestReload(t *testing.T) {
 	}
 }
 
+// TestReloadPassword: a new PFX password (its file rewritten) reads the PFX files
+// again, and a renewal protected by it is served; a PFX that the new password does
+// not open yet keeps its certificate; a password file that cannot be read keeps the
+// password, and is said once.
+func TestReloadPassword(t *testing.T) {
+	ca, dir, pwDir := newTestCA(t), t.TempDir(), t.TempDir()
+	local := netip.MustParseAddrPort("127.0.0.1:443")
+	pfx := func(name string, serial int64, password string) {
+		t.Helper()
+		c, k := ca.leaf(t, leafOpts{names: []string{name}, serial: serial})
+		data, err := pkcs12.Modern.Encode(k, c, nil, password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, dir, name+".pfx", data, 0o600)
+	}
+	pwFile := filepath.Join(pwDir, "pw")
+	write(t, pwDir, "pw", []byte("one\n"), 0o600)
+	pfx("a.example.com", 1, "one")
+	pfx("b.example.com", 1, "one")
+	s, problems, err := Open(Options{Dir: dir, PasswordFile: pwFile})
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("Open: %v %v", err, problems)
+	}
+	serials := func() string {
+		return serialFor(s, "a.example.com", local) + " " + serialFor(s, "b.example.com", local)
+	}
+
+	pfx("a.example.com", 2, "two") // renewed under the password to come
+	changed, problems := s.Reload()
+	if len(changed) != 0 || len(problems) != 1 || !strings.Contains(problems[0].Error(), "password") || serials() != "1 1" {
+		t.Errorf("a renewal under another password: changed %v, problems %v, serials %s; want one problem and 1 1", changed, problems, serials())
+	}
+
+	write(t, pwDir, "pw", []byte("two\n"), 0o600)
+	changed, problems = s.Reload()
+	if diff := cmp.Diff([]string{"a.example.com"}, changed); diff != "" || serials() != "2 1" {
+		t.Errorf("after the new password: changed (-want +got):\n%s; serials %s, want 2 1", diff, serials())
+	}
+	if len(problems) != 1 || !strings.HasSuffix(problems[0].File, "b.example.com.pfx") || !strings.Contains(problems[0].Error(), "stays in service") {
+		t.Errorf("problems %v, want b.example.com.pfx's (the old password's), its certificate in service", problems)
+	}
+
+	write(t, pwDir, "pw", []byte("three\n"), 0o644)
+	changed, problems = s.Reload()
+	if len(changed) != 0 || len(problems) != 1 || problems[0].File != pwFile || !strings.Contains(problems[0].Error(), "stays in use") {
+		t.Errorf("a password file others may read: changed %v, problems %v; want its problem alone", changed, problems)
+	}
+	if changed, problems := s.Reload(); len(changed)+len(problems) != 0 || serials() != "2 1" {
+		t.Errorf("Reload without a change: %v %v, serials %s; want nothing, 2 1", changed, problems, serials())
+	}
+}
+
 // TestWatch: Watch reports a replaced file.
 func TestWatch(t *testing.T) {
 	ca, dir := newTestCA(t), t.TempDir()

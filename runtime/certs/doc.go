@@ -9,7 +9,8 @@
 // that exists is read:
 //
 //  1. NAME.pfx: PKCS#12, with the password of Options.PasswordFile (one password for
-//     the folder, as CCS has);
+//     the folder, as CCS has; Reload reads the file again when it changed, and a
+//     new password reads every PFX file again);
 //  2. NAME.pem: the certificate chain and its private key in one PEM file;
 //  3. NAME.crt and NAME.key: the PEM chain, and its PEM private key.
 //

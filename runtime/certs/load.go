@@ -49,6 +49,9 @@ type source struct {
 	files []string // one file, or NAME.crt and NAME.key
 }
 
+// isPFX reports whether the source is a PKCS#12 file, read with the folder's password.
+func (src source) isPFX() bool { return filepath.Ext(src.files[0]) == extPFX }
+
 // readSecret reads a file that holds a private key or a password, refusing it when
 // its group or others may read it.
 func readSecret(path string) ([]byte, error) {

@@ -25,7 +25,7 @@ type Options struct {
 
 // Problem is a certificate file that cannot be used, and why.
 type Problem struct {
-	Name string // the host, wildcard or IP!PORT it is for
+	Name string // the host, wildcard or IP!PORT it is for; "the PFX files" for the password file
 	File string
 	Err  error
 }
@@ -44,8 +44,10 @@ type entry struct {
 type Store struct {
 	opt      Options
 	password string
+	pwStamp  stamp // the password file as password was read from it
+	pwFailed stamp // the password file as it last could not be read
 	now      func() time.Time
-	mu       sync.Mutex                        // one Reload at a time; guards failed
+	mu       sync.Mutex                        // one Reload at a time; guards the fields above and failed
 	failed   map[string][]stamp                // files that could not be used, as they were then
 	cur      atomic.Pointer[map[string]*entry] // by name; replaced whole, never changed
 }
@@ -55,11 +57,9 @@ type Store struct {
 func Open(o Options) (*Store, []Problem, error) {
 	s := &Store{opt: o, now: time.Now, failed: map[string][]stamp{}}
 	if o.PasswordFile != "" {
-		pw, err := readSecret(o.PasswordFile)
-		if err != nil {
-			return nil, nil, fmt.Errorf("PFX password file %s: %w", o.PasswordFile, err)
+		if _, err := s.readPassword(); err != nil {
+			return nil, nil, err
 		}
-		s.password = strings.TrimRight(string(pw), "\r\n")
 	}
 	if _, err := os.ReadDir(o.Dir); err != nil {
 		return nil, nil, fmt.Errorf("certificate folder: %w", err)
@@ -69,11 +69,54 @@ func Open(o Options) (*Store, []Problem, error) {
 	return s, problems, nil
 }
 
+// readPassword reads the PFX password file and reports whether the password is new.
+// s.mu is held, or s is not shared yet.
+func (s *Store) readPassword() (bool, error) {
+	st := passwordStamp(s.opt.PasswordFile)
+	pw, err := readSecret(s.opt.PasswordFile)
+	if err != nil {
+		s.pwFailed = st
+		return false, fmt.Errorf("PFX password file %s: %w", s.opt.PasswordFile, err)
+	}
+	password := strings.TrimRight(string(pw), "\r\n")
+	fresh := password != s.password
+	s.password, s.pwStamp, s.pwFailed = password, st, stamp{}
+	return fresh, nil
+}
+
+// passwordStamp returns the stamp of the password file; that of a file that cannot
+// be found holds its path alone.
+func passwordStamp(path string) stamp {
+	st, err := stampOf(path)
+	if err != nil {
+		return stamp{path: path}
+	}
+	return st
+}
+
+// passwordChanged reads the PFX password file again when it changed since it was
+// read, and reports whether the password is new. A file that cannot be read is a
+// Problem, said once, and the password read before stays.
+func (s *Store) passwordChanged() (bool, *Problem) {
+	if s.opt.PasswordFile == "" {
+		return false, nil
+	}
+	if st := passwordStamp(s.opt.PasswordFile); st == s.pwStamp || st == s.pwFailed {
+		return false, nil
+	}
+	fresh, err := s.readPassword()
+	if err != nil {
+		return false, &Problem{Name: "the PFX files", File: s.opt.PasswordFile, Err: fmt.Errorf("%w; the password read before stays in use", err)}
+	}
+	return fresh, nil
+}
+
 // Reload reads again the certificates whose files changed (written, added, removed)
 // since they were read, and puts the new set in place at once: a handshake gets the
 // old set or the new one, and a connection keeps the certificate it got. A file that
-// changed and cannot be used keeps its name's previous certificate, if any. changed
-// lists the names whose certificate is new or gone.
+// changed and cannot be used keeps its name's previous certificate, if any. A new PFX
+// password (its file changed) reads every PFX file again. changed lists the names
+// whose certificate is new or gone.
 func (s *Store) Reload() (changed []string, problems []Problem) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -82,9 +125,13 @@ func (s *Store) Reload() (changed []string, problems []Problem) {
 	if err != nil {
 		return nil, []Problem{{File: s.opt.Dir, Err: err}}
 	}
+	newPassword, p := s.passwordChanged()
+	if p != nil {
+		problems = append(problems, *p)
+	}
 	next := make(map[string]*entry, len(srcs))
 	for name, src := range srcs {
-		e, p := s.refresh(old[name], src)
+		e, p := s.refresh(old[name], src, newPassword && src.isPFX())
 		if p != nil {
 			problems = append(problems, *p)
 		}
@@ -107,9 +154,9 @@ func (s *Store) Reload() (changed []string, problems []Problem) {
 	return changed, problems
 }
 
-// refresh returns the entry of src: old when its files did not change, else one read
-// anew (or old, with a Problem, when that fails).
-func (s *Store) refresh(old *entry, src source) (*entry, *Problem) {
+// refresh returns the entry of src: old when its files did not change and again is
+// false, else one read anew (or old, with a Problem, when that fails).
+func (s *Store) refresh(old *entry, src source, again bool) (*entry, *Problem) {
 	stamps := make([]stamp, len(src.files))
 	for i, f := range src.files {
 		st, err := stampOf(f)
@@ -118,10 +165,10 @@ func (s *Store) refresh(old *entry, src source) (*entry, *Problem) {
 		}
 		stamps[i] = st
 	}
-	if old != nil && slices.Equal(old.stamps, stamps) && slices.Equal(old.src.files, src.files) {
+	if old != nil && !again && slices.Equal(old.stamps, stamps) && slices.Equal(old.src.files, src.files) {
 		return old, nil
 	}
-	if slices.Equal(s.failed[src.name], stamps) {
+	if !again && slices.Equal(s.failed[src.name], stamps) {
 		return old, nil // refused as it is already, and said so
 	}
 	cert, err := load(src, s.password, s.now())
