@@ -38,8 +38,9 @@
 // shapes: Content-Length with Transfer-Encoding, differing lengths, obfuscated or
 // unsupported transfer codings, folded or malformed fields); the request then goes to
 // the worker written anew, never as the client's bytes. A connection stays open
-// between requests (up to 120 s idle, HTTP.sys's IdleConnectionTimeout default; a head
-// must be complete 30 s after its first byte), pipelined requests are answered in
+// between requests (up to 120 s idle, HTTP.sys's IdleConnectionTimeout default, renewed
+// about once a second on a busy connection rather than per request; a head must be
+// complete 30 s after its first byte), pipelined requests are answered in
 // order, and HTTP/1.0 clients keep their connection only when they ask. A request that
 // runs longer than 20 ms has its client's connection watched: a client that closes it
 // while the request waits for a place in its pool's queue or for the worker's answer
