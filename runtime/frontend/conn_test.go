@@ -137,19 +137,13 @@ func TestShutdownClosesIdle(t *testing.T) {
 }
 
 // TestClientLeavesAfterFastRequests: on a keep-alive connection whose earlier requests
-// were answered within the watcher's wait (its timer is still set from the first), a
-// request that then waits for its worker is watched all the same: the client's
-// leaving ends it. The wait is a second here, and the first request takes a fifth
-// of it, so that the timer fires well before the last request's wait is over.
+// were answered at once (the watcher's timer is still set from the first), a request
+// that then waits for its worker is watched all the same: the client's leaving ends it.
 func TestClientLeavesAfterFastRequests(t *testing.T) {
 	arrived, cancelled := make(chan struct{}, 1), make(chan struct{})
 	pools := newFakePools()
 	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/first":
-			time.Sleep(200 * time.Millisecond)
-			fallthrough
-		case "/fast":
+		if r.URL.Path == "/fast" {
 			io.WriteString(w, "done")
 			return
 		}
@@ -157,12 +151,10 @@ func TestClientLeavesAfterFastRequests(t *testing.T) {
 		<-r.Context().Done()
 		close(cancelled)
 	}))
-	s := start(t, []*spec.Site{site("A", []spec.Binding{bind("127.0.0.1", 0, "", 1)})}, pools)
-	s.h.watch = time.Second
-	k := dialKeepAlive(t, s.Addrs()[0].String())
-	for _, path := range []string{"/first", "/fast", "/fast"} {
-		if code, body := k.get(t, path); code != 200 || body != "done" {
-			t.Fatalf("GET %s = %d %q", path, code, body)
+	k := dialKeepAlive(t, oneSite(t, pools))
+	for range 3 {
+		if code, body := k.get(t, "/fast"); code != 200 || body != "done" {
+			t.Fatalf("GET /fast = %d %q", code, body)
 		}
 	}
 	io.WriteString(k.conn, "GET /wait HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -172,5 +164,47 @@ func TestClientLeavesAfterFastRequests(t *testing.T) {
 	case <-cancelled:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the worker's request still runs 5 s after the client left")
+	}
+}
+
+// TestWatcherSetsItselfAgain: the watcher's timer, set by a request that ended, fires
+// while a later request has not run its wait yet (its start is given as half a wait
+// later here, so that the order does not depend on the machine's speed): the timer
+// sets itself for the rest, and then watches that request, whose client's leaving
+// aborts the connection.
+func TestWatcherSetsItselfAgain(t *testing.T) {
+	const wait = 50 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	server, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	c := &clientConn{conn: server, br: bufio.NewReader(server),
+		srv: &connServer{l: &listener{h: &handler{watch: wait}}}}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	if c.raw, err = server.(*net.TCPConn).SyscallConn(); err != nil {
+		t.Fatal(err)
+	}
+	c.watch.c = c
+
+	c.watch.arm(time.Now(), true) // a request answered at once
+	c.watch.stop()
+	c.watch.arm(time.Now().Add(wait/2), true) // the next one, while the timer is set
+	defer c.watch.stop()
+	client.Close()
+	select {
+	case <-c.ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the client left 10 s ago and its connection is not aborted")
 	}
 }
