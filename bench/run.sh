@@ -62,6 +62,16 @@ wait_port $direct
 # One certificate for both TLS front ends (bench/lib.sh).
 tls_cert "$out" "$poolctlTLS"
 
+# What poolctl forwards to a worker besides the client's fields (the ASP.NET Core
+# Module's headers), nginx forwards too, as Microsoft's guide to ASP.NET Core behind
+# nginx sets it up (learn.microsoft.com/aspnet/core/host-and-deploy/linux-nginx), so
+# that the worker does the same work behind both.
+cat >"$out/nginx-forwarded.conf" <<'EOF'
+proxy_set_header Host $http_host;
+proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+proxy_set_header X-Forwarded-Host $http_host;
+proxy_set_header X-Forwarded-Proto $scheme;
+EOF
 cat >"$out/nginx.conf" <<EOF
 worker_processes 1;
 error_log $out/nginx-error.log;
@@ -80,6 +90,7 @@ http {
 			proxy_pass http://worker;
 			proxy_http_version 1.1;
 			proxy_set_header Connection "";
+			include $out/nginx-forwarded.conf;
 		}
 	}
 	server {
@@ -92,6 +103,7 @@ http {
 			proxy_pass http://worker;
 			proxy_http_version 1.1;
 			proxy_set_header Connection "";
+			include $out/nginx-forwarded.conf;
 		}
 	}
 }
