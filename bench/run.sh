@@ -12,7 +12,10 @@
 # poolctl run with --status measures what counting the requests
 # for Prometheus costs (target: at least 0.98x the throughput without).
 #
-#   DURATION=5s ROUNDS=3 CONNECTIONS=64 THREADS=2 RUNS=31 bash bench/run.sh
+#   DURATION=3s ROUNDS=7 CONNECTIONS=64 THREADS=2 RUNS=31 bash bench/run.sh
+#
+# (the defaults: 7 rounds, because the medians of 3 drifted by several points between
+# runs minutes apart on a 2-core machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -28,8 +31,8 @@ rm -rf "$out"
 mkdir -p "$out"
 go build -o "$out/poolctl" ./cmd/poolctl
 pc=$out/poolctl
-dur=${DURATION:-5s}
-rounds=${ROUNDS:-3}
+dur=${DURATION:-3s}
+rounds=${ROUNDS:-7}
 conns=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 direct=18080 viaNginx=18081 viaPoolctl=18082 cold=18083 nginxTLS=18084 poolctlTLS=18085 viaMetrics=18086 statusPort=18087
