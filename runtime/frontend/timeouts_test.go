@@ -116,6 +116,7 @@ func TestResponseHeadDeadline(t *testing.T) {
 	times := timeouts{bodyIdle: time.Minute, bodyGrace: time.Minute, bodyMinRate: 240, responseHead: head}
 	slowBody := func(chunked bool) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
+			arrived := time.Now() // after the front end set its deadline for the head
 			if !chunked {
 				w.Header().Set("Content-Length", "2")
 			}
@@ -123,7 +124,7 @@ func TestResponseHeadDeadline(t *testing.T) {
 			w.(http.Flusher).Flush()
 			// The front end's deadline is one of the kernel's, on the real clock: the
 			// rest comes once it has passed.
-			<-time.After(time.Until(time.Now().Add(2 * head)))
+			<-time.After(time.Until(arrived.Add(2 * head)))
 			io.WriteString(w, "b")
 		}
 	}
