@@ -98,7 +98,7 @@ func parseHead(block string, dst []h1.Field, method string) (respHead, []h1.Fiel
 // complete reports whether the whole response is in br once its head is read: no
 // more reads of the worker's connection are needed for it.
 func (h respHead) complete(br *bufio.Reader) bool {
-	if h.upgrade != "" || h.status == http.StatusSwitchingProtocols {
+	if h.status == http.StatusSwitchingProtocols { // the connection carries what follows
 		return false
 	}
 	return h.body == bodyNone || h.body == bodyFixed && h.length <= int64(br.Buffered())

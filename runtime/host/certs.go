@@ -88,14 +88,14 @@ type certSource struct {
 	sup     *supervisor.Supervisor
 	opt     certs.Options
 	fe      *frontend.Server
-	mu      sync.Mutex // update and awaitFolder take turns
+	mu      sync.Mutex // update and keep take turns
 	store   *certs.Store
 	sp      *spec.Spec // the configuration update was given last
-	waiting bool       // awaitFolder runs
+	started bool       // keep runs
 }
 
-// update checks sp's https bindings, opening the store first when there is none yet;
-// the store's watcher, or the wait for its folder, runs in wg until ctx ends.
+// update checks sp's https bindings. When the sites first have one, it opens the
+// store and starts keep in wg, which runs until ctx ends.
 func (c *certSource) update(ctx context.Context, sp *spec.Spec, wg *sync.WaitGroup) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -103,27 +103,25 @@ func (c *certSource) update(ctx context.Context, sp *spec.Spec, wg *sync.WaitGro
 	switch {
 	case c.store != nil:
 		checkCertificates(c.sup, c.store, sp)
-	case !hasTLS(sp) || c.waiting:
-	case c.open(false):
-		wg.Go(func() { watchCertificates(ctx, c.sup, c.store) })
-	default:
-		c.waiting = true
-		wg.Go(func() { c.awaitFolder(ctx) })
+	case hasTLS(sp) && !c.started:
+		c.started = true
+		c.open(false)
+		wg.Go(func() { c.keep(ctx) })
 	}
 }
 
 // open opens the store, reports the files it cannot use and the https bindings
 // without a certificate, and gives it to the front end. When the folder cannot be
-// read, it returns false, and says why unless late: awaitFolder's tries say nothing
-// until one succeeds. c.mu is held.
-func (c *certSource) open(late bool) bool {
+// read, it says why unless late: keep's tries say nothing until one succeeds. c.mu
+// is held.
+func (c *certSource) open(late bool) {
 	store, problems, err := certs.Open(c.opt)
 	switch {
 	case err != nil && !late:
 		c.sup.Emit(event.CertificateMissing, "error", fmt.Sprintf("https bindings are not served until the certificate folder can be read (tried again every %s): %v", certWatchInterval, err), c.opt.Dir)
-		return false
+		return
 	case err != nil:
-		return false
+		return
 	case late:
 		c.sup.Emit(event.CertificateLoaded, "info", "the certificate folder can be read now: https bindings are served", c.opt.Dir)
 	}
@@ -131,27 +129,30 @@ func (c *certSource) open(late bool) bool {
 	emitCertProblems(c.sup, problems)
 	checkCertificates(c.sup, store, c.sp)
 	c.fe.UseCertificates(store.GetCertificate)
-	return true
 }
 
-// awaitFolder tries to open the store every certWatchInterval, while the sites have
-// an https binding, until it can, and then watches it, until ctx ends.
-func (c *certSource) awaitFolder(ctx context.Context) {
+// keep tries to open the store every certWatchInterval while it is not open and the
+// sites have an https binding, and then watches it, until ctx ends.
+func (c *certSource) keep(ctx context.Context) {
 	t := time.NewTicker(certWatchInterval)
 	defer t.Stop()
 	for {
+		c.mu.Lock()
+		store := c.store
+		c.mu.Unlock()
+		if store != nil {
+			watchCertificates(ctx, c.sup, store)
+			return
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 		c.mu.Lock()
-		opened := hasTLS(c.sp) && c.open(true)
-		c.waiting = !opened
-		c.mu.Unlock()
-		if opened {
-			watchCertificates(ctx, c.sup, c.store)
-			return
+		if c.store == nil && hasTLS(c.sp) {
+			c.open(true)
 		}
+		c.mu.Unlock()
 	}
 }
