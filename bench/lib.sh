@@ -18,6 +18,7 @@
 #   wrk_summary FILE      prints "rps p50_ms p99_ms" of wrk --latency's output
 #   h2load_summary OUT LOG
 #                         prints "rps p50_ms p99_ms" of h2load's output and request log
+#   cpu_ticks PID         the user and system time of PID so far, in clock ticks
 
 need() {
 	command -v "$1" >/dev/null 2>&1 && return
@@ -163,3 +164,7 @@ h2load_summary() {
 		awk '{ a[NR] = $1 } END { printf "%.3f %.3f\n", a[int(NR * 0.5) + 1], a[int(NR * 0.99) + 1] }')
 	echo "$rps $p50 $p99"
 }
+
+# cpu_ticks PID: the user and system time of PID so far, in clock ticks (getconf CLK_TCK
+# a second).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }

@@ -12,6 +12,13 @@
 # poolctl run with --status measures what counting the requests
 # for Prometheus costs (target: at least 0.98x the throughput without).
 #
+# Each round also reads the CPU time (user and system) that the front end used per
+# request: nginx's worker process, poolctl run, and, in the HTTP/2 rounds,
+# bench/h2floor: net/http's HTTP/2 server answering from memory, with no worker and
+# nothing proxied. poolctl serves HTTP/2 with that server (issue 16 requires the Go
+# team's implementation), so h2floor's CPU a request is the least poolctl's can be; on
+# a machine that the load keeps busy, throughput follows the CPU a request spent.
+#
 #   DURATION=3s ROUNDS=7 CONNECTIONS=64 THREADS=2 RUNS=31 bash bench/run.sh
 #
 # (the defaults: 7 rounds, because the medians of 3 drifted by several points between
@@ -36,6 +43,7 @@ rounds=${ROUNDS:-7}
 conns=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 direct=18080 viaNginx=18081 viaPoolctl=18082 cold=18083 nginxTLS=18084 poolctlTLS=18085 viaMetrics=18086 statusPort=18087
+floorTLS=18088
 
 pids=()
 cleanup() {
@@ -60,6 +68,7 @@ wait_port() {
 # the default policy).
 ASPNETCORE_PORT=$direct chrt --batch 0 "$pc" __testworker &
 pids+=($!)
+pidDirect=$!
 wait_port $direct
 
 # One certificate for both TLS front ends (bench/lib.sh).
@@ -114,10 +123,18 @@ EOF
 nginx -c "$out/nginx.conf" -p "$out" -g 'daemon off;' &
 pids+=($!)
 wait_port $viaNginx
+pidNginx=$(pgrep -P "$!" | head -1) # the worker process, which serves
+
+# net/http's HTTP/2 server alone (see the top).
+go build -o "$out/h2floor" ./bench/h2floor
+"$out/h2floor" "127.0.0.1:$floorTLS" "$out/tls.crt" "$out/tls.key" 2>"$out/h2floor.log" &
+pids+=($!)
+pidFloor=$!
 
 bench_config "$out/applicationHost.config" "$pc" "$viaPoolctl" "$poolctlTLS" "$cold"
 ${RUN_ENV:-} "$pc" run -c "$out/applicationHost.config" --admin "$out/admin.sock" --certs "$out/certs" >"$out/run.out" 2>"$out/run.log" &
 pids+=($!)
+pidPoolctl=$!
 # The same site through a second poolctl run with --status: every answer counted for
 # Prometheus (poolctl_requests_total, the duration histogram). Target: at least 0.98x
 # the throughput of the run without it.
@@ -126,13 +143,29 @@ bench_config "$out/metrics/applicationHost.config" "$pc" "$viaMetrics" ""
 ${RUN_ENV:-} "$pc" run -c "$out/metrics/applicationHost.config" --admin "$out/metrics/admin.sock" --status "127.0.0.1:$statusPort" \
 	>"$out/metrics/run.out" 2>"$out/metrics/run.log" &
 pids+=($!)
+pidMetrics=$!
 wait_port $viaPoolctl
 curl -sf "http://127.0.0.1:$viaPoolctl/" >/dev/null # the always-running worker is ready
 wait_port $viaMetrics
 curl -sf "http://127.0.0.1:$viaMetrics/" >/dev/null
 wait_port $nginxTLS
+wait_port $floorTLS
 curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$poolctlTLS/" >/dev/null
 curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$nginxTLS/" >/dev/null
+curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$floorTLS/" >/dev/null
+hz=$(getconf CLK_TCK)
+
+# with_cpu PID CMD...: runs CMD, which prints "rps p50_ms p99_ms" of a load of $dur,
+# and adds the microseconds of CPU that PID used per request meanwhile.
+with_cpu() {
+	local pid=$1 a b rps p50 p99
+	shift
+	a=$(cpu_ticks "$pid")
+	read -r rps p50 p99 < <("$@")
+	b=$(cpu_ticks "$pid")
+	awk -v r="$rps" -v p5="$p50" -v p9="$p99" -v c=$((b - a)) -v hz="$hz" -v d="${dur%s}" 'BEGIN {
+		printf "%s %s %s %.1f\n", r, p5, p9, c / hz * 1e6 / (r * d) }'
+}
 
 # measure_wrk NAME URL: prints "rps p50_ms p99_ms"
 measure_wrk() {
@@ -144,21 +177,25 @@ measure_h2() {
 	h2load -D "${dur%s}" -c "$conns" -m 10 -t "$threads" --log-file="$out/h2load-$1.log" "$2" >"$out/h2load-$1.txt"
 	h2load_summary "$out/h2load-$1.txt" "$out/h2load-$1.log"
 }
-# Rounds of the three, interleaved (so that a slow moment of the machine does not
-# fall on one of them only); each figure is the median over the rounds, each ratio
-# the median of the rounds' ratios.
+# Rounds of all, interleaved (so that a slow moment of the machine does not fall on
+# one of them only); each figure is the median over the rounds, each ratio the median
+# of the rounds' ratios. A target is NAME=PID=URL, PID the process whose CPU is read.
 : >"$out/wrk.txt"
 for round in $(seq "$rounds"); do
-	for target in direct=http://127.0.0.1:$direct/ nginx=http://127.0.0.1:$viaNginx/ poolctl=http://127.0.0.1:$viaPoolctl/ \
-		poolctl-metrics=http://127.0.0.1:$viaMetrics/ \
-		nginx-tls=https://127.0.0.1:$nginxTLS/ poolctl-tls=https://127.0.0.1:$poolctlTLS/; do
-		echo "${target%%=*} $round $(measure_wrk "${target%%=*}-$round" "${target#*=}")" >>"$out/wrk.txt"
+	for target in direct=$pidDirect=http://127.0.0.1:$direct/ nginx=$pidNginx=http://127.0.0.1:$viaNginx/ \
+		poolctl=$pidPoolctl=http://127.0.0.1:$viaPoolctl/ poolctl-metrics=$pidMetrics=http://127.0.0.1:$viaMetrics/ \
+		nginx-tls=$pidNginx=https://127.0.0.1:$nginxTLS/ poolctl-tls=$pidPoolctl=https://127.0.0.1:$poolctlTLS/; do
+		IFS== read -r name pid url <<<"$target"
+		echo "$name $round $(with_cpu "$pid" measure_wrk "$name-$round" "$url")" >>"$out/wrk.txt"
 	done
-	for target in nginx-h2=https://127.0.0.1:$nginxTLS/ poolctl-h2=https://127.0.0.1:$poolctlTLS/; do
-		echo "${target%%=*} $round $(measure_h2 "${target%%=*}-$round" "${target#*=}")" >>"$out/wrk.txt"
+	for target in nginx-h2=$pidNginx=https://127.0.0.1:$nginxTLS/ poolctl-h2=$pidPoolctl=https://127.0.0.1:$poolctlTLS/ \
+		floor-h2=$pidFloor=https://127.0.0.1:$floorTLS/; do
+		IFS== read -r name pid url <<<"$target"
+		echo "$name $round $(with_cpu "$pid" measure_h2 "$name-$round" "$url")" >>"$out/wrk.txt"
 	done
 done
-# fig NAME COLUMN: the median of a column (3 rps, 4 p50, 5 p99) of NAME's rounds
+# fig NAME COLUMN: the median of a column (3 rps, 4 p50, 5 p99, 6 CPU µs a request) of
+# NAME's rounds
 fig() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$out/wrk.txt" | median; }
 # ratio A B COLUMN: the median over the rounds of A's column over B's in the same
 # round (the machine's speed drifts between rounds more than within one)
@@ -166,35 +203,39 @@ ratio() {
 	awk -v a="$1" -v b="$2" -v c="$3" '$1 == a { x[$2] = $c } $1 == b { y[$2] = $c }
 		END { for (r in x) print x[r] / y[r] }' "$out/wrk.txt" | median
 }
-awk -v dr="$(fig direct 3)" -v d5="$(fig direct 4)" -v d9="$(fig direct 5)" \
-	-v nr="$(fig nginx 3)" -v n5="$(fig nginx 4)" -v n9="$(fig nginx 5)" \
-	-v pr="$(fig poolctl 3)" -v p5="$(fig poolctl 4)" -v p9="$(fig poolctl 5)" \
-	-v tn="$(ratio poolctl nginx 3)" -v ln="$(ratio poolctl nginx 5)" \
-	-v td="$(ratio poolctl direct 3)" -v ld="$(ratio poolctl direct 5)" \
-	-v c="$conns" -v d="$dur" -v r="$rounds" 'BEGIN {
-	printf "wrk, %d connections, %s each, median of %d interleaved rounds\n", c, d, r
-	printf "%-8s %12s %10s %10s\n", "", "requests/s", "p50 ms", "p99 ms"
-	printf "%-8s %12.0f %10.3f %10.3f\n", "direct", dr, d5, d9
-	printf "%-8s %12.0f %10.3f %10.3f\n", "nginx", nr, n5, n9
-	printf "%-8s %12.0f %10.3f %10.3f\n", "poolctl", pr, p5, p9
+# row NAME [LABEL]: a table's row of NAME's medians: requests/s, p50, p99, CPU.
+row() {
+	printf "%-13s %12.0f %10.3f %10.3f %14.1f\n" "${2:-$1}" "$(fig "$1" 3)" "$(fig "$1" 4)" "$(fig "$1" 5)" "$(fig "$1" 6)"
+}
+header() { printf "%-13s %12s %10s %10s %14s\n" "" requests/s "p50 ms" "p99 ms" "CPU us/req"; }
+echo "wrk, $conns connections, $dur each, median of $rounds interleaved rounds (CPU: of the front end; direct: of the worker)"
+header
+row direct
+row nginx
+row poolctl
+awk -v tn="$(ratio poolctl nginx 3)" -v ln="$(ratio poolctl nginx 5)" -v cn="$(ratio poolctl nginx 6)" \
+	-v td="$(ratio poolctl direct 3)" -v ld="$(ratio poolctl direct 5)" 'BEGIN {
 	printf "ratios, the median of each round'"'"'s:\n"
-	printf "poolctl/nginx: throughput %.2fx (target >= 1.00x), p99 %.2fx (target <= 1.00x)\n", tn, ln
+	printf "poolctl/nginx: throughput %.2fx (target >= 1.00x), p99 %.2fx (target <= 1.00x), CPU a request %.2fx\n", tn, ln, cn
 	printf "poolctl/direct: throughput %.2fx, p99 %.2fx\n", td, ld
 }'
-# tls_table NAME TITLE: the table and ratio of nginx-NAME against poolctl-NAME.
+# tls_table NAME TITLE: the table and ratios of nginx-NAME against poolctl-NAME.
 tls_table() {
-	awk -v nr="$(fig "nginx-$1" 3)" -v n5="$(fig "nginx-$1" 4)" -v n9="$(fig "nginx-$1" 5)" \
-		-v pr="$(fig "poolctl-$1" 3)" -v p5="$(fig "poolctl-$1" 4)" -v p9="$(fig "poolctl-$1" 5)" \
-		-v tn="$(ratio "poolctl-$1" "nginx-$1" 3)" -v ln="$(ratio "poolctl-$1" "nginx-$1" 5)" -v n="$1" -v title="$2" 'BEGIN {
-		printf "%s, same rounds\n", title
-		printf "%-12s %12s %10s %10s\n", "", "requests/s", "p50 ms", "p99 ms"
-		printf "%-12s %12.0f %10.3f %10.3f\n", "nginx-" n, nr, n5, n9
-		printf "%-12s %12.0f %10.3f %10.3f\n", "poolctl-" n, pr, p5, p9
-		printf "poolctl/nginx, %s: throughput %.2fx (target >= 1.00x), p99 %.2fx (target <= 1.00x)\n", title, tn, ln
+	echo "$2, same rounds"
+	header
+	row "nginx-$1"
+	row "poolctl-$1"
+	awk -v tn="$(ratio "poolctl-$1" "nginx-$1" 3)" -v ln="$(ratio "poolctl-$1" "nginx-$1" 5)" \
+		-v cn="$(ratio "poolctl-$1" "nginx-$1" 6)" -v title="$2" 'BEGIN {
+		printf "poolctl/nginx, %s: throughput %.2fx (target >= 1.00x), p99 %.2fx (target <= 1.00x), CPU a request %.2fx\n", title, tn, ln, cn
 	}'
 }
 tls_table tls "HTTP/1.1 over TLS (wrk)"
 tls_table h2 "HTTP/2 (h2load, 10 streams a connection)"
+row floor-h2 "net/http alone"
+awk -v fn="$(ratio floor-h2 nginx-h2 6)" -v pf="$(ratio poolctl-h2 floor-h2 6)" 'BEGIN {
+	printf "HTTP/2 floor: net/http'"'"'s HTTP/2 server answering from memory (bench/h2floor) uses %.2fx the CPU a request of nginx proxying to the worker; poolctl-h2 uses %.2fx the floor'"'"'s\n", fn, pf
+}'
 awk -v m="$(ratio poolctl-metrics poolctl 3)" -v l="$(ratio poolctl-metrics poolctl 5)" 'BEGIN {
 	printf "metrics (--status), same rounds: throughput %.3fx of poolctl without (target >= 0.98x), p99 %.2fx\n", m, l
 }'

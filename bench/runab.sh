@@ -77,8 +77,6 @@ start() {
 start old "$old" 18182 18185 "${OLD_FLAGS:-}"
 start new "$new" 18282 18285 "${NEW_FLAGS:-}"
 
-# cpu PID: the user and system time of PID so far, in clock ticks
-cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # worker PID: the test worker under the poolctl run PID
 worker() { pgrep -f __testworker -P "$(pgrep -d, -P "$1"),$1" | head -1; }
 hz=$(getconf CLK_TCK)
@@ -87,13 +85,13 @@ hz=$(getconf CLK_TCK)
 round() {
 	local w a wa b wb
 	w=$(worker "$2")
-	a=$(cpu "$2") wa=$(cpu "$w")
+	a=$(cpu_ticks "$2") wa=$(cpu_ticks "$w")
 	case $mode in
 	h1) wrk -t"$threads" -c"$conns" -d"${dur}s" --latency "http://127.0.0.1:$3/" >"$out/load.txt" ;;
 	tls) wrk -t"$threads" -c"$conns" -d"${dur}s" --latency "https://127.0.0.1:$4/" >"$out/load.txt" ;;
 	h2) h2load -D "$dur" -c "$conns" -m 10 -t "$threads" --log-file="$out/h2load.log" "https://127.0.0.1:$4/" >"$out/load.txt" ;;
 	esac
-	b=$(cpu "$2") wb=$(cpu "$w")
+	b=$(cpu_ticks "$2") wb=$(cpu_ticks "$w")
 	local rps p99
 	if [ "$mode" = h2 ]; then
 		read -r rps _ p99 < <(h2load_summary "$out/load.txt" "$out/h2load.log")
