@@ -24,10 +24,12 @@ type InFlight struct {
 }
 
 // inflight is the record of a request in flight: InFlight, written before it is
-// published, and the worker's pid, set once a worker is chosen.
+// published (but its URL, made from host and uri only when asked for), and the
+// worker's pid, set once a worker is chosen.
 type inflight struct {
 	InFlight
-	pid atomic.Int32
+	host, uri string
+	pid       atomic.Int32
 }
 
 // track publishes the request of c, routed to app of site, as in flight until it ends.
@@ -35,8 +37,8 @@ func (c *clientConn) track(site *spec.Site, app *spec.App) *inflight {
 	r := &c.req
 	rec := &inflight{InFlight: InFlight{
 		ID: c.srv.l.h.ids.Add(1), Site: site.Name, Pool: app.Pool, App: app.Path, Method: r.Method,
-		URL: r.Host + r.URI, Client: c.client, Start: c.start,
-	}}
+		Client: c.client, Start: c.start,
+	}, host: r.Host, uri: r.URI}
 	c.cur.Store(rec)
 	return rec
 }
@@ -48,6 +50,7 @@ func (c *clientConn) inFlight() (InFlight, bool) {
 		return InFlight{}, false
 	}
 	f := rec.InFlight
+	f.URL = rec.host + rec.uri
 	f.PID = int(rec.pid.Load())
 	return f, true
 }

@@ -164,9 +164,8 @@ func writeStatusLine(bw *bufio.Writer, status int, reason string) {
 	if reason == "" {
 		reason = http.StatusText(status)
 	}
-	var num [3]byte
 	bw.WriteString("HTTP/1.1 ")
-	bw.Write(strconv.AppendInt(num[:0], int64(status), 10))
+	bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(status), 10)) // in place: no copy, no allocation
 	bw.WriteString(" ")
 	bw.WriteString(reason)
 	bw.WriteString("\r\n")
@@ -174,9 +173,8 @@ func writeStatusLine(bw *bufio.Writer, status int, reason string) {
 
 // writeLength writes a Content-Length field.
 func writeLength(bw *bufio.Writer, n int64) {
-	var num [20]byte
 	bw.WriteString("Content-Length: ")
-	bw.Write(strconv.AppendInt(num[:0], n, 10))
+	bw.Write(strconv.AppendInt(bw.AvailableBuffer(), n, 10)) // in place: no copy, no allocation
 	bw.WriteString("\r\n")
 }
 

@@ -345,7 +345,7 @@ type lease struct {
 	w    *slot
 	addr string
 	pid  int
-	once sync.Once
+	done atomic.Bool
 }
 
 // Addr returns the address of the application's process in the worker.
@@ -354,18 +354,22 @@ func (l *lease) Addr() string { return l.addr }
 // PID returns the worker's process id.
 func (l *lease) PID() int { return l.pid }
 
-// Done ends the request.
+// Done ends the request; calls after the first do nothing.
 func (l *lease) Done(out frontend.Outcome) {
-	l.once.Do(func() {
-		l.p.mu.Lock()
-		l.p.answeredLocked(l.w, out.Status)
-		l.w.inFlight--
-		l.w.lastActivity = l.p.sup.opt.Now()
-		if l.w.inFlight == 0 && l.w.state == wStopping {
-			l.p.broadcast() // a draining worker may stop now
-		}
-		l.p.mu.Unlock()
-	})
+	if !l.done.CompareAndSwap(false, true) {
+		return
+	}
+	now := l.p.sup.opt.Now() // before the lock, which every request of the pool takes
+	l.p.mu.Lock()
+	defer l.p.mu.Unlock()
+	l.p.answeredLocked(l.w, out.Status)
+	l.w.inFlight--
+	if now.After(l.w.lastActivity) { // another request's Done may have come in between
+		l.w.lastActivity = now
+	}
+	if l.w.inFlight == 0 && l.w.state == wStopping {
+		l.p.broadcast() // a draining worker may stop now
+	}
 }
 
 // recordFailureLocked counts a failure toward rapid-fail protection and reports whether

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/poolctl/poolctl/runtime/admin"
 	"github.com/poolctl/poolctl/runtime/cgroup"
@@ -188,7 +189,27 @@ func (s *Supervisor) removeCgroups() {
 func (s *Supervisor) pool(name string) *pool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	var buf [64]byte
+	if key, ok := lowerASCII(buf[:0], name); ok {
+		return s.pools[string(key)] // the conversion in a map index does not allocate
+	}
 	return s.pools[strings.ToLower(name)]
+}
+
+// lowerASCII appends name in lower case to b and reports true when name is ASCII
+// (strings.ToLower's result, then); otherwise it reports false.
+func lowerASCII(b []byte, name string) ([]byte, bool) {
+	for i := range len(name) {
+		c := name[i]
+		if c >= utf8.RuneSelf {
+			return nil, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b, true
 }
 
 // Acquire gives the front end a worker process for a request to app.
