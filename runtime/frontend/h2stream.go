@@ -32,7 +32,6 @@ func (c *clientConn) serveStream(w http.ResponseWriter, r *http.Request) {
 	ok := v.answerStream()
 	stop()
 	sc.end() // before the handler returns: its ResponseController is no longer used
-	v.cancel()
 	if !ok {
 		panic(http.ErrAbortHandler) // net/http resets the stream
 	}
@@ -55,10 +54,16 @@ func (c *clientConn) newStream(w http.ResponseWriter, r *http.Request) (*clientC
 		sni:    c.sni,
 		out:    &streamReply{w: w, rc: rc},
 	}
-	v.ctx, v.cancel = context.WithCancel(c.ctx) // the connection's end ends its streams
+	// The stream's context ends when the stream is reset or the connection ends (it
+	// comes from c.ctx); abort, which that triggers, has nothing more to cancel.
+	v.ctx, v.cancel = r.Context(), nothingToCancel
 	v.watch.c = v
 	return v, sc
 }
+
+// nothingToCancel is the cancel function of a stream's connection, whose context is
+// the stream's own.
+func nothingToCancel() {}
 
 // answerStream reads the stream's request with h1 and answers it. It reports whether
 // the answer is complete.
