@@ -19,7 +19,7 @@
 # team's implementation), so h2floor's CPU a request is the least poolctl's can be; on
 # a machine that the load keeps busy, throughput follows the CPU a request spent.
 #
-#   DURATION=3s ROUNDS=7 CONNECTIONS=64 THREADS=2 RUNS=31 bash bench/run.sh
+#   DURATION=3s ROUNDS=7 CONNECTIONS=64 THREADS=2 RUNS=101 bash bench/run.sh
 #
 # (the defaults: 7 rounds, because the medians of 3 drifted by several points between
 # runs minutes apart on a 2-core machine)
@@ -251,7 +251,10 @@ first_request() { "$out/firstbyte" get "http://127.0.0.1:$cold/"; }
 : >"$out/cold.txt"
 # A Go program's own start varies by milliseconds from one run to the next: many
 # rounds, each a pair, and the overhead is the median of the pairs' differences.
-for _ in $(seq "${RUNS:-31}"); do
+# The worker's own start alone varies from 10 to 15 ms here, so the differences spread
+# over ±3 ms: three runs of 101 rounds (about 6 s each) gave medians 0.33 ms apart,
+# runs of 31 rounds up to 0.8 ms apart.
+for _ in $(seq "${RUNS:-101}"); do
 	"$pc" pool stop Cold --admin "$out/admin.sock" >/dev/null
 	"$pc" pool start Cold --admin "$out/admin.sock" >/dev/null
 	echo "$(own_start) $(first_request)" >>"$out/cold.txt"

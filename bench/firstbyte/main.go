@@ -80,7 +80,7 @@ func spawn(port string, argv []string) (time.Duration, error) {
 		if time.Now().After(deadline) {
 			return 0, err
 		}
-		time.Sleep(pollEvery)
+		sleep(pollEvery)
 	}
 }
 

@@ -63,16 +63,33 @@ func (w *Worker) waitApp(ctx context.Context, i int) error {
 				return nil
 			}
 		}
-		t := time.NewTimer(retry)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := pause(ctx, retry); err != nil {
+			return err
 		}
 		if time.Since(begin) > fastFor {
 			retry = min(2*retry, maxRetry)
 		}
+	}
+}
+
+// pause waits d, or until ctx ends (its error then). A Go timer shorter than a
+// millisecond waits about a millisecond when the process has nothing else to do (the
+// poller sleeps in whole milliseconds), five times firstRetry: a shorter pause sleeps
+// in the kernel (nanosleep, on a thread of its own meanwhile), and ctx is checked after.
+func pause(ctx context.Context, d time.Duration) error {
+	if d < time.Millisecond {
+		ts := unix.NsecToTimespec(d.Nanoseconds())
+		for unix.Nanosleep(&ts, &ts) == unix.EINTR {
+		}
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

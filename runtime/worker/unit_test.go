@@ -3,6 +3,8 @@
 package worker
 
 import (
+	"context"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -107,5 +109,22 @@ func TestListening(t *testing.T) {
 	ln.Close()
 	if listening(port) {
 		t.Errorf("listening(%d) = true after the listener closed", port)
+	}
+}
+
+// TestPause checks WaitReady's wait between tries, in the kernel (below a millisecond)
+// and on a timer: it ends without error, or with the context's error once that ended.
+func TestPause(t *testing.T) {
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, d := range []time.Duration{firstRetry, 2 * time.Millisecond} {
+		t.Run(d.String(), func(t *testing.T) {
+			if err := pause(context.Background(), d); err != nil {
+				t.Errorf("pause(%v) = %v, want nil", d, err)
+			}
+			if err := pause(canceled, d); !errors.Is(err, context.Canceled) {
+				t.Errorf("pause(%v) with its context canceled = %v, want context.Canceled", d, err)
+			}
+		})
 	}
 }
