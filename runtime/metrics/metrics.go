@@ -3,8 +3,11 @@
 package metrics
 
 import (
+	"maps"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -30,7 +33,27 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
-	codes    [600]string // status codes as label values, made once
+
+	// The series a request counts in, found by site, pool and status in a map of
+	// their own: WithLabelValues checks and hashes the label values of each call, the
+	// largest part of counting. The map is replaced, never changed, when a series is
+	// added (a reader writes nothing the other CPUs read); mu orders the additions. No
+	// series is ever deleted, so none goes stale here.
+	mu     sync.Mutex
+	series atomic.Pointer[map[seriesKey]*series]
+}
+
+// seriesKey names the series of a request: its site, pool and status code.
+type seriesKey struct {
+	site, pool string
+	code       int
+}
+
+// series are a request's counter in poolctl_requests_total and histogram in
+// poolctl_request_duration_seconds.
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 // New returns the metrics of a runtime whose state src gives.
@@ -47,9 +70,7 @@ func New(src Source) *Metrics {
 			Buckets: durationBuckets,
 		}, []string{"pool"}),
 	}
-	for i := range m.codes {
-		m.codes[i] = strconv.Itoa(i)
-	}
+	m.series.Store(&map[seriesKey]*series{})
 	m.reg.MustRegister(m.requests, m.duration, newStateCollector(src),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -57,12 +78,30 @@ func New(src Source) *Metrics {
 
 // Served counts a request the front end answered.
 func (m *Metrics) Served(s frontend.Served) {
-	code := strconv.Itoa(s.Status)
-	if s.Status >= 0 && s.Status < len(m.codes) {
-		code = m.codes[s.Status]
+	se := m.seriesOf(seriesKey{s.Site, s.Pool, s.Status})
+	se.requests.Inc()
+	se.duration.Observe(s.Duration.Seconds())
+}
+
+// seriesOf returns the series of k, made at its first request.
+func (m *Metrics) seriesOf(k seriesKey) *series {
+	if se := (*m.series.Load())[k]; se != nil {
+		return se
 	}
-	m.requests.WithLabelValues(s.Site, s.Pool, code).Inc()
-	m.duration.WithLabelValues(s.Pool).Observe(s.Duration.Seconds())
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := *m.series.Load()
+	if se := old[k]; se != nil {
+		return se // added meanwhile
+	}
+	se := &series{
+		requests: m.requests.WithLabelValues(k.site, k.pool, strconv.Itoa(k.code)),
+		duration: m.duration.WithLabelValues(k.pool),
+	}
+	next := maps.Clone(old)
+	next[k] = se
+	m.series.Store(&next)
+	return se
 }
 
 // Handler returns the /metrics handler, in Prometheus's text format (or OpenMetrics

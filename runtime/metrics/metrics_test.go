@@ -3,11 +3,16 @@
 package metrics
 
 import (
+	"cmp"
 	"io"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/poolctl/poolctl/runtime/admin"
 	"github.com/poolctl/poolctl/runtime/frontend"
@@ -97,6 +102,43 @@ func TestMetricsAfterKnownTraffic(t *testing.T) {
 	}
 }
 
+// TestServedFromManyGoroutines counts requests of several series at once, each series
+// first seen by several goroutines together, and checks every count and label.
+func TestServedFromManyGoroutines(t *testing.T) {
+	m := New(state{})
+	kinds := []frontend.Served{
+		{Site: "Shop", Pool: "ShopPool", Status: 200},
+		{Site: "Shop", Pool: "ShopPool", Status: 404},
+		{Site: "Blog", Pool: "BlogPool", Status: 200},
+		{Site: "Blog", Pool: "", Status: 503}, // the front end's own answer
+		{Site: "", Pool: "", Status: 400},     // no site
+		{Site: "Shop", Pool: "ShopPool", Status: 999},
+	}
+	const goroutines, each = 8, 50
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range each * len(kinds) {
+				m.Served(kinds[(i+g)%len(kinds)])
+			}
+		})
+	}
+	wg.Wait()
+	var want []Total
+	for _, k := range kinds {
+		want = append(want, Total{Site: k.Site, Pool: k.Pool, Code: k.Status, Count: goroutines * each})
+	}
+	order := func(a, b Total) int {
+		return cmp.Or(strings.Compare(a.Site, b.Site), strings.Compare(a.Pool, b.Pool), a.Code-b.Code)
+	}
+	got := m.Totals()
+	slices.SortFunc(got, order)
+	slices.SortFunc(want, order)
+	if diff := gocmp.Diff(want, got); diff != "" {
+		t.Errorf("Totals (-want +got):\n%s", diff)
+	}
+}
+
 // BenchmarkServed measures what counting costs a request.
 func BenchmarkServed(b *testing.B) {
 	m := New(state{})
@@ -105,4 +147,17 @@ func BenchmarkServed(b *testing.B) {
 	for b.Loop() {
 		m.Served(s)
 	}
+}
+
+// BenchmarkServedParallel measures counting from every CPU at once, as the front
+// end's connections count.
+func BenchmarkServedParallel(b *testing.B) {
+	m := New(state{})
+	s := frontend.Served{Site: "Default Web Site", Pool: "DefaultAppPool", Status: 200, Duration: time.Millisecond}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			m.Served(s)
+		}
+	})
 }
