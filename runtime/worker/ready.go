@@ -23,8 +23,13 @@ const (
 // Polling intervals of WaitReady while an app does not accept connections yet: every
 // 200 µs for its first quarter second (a first request waits for this; a connect that
 // loopback refuses costs a few microseconds, see listening), then less and less often.
+// For the first preciseFor the pauses sleep in the kernel, where 200 µs is 200 µs (see
+// pause); after it they are Go timers, which make them about a millisecond: an app
+// that starts within 25 ms is seen half a millisecond sooner on average, and many
+// workers starting at once do not poll a thousand times a second each for long.
 const (
 	firstRetry = 200 * time.Microsecond
+	preciseFor = 25 * time.Millisecond
 	fastFor    = 250 * time.Millisecond
 	maxRetry   = 100 * time.Millisecond
 )
@@ -63,7 +68,7 @@ func (w *Worker) waitApp(ctx context.Context, i int) error {
 				return nil
 			}
 		}
-		if err := pause(ctx, retry); err != nil {
+		if err := pause(ctx, retry, time.Since(begin) < preciseFor); err != nil {
 			return err
 		}
 		if time.Since(begin) > fastFor {
@@ -74,10 +79,11 @@ func (w *Worker) waitApp(ctx context.Context, i int) error {
 
 // pause waits d, or until ctx ends (its error then). A Go timer shorter than a
 // millisecond waits about a millisecond when the process has nothing else to do (the
-// poller sleeps in whole milliseconds), five times firstRetry: a shorter pause sleeps
-// in the kernel (nanosleep, on a thread of its own meanwhile), and ctx is checked after.
-func pause(ctx context.Context, d time.Duration) error {
-	if d < time.Millisecond {
+// poller sleeps in whole milliseconds), five times firstRetry: with precise, a pause
+// that short sleeps in the kernel (nanosleep, on a thread of its own meanwhile), and
+// ctx is checked after it.
+func pause(ctx context.Context, d time.Duration, precise bool) error {
+	if precise && d < time.Millisecond {
 		ts := unix.NsecToTimespec(d.Nanoseconds())
 		for unix.Nanosleep(&ts, &ts) == unix.EINTR {
 		}

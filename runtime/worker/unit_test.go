@@ -5,6 +5,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -112,18 +113,22 @@ func TestListening(t *testing.T) {
 	}
 }
 
-// TestPause checks WaitReady's wait between tries, in the kernel (below a millisecond)
-// and on a timer: it ends without error, or with the context's error once that ended.
+// TestPause checks WaitReady's wait between tries, in the kernel (precise, below a
+// millisecond) and on a timer: it ends without error, or with the context's error once
+// that ended.
 func TestPause(t *testing.T) {
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
-	for _, d := range []time.Duration{firstRetry, 2 * time.Millisecond} {
-		t.Run(d.String(), func(t *testing.T) {
-			if err := pause(context.Background(), d); err != nil {
-				t.Errorf("pause(%v) = %v, want nil", d, err)
+	for _, tc := range []struct {
+		d       time.Duration
+		precise bool
+	}{{firstRetry, true}, {firstRetry, false}, {2 * time.Millisecond, true}} {
+		t.Run(fmt.Sprintf("%v precise %v", tc.d, tc.precise), func(t *testing.T) {
+			if err := pause(context.Background(), tc.d, tc.precise); err != nil {
+				t.Errorf("pause = %v, want nil", err)
 			}
-			if err := pause(canceled, d); !errors.Is(err, context.Canceled) {
-				t.Errorf("pause(%v) with its context canceled = %v, want context.Canceled", d, err)
+			if err := pause(canceled, tc.d, tc.precise); !errors.Is(err, context.Canceled) {
+				t.Errorf("pause with its context canceled = %v, want context.Canceled", err)
 			}
 		})
 	}
