@@ -8,10 +8,15 @@
 # worker holding a 200 MB heap, every page written (pool Heap, TW_HEAP_MB=200): IIS's
 # "moved from memory to disk"; target: at most 10% of it left resident.
 #
+# The floor of the resume ratio: the same test worker started alone (no poolctl, never
+# suspended) and asked after it has been idle as long as the suspended one: no resume
+# can answer sooner than a worker that was never suspended.
+#
 #   RUNS=7 bash bench/suspend.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
+need chrt util-linux
 
 out=$PWD/bench/out/suspend
 rm -rf "$out"
@@ -31,7 +36,7 @@ fi
 go build -o "$out/poolctl" ./cmd/poolctl
 go build -o "$out/firstbyte" ./bench/firstbyte
 pc=$out/poolctl
-port=18190 heapPort=18191
+port=18190 heapPort=18191 directPort=18192
 sock=$out/admin.sock
 
 cat >"$out/applicationHost.config" <<EOF2
@@ -67,7 +72,10 @@ EOF2
 # --time-scale 0.01: the 1-minute idle timeout is 0.6 s.
 "$pc" run -c "$out/applicationHost.config" --admin "$sock" --time-scale 0.01 >"$out/run.out" 2>"$out/run.log" &
 runpid=$!
-trap 'kill $runpid 2>/dev/null; wait $runpid 2>/dev/null || true; [ -z "$swapfile" ] || { swapoff "$swapfile"; rm -f "$swapfile"; }' EXIT
+# The floor's worker, with the scheduling policy poolctl gives its workers.
+ASPNETCORE_PORT=$directPort chrt --batch 0 "$pc" __testworker >/dev/null 2>&1 &
+directpid=$!
+trap 'kill $runpid $directpid 2>/dev/null; wait $runpid $directpid 2>/dev/null || true; [ -z "$swapfile" ] || { swapoff "$swapfile"; rm -f "$swapfile"; }' EXIT
 for _ in $(seq 500); do [ -S "$sock" ] && break; sleep 0.01; done
 
 # first_byte PORT: microseconds to the first byte of GET / on a new connection, timed
@@ -80,7 +88,7 @@ suspended() { grep -c '"event":9017,"pool":"'"$1"'"' "$out/run.log" || true; }
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # measure POOL PORT: RUNS rounds of a cold start, then a suspend and a resume; each
-# round a line "cold resume rss_before rss_after" in $out/POOL.txt.
+# round a line "cold resume rss_before rss_after warm direct" in $out/POOL.txt.
 measure() {
 	: >"$out/$1.txt"
 	for _ in $(seq "${RUNS:-7}"); do
@@ -97,19 +105,21 @@ measure() {
 		for _ in $(seq 1000); do [ "$(suspended "$1")" -gt "$n" ] && break; sleep 0.01; done
 		after=$(rss "$pid")
 		resume=$(first_byte "$2")
-		echo "$cold $resume $before $after $warm" >>"$out/$1.txt"
+		direct=$(first_byte "$directPort") # idle as long, never suspended, no front end
+		echo "$cold $resume $before $after $warm $direct" >>"$out/$1.txt"
 	done
 }
 measure Nap "$port"
 measure Heap "$heapPort"
 col() { cut -d' ' -f"$2" "$out/$1.txt" | median; }
 swap=$(awk '/^SwapTotal:/ { print $2 }' /proc/meminfo)
-awk -v c="$(col Nap 1)" -v r="$(col Nap 2)" -v b="$(col Nap 3)" -v a="$(col Nap 4)" -v w="$(col Nap 5)" \
+awk -v c="$(col Nap 1)" -v r="$(col Nap 2)" -v b="$(col Nap 3)" -v a="$(col Nap 4)" -v w="$(col Nap 5)" -v d="$(col Nap 6)" \
 	-v hc="$(col Heap 1)" -v hr="$(col Heap 2)" -v hb="$(col Heap 3)" -v ha="$(col Heap 4)" -v swap="$swap" 'BEGIN {
 	printf "cold start, first byte:   %8.2f ms\n", c / 1000
 	printf "resume, first byte:       %8.2f ms\n", r / 1000
 	printf "ratio (resume/cold): %.3f (target < 0.010)\n", r / c
 	printf "a running worker, first byte: %.2f ms (what the client and the front end take without a resume); resume adds %.2f ms\n", w / 1000, (r - w) / 1000
+	printf "floor: the same worker alone, never suspended, asked after as long idle: first byte %.2f ms, %.3f of the cold start\n", d / 1000, d / c
 	printf "resident memory: %d kB before suspend, %d kB suspended", b, a
 	if (swap == 0) printf " (no swap: nothing to page out to)"
 	printf "\n"
