@@ -3,6 +3,7 @@
 package metrics
 
 import (
+	"maps"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -116,17 +117,11 @@ func (r *requests) countsOf(k seriesKey) *counts {
 	if c := old.counts[k]; c != nil {
 		return c // added meanwhile
 	}
-	next := &seriesMaps{counts: make(map[seriesKey]*counts, len(old.counts)+1), durations: old.durations}
-	for key, c := range old.counts {
-		next.counts[key] = c
-	}
+	next := &seriesMaps{counts: maps.Clone(old.counts), durations: old.durations}
 	dur := old.durations[k.pool]
-	if dur == nil {
+	if dur == nil { // the pool's first request: its histogram too
 		dur = &durations{}
-		next.durations = make(map[string]*durations, len(old.durations)+1)
-		for pool, d := range old.durations {
-			next.durations[pool] = d
-		}
+		next.durations = maps.Clone(old.durations)
 		next.durations[k.pool] = dur
 	}
 	c := &counts{dur: dur}
