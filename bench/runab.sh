@@ -18,6 +18,11 @@
 # started with RUN_ENV (say "env GOMAXPROCS=1") changes poolctl alone. OLD_FLAGS and
 # NEW_FLAGS are added to each build's `poolctl run`: the same build twice with other
 # flags compares the flags (OLD_FLAGS="--worker-cpu-policy other").
+#
+# When the machine's speed drifts, the CPU a request of both poolctl and its worker
+# rises and falls together (slow rounds cost both 20% more here); their ratio in each
+# round, whose worker does the same work for either build, drifts less. It moves with
+# a change that alters how the worker is driven (how its reads batch), too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -99,7 +104,7 @@ round() {
 		read -r rps _ p99 < <(wrk_summary "$out/load.txt")
 	fi
 	awk -v n="$1" -v r="$rps" -v p="$p99" -v c=$((b - a)) -v wc=$((wb - wa)) -v d="$dur" -v hz="$hz" 'BEGIN {
-		printf "%s %.0f %.3f %.1f %.1f\n", n, r, p, c / hz * 1e6 / (r * d), wc / hz * 1e6 / (r * d) }'
+		printf "%s %.0f %.3f %.1f %.1f %.4f\n", n, r, p, c / hz * 1e6 / (r * d), wc / hz * 1e6 / (r * d), c / wc }'
 }
 
 : >"$out/rounds.txt"
@@ -110,15 +115,18 @@ for i in $(seq "$rounds"); do
 	done >>"$out/rounds.txt"
 done
 
-# fig NAME COLUMN: the median of a column (2 rps, 3 p99, 4 poolctl µs, 5 worker µs)
+# fig NAME COLUMN: the median of a column (2 rps, 3 p99, 4 poolctl µs, 5 worker µs,
+# 6 poolctl's CPU over its worker's in the round)
 fig() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$out/rounds.txt" | median; }
 awk -v mode="$mode" -v r="$rounds" -v d="$dur" -v c="$conns" \
 	-v or="$(fig old 2)" -v op="$(fig old 3)" -v oc="$(fig old 4)" -v ow="$(fig old 5)" \
-	-v nr="$(fig new 2)" -v np="$(fig new 3)" -v nc="$(fig new 4)" -v nw="$(fig new 5)" 'BEGIN {
+	-v nr="$(fig new 2)" -v np="$(fig new 3)" -v nc="$(fig new 4)" -v nw="$(fig new 5)" \
+	-v ox="$(fig old 6)" -v nx="$(fig new 6)" 'BEGIN {
 	printf "%s, %d connections, medians of %d interleaved rounds of %s s\n", mode, c, r, d
 	printf "%-6s %12s %10s %14s %14s\n", "", "requests/s", "p99 ms", "poolctl us/req", "worker us/req"
 	printf "%-6s %12.0f %10.3f %14.1f %14.1f\n", "old", or, op, oc, ow
 	printf "%-6s %12.0f %10.3f %14.1f %14.1f\n", "new", nr, np, nc, nw
 	printf "new/old: throughput %.2fx, p99 %.2fx, poolctl CPU %.2fx, worker CPU %.2fx\n", nr / or, np / op, nc / oc, nw / ow
+	printf "poolctl CPU over its worker'"'"'s, median of the rounds: old %.3f, new %.3f, new/old %.2fx\n", ox, nx, nx / ox
 }'
 echo "rounds: $out/rounds.txt"
