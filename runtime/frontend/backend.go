@@ -44,11 +44,9 @@ func (bc *backendConn) setReadDeadline(t time.Time) {
 	bc.rdl = t
 }
 
-// readBy makes t the read deadline, or keeps the one set when it falls at most slack
-// before t: a connection that carries one request after another resets its deadline
-// about once per slack, not per request.
+// readBy makes t the read deadline, or keeps the one set (deadlineKept).
 func (bc *backendConn) readBy(t time.Time, slack time.Duration) {
-	if bc.rdl.IsZero() || bc.rdl.After(t) || t.Sub(bc.rdl) > slack {
+	if !deadlineKept(bc.rdl, t, slack) {
 		bc.setReadDeadline(t)
 	}
 }

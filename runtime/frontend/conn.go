@@ -153,12 +153,11 @@ func (c *clientConn) next() bool {
 }
 
 // idleDeadline sets the read deadline of a wait for the next request, idleTimeout from
-// now, or keeps the one it set for the last wait when nothing changed it since and
-// it falls at most idleSlack sooner: a busy connection resets it about once per
-// idleSlack, not per request.
+// now, or keeps the one it set for the last wait when nothing changed it since
+// (deadlineKept, within idleSlack).
 func (c *clientConn) idleDeadline() {
 	t := time.Now().Add(idleTimeout)
-	if c.idleBy.IsZero() || t.Sub(c.idleBy) > idleSlack {
+	if !deadlineKept(c.idleBy, t, idleSlack) {
 		c.conn.SetReadDeadline(t)
 		c.idleBy = t
 	}

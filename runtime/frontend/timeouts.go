@@ -35,6 +35,15 @@ func defaultTimeouts() timeouts {
 	return timeouts{bodyIdle: defaultBodyIdle, bodyGrace: defaultBodyGrace, bodyMinRate: defaultBodyMinRate, responseHead: defaultResponseHead}
 }
 
+// deadlineKept reports whether set, a read deadline a connection set before (zero:
+// none, or changed since), may stay for a wait that wants t: it falls at most slack
+// before t, and not after it. A connection that carries one request after another
+// then sets its deadline about once per slack, not per request, which may end a
+// wait up to slack sooner.
+func deadlineKept(set, t time.Time, slack time.Duration) bool {
+	return !set.IsZero() && !set.After(t) && t.Sub(set) <= slack
+}
+
 // headSlack returns how much sooner than responseHead a worker connection's deadline
 // may fall (backendConn.readBy): 1/64 of it, at most a second.
 func (t timeouts) headSlack() time.Duration { return min(t.responseHead/64, time.Second) }

@@ -61,6 +61,28 @@ func readAnswer(t *testing.T, conn net.Conn) int {
 	return resp.StatusCode
 }
 
+// TestDeadlineKept checks when a read deadline set before may stay for a new wait.
+func TestDeadlineKept(t *testing.T) {
+	want := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		set  time.Time
+		kept bool
+	}{
+		{"none set", time.Time{}, false},
+		{"the same", want, true},
+		{"sooner within the slack", want.Add(-time.Second), true},
+		{"sooner past the slack", want.Add(-time.Second - time.Nanosecond), false},
+		{"later", want.Add(time.Nanosecond), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := deadlineKept(tc.set, want, time.Second); got != tc.kept {
+				t.Errorf("deadlineKept = %v, want %v", got, tc.kept)
+			}
+		})
+	}
+}
+
 // TestSlowBodyIsCut: a body that trickles (one byte, then nothing) is cut with 408
 // when its time is up, and the worker's request is cut off, not completed.
 func TestSlowBodyIsCut(t *testing.T) {
