@@ -19,6 +19,8 @@
 #   h2load_summary OUT LOG
 #                         prints "rps p50_ms p99_ms" of h2load's output and request log
 #   cpu_ticks PID         the user and system time of PID so far, in clock ticks
+#   us_per_request TICKS RPS SECONDS
+#                         microseconds of CPU a request: TICKS over RPS*SECONDS requests
 
 need() {
 	command -v "$1" >/dev/null 2>&1 && return
@@ -168,3 +170,9 @@ h2load_summary() {
 # cpu_ticks PID: the user and system time of PID so far, in clock ticks (getconf CLK_TCK
 # a second).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# us_per_request TICKS RPS SECONDS: the microseconds of CPU a request that TICKS clock
+# ticks (cpu_ticks's difference) make over a load of RPS requests a second for SECONDS.
+us_per_request() {
+	awk -v c="$1" -v r="$2" -v d="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f\n", c / hz * 1e6 / (r * d) }'
+}

@@ -153,7 +153,6 @@ wait_port $floorTLS
 curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$poolctlTLS/" >/dev/null
 curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$nginxTLS/" >/dev/null
 curl -sf --cacert "$out/tls.crt" "https://127.0.0.1:$floorTLS/" >/dev/null
-hz=$(getconf CLK_TCK)
 
 # with_cpu PID CMD...: runs CMD, which prints "rps p50_ms p99_ms" of a load of $dur,
 # and adds the microseconds of CPU that PID used per request meanwhile.
@@ -163,8 +162,7 @@ with_cpu() {
 	a=$(cpu_ticks "$pid")
 	read -r rps p50 p99 < <("$@")
 	b=$(cpu_ticks "$pid")
-	awk -v r="$rps" -v p5="$p50" -v p9="$p99" -v c=$((b - a)) -v hz="$hz" -v d="${dur%s}" 'BEGIN {
-		printf "%s %s %s %.1f\n", r, p5, p9, c / hz * 1e6 / (r * d) }'
+	echo "$rps $p50 $p99 $(us_per_request $((b - a)) "$rps" "${dur%s}")"
 }
 
 # measure_wrk NAME URL: prints "rps p50_ms p99_ms"

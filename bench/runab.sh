@@ -84,7 +84,6 @@ start new "$new" 18282 18285 "${NEW_FLAGS:-}"
 
 # worker PID: the test worker under the poolctl run PID
 worker() { pgrep -f __testworker -P "$(pgrep -d, -P "$1"),$1" | head -1; }
-hz=$(getconf CLK_TCK)
 
 # round NAME PID HTTP-PORT TLS-PORT: prints "NAME rps p99_ms poolctl_us worker_us"
 round() {
@@ -103,8 +102,9 @@ round() {
 	else
 		read -r rps _ p99 < <(wrk_summary "$out/load.txt")
 	fi
-	awk -v n="$1" -v r="$rps" -v p="$p99" -v c=$((b - a)) -v wc=$((wb - wa)) -v d="$dur" -v hz="$hz" 'BEGIN {
-		printf "%s %.0f %.3f %.1f %.1f %.4f\n", n, r, p, c / hz * 1e6 / (r * d), wc / hz * 1e6 / (r * d), c / wc }'
+	awk -v n="$1" -v r="$rps" -v p="$p99" -v pc="$(us_per_request $((b - a)) "$rps" "$dur")" \
+		-v wc="$(us_per_request $((wb - wa)) "$rps" "$dur")" -v x=$((b - a)) -v wx=$((wb - wa)) 'BEGIN {
+		printf "%s %.0f %.3f %s %s %.4f\n", n, r, p, pc, wc, x / wx }'
 }
 
 : >"$out/rounds.txt"
