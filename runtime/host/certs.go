@@ -81,39 +81,49 @@ func bindingLocal(b spec.Binding) netip.AddrPort {
 
 // certSource opens the certificate store when the sites first have an https binding,
 // gives it to the front end and watches it, and checks each configuration's https
-// bindings against it. Its update runs at start and on each reload, one at a time.
-// While the folder (or the PFX password file) cannot be read, it is tried again every
+// bindings against it. At start and on each reload, one at a time, prepare runs
+// before the front end takes the configuration and use once it has. While the folder
+// (or the PFX password file) cannot be read, it is tried again every
 // certWatchInterval: an administrator who creates it need not restart.
 type certSource struct {
 	sup     *supervisor.Supervisor
 	opt     certs.Options
 	fe      *frontend.Server
-	mu      sync.Mutex // update and keep take turns
+	mu      sync.Mutex // prepare, use and keep take turns
 	store   *certs.Store
-	sp      *spec.Spec // the configuration update was given last
+	sp      *spec.Spec // the configuration in use; nil before the first
 	started bool       // keep runs
 }
 
-// update checks sp's https bindings. When the sites first have one, it opens the
-// store and starts keep in wg, which runs until ctx ends.
-func (c *certSource) update(ctx context.Context, sp *spec.Spec, wg *sync.WaitGroup) {
+// prepare opens the store when sp, a configuration about to be applied, is the first
+// to have an https binding, so that a new https listener has it, and starts keep in
+// wg, which runs until ctx ends. A refused configuration leaves nothing else behind:
+// its bindings are checked by use, once it is applied.
+func (c *certSource) prepare(ctx context.Context, sp *spec.Spec, wg *sync.WaitGroup) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.sp = sp
-	switch {
-	case c.store != nil:
-		checkCertificates(c.sup, c.store, sp)
-	case hasTLS(sp) && !c.started:
+	if c.store == nil && hasTLS(sp) && !c.started {
 		c.started = true
 		c.open(false)
 		wg.Go(func() { c.keep(ctx) })
 	}
 }
 
-// open opens the store, reports the files it cannot use and the https bindings
-// without a certificate, and gives it to the front end. When the folder cannot be
-// read, it says why unless late: keep's tries say nothing until one succeeds. c.mu
-// is held.
+// use takes sp as the configuration in use and checks its https bindings against
+// the store, when it is open.
+func (c *certSource) use(sp *spec.Spec) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sp = sp
+	if c.store != nil {
+		checkCertificates(c.sup, c.store, sp)
+	}
+}
+
+// open opens the store, reports the files it cannot use, and gives it to the front
+// end; late (keep's tries), it also checks the https bindings in use, which use does
+// otherwise. When the folder cannot be read, it says why unless late: keep's tries
+// say nothing until one succeeds. c.mu is held.
 func (c *certSource) open(late bool) {
 	store, problems, err := certs.Open(c.opt)
 	switch {
@@ -127,7 +137,9 @@ func (c *certSource) open(late bool) {
 	}
 	c.store = store
 	emitCertProblems(c.sup, problems)
-	checkCertificates(c.sup, store, c.sp)
+	if late {
+		checkCertificates(c.sup, store, c.sp)
+	}
 	c.fe.UseCertificates(store.GetCertificate)
 }
 
@@ -150,7 +162,7 @@ func (c *certSource) keep(ctx context.Context) {
 		case <-t.C:
 		}
 		c.mu.Lock()
-		if c.store == nil && hasTLS(c.sp) {
+		if c.store == nil && c.sp != nil && hasTLS(c.sp) {
 			c.open(true)
 		}
 		c.mu.Unlock()

@@ -4,10 +4,12 @@ package host
 
 import (
 	"crypto/tls"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/poolctl/poolctl/internal/testpki"
 	"github.com/poolctl/poolctl/runtime/certs"
@@ -70,4 +72,52 @@ func TestCertificateFolderCreatedLater(t *testing.T) {
 		t.Fatalf("handshake once the folder exists: %v", err)
 	}
 	conn.Close()
+}
+
+// TestRefusedReloadLeavesCertificatesAlone: a changed file that adds an https binding
+// and is refused (its port is in use) is not checked against the certificates: no
+// event 9025 names its binding, and the running configuration stays the one checked.
+// Once the port is free the same file is applied, and its binding, which has no
+// certificate, is named.
+func TestRefusedReloadLeavesCertificatesAlone(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	var exe, dir string
+	s := startRuntime(t, func(e, d string) string { exe, dir = e, d; return config(e, d, "/") }, func(o *Options) {
+		folder := filepath.Join(filepath.Dir(o.Path), "certs")
+		if err := os.Mkdir(folder, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		o.Certs = certs.Options{Dir: folder}
+	})
+	s.await(t, event.WorkerStarted)
+	https := strings.Replace(config(exe, dir, "/"), `<binding protocol="http" bindingInformation="127.0.0.1:0:" />`,
+		`<binding protocol="http" bindingInformation="127.0.0.1:0:" />
+<binding protocol="https" bindingInformation="`+busy.Addr().String()+`:shop.example.com" sslFlags="1" />`, 1)
+	os.WriteFile(s.path, []byte(https), 0o644)
+	deadline := time.After(30 * time.Second)
+wait:
+	for {
+		select {
+		case e := <-s.events:
+			switch e.ID {
+			case event.CertificateMissing:
+				t.Errorf("event 9025 for a refused file: %q (%q)", e.Msg, e.Reason)
+			case event.ConfigRejected:
+				break wait
+			}
+		case <-deadline:
+			t.Fatal("no event 9013 within 30 s")
+		}
+	}
+	busy.Close()
+	if err := s.rt.Reload(); err != nil {
+		t.Fatalf("Reload once the port is free: %v", err)
+	}
+	if e := s.await(t, event.CertificateMissing); !strings.Contains(e.Msg+e.Reason, "shop.example.com") {
+		t.Errorf("event 9025 = %q (%q), want the binding of shop.example.com named", e.Msg, e.Reason)
+	}
 }

@@ -142,11 +142,12 @@ func (r *Runtime) password(name string) error {
 func (r *Runtime) Start(ctx context.Context) error {
 	ctx, r.stop = context.WithCancel(ctx)
 	r.ctx = ctx
-	r.certs.update(ctx, r.spec.Load(), &r.watches)
+	r.certs.prepare(ctx, r.spec.Load(), &r.watches)
 	if err := r.fe.Start(); err != nil {
 		r.stop()
 		return err
 	}
+	r.certs.use(r.spec.Load())
 	r.up.Store(true)
 	if err := r.listen(); err != nil {
 		r.stop()
@@ -224,10 +225,11 @@ func (r *Runtime) reload() error {
 	if err != nil {
 		return err
 	}
-	r.certs.update(r.ctx, ld.spec, &r.watches) // before a new https listener takes a handshake
+	r.certs.prepare(r.ctx, ld.spec, &r.watches) // before a new https listener takes a handshake
 	if err := r.fe.Update(ld.spec.Sites); err != nil {
 		return err
 	}
+	r.certs.use(ld.spec)
 	r.current.Store(ld.cfg)
 	r.spec.Store(ld.spec)
 	r.emitWarnings(ld.warnings)
