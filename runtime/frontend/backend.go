@@ -33,6 +33,21 @@ type backendConn struct {
 	abort func()    // bc.interrupt, made once: context.AfterFunc takes it per request
 	peekE error
 	peek  func(fd uintptr) bool // bc.peekFD, made once
+	held  writeHolder           // conn's writes, when the next one can wait for a read; else nil
+}
+
+// writeHolder is a connection whose next Write can be held until its next Read
+// writes it, inside the wait for the answer (rawTCP).
+type writeHolder interface{ holdWrite() }
+
+// flushHeld sends what bw holds: written by the read of the answer when the
+// connection can (writeHolder) and nothing already read waits in br. No other
+// goroutine may write the connection until that read.
+func (bc *backendConn) flushHeld() error {
+	if bc.held != nil && bc.br.Buffered() == 0 && bc.bw.Buffered() > 0 {
+		bc.held.holdWrite()
+	}
+	return bc.bw.Flush()
 }
 
 // interrupt makes the connection's blocked reads and writes fail at once.
@@ -133,6 +148,7 @@ func (p *connPool) dial(ctx context.Context, addr string) (*backendConn, error) 
 		bc.raw, _ = sc.SyscallConn()
 	}
 	bc.abort, bc.peek = bc.interrupt, bc.peekFD
+	bc.held, _ = rw.(writeHolder)
 	return bc, nil
 }
 

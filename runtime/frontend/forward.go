@@ -158,7 +158,7 @@ func (x *exchange) send() (respHead, error) {
 // sendHead writes the head of a request without a body and reads the response's head.
 func (x *exchange) sendHead() (respHead, error) {
 	writeHead(x.bc.bw, x.r, x.uri, x.c.client, x.c.scheme())
-	if err := x.bc.bw.Flush(); err != nil {
+	if err := x.bc.flushHeld(); err != nil {
 		return respHead{}, err
 	}
 	return x.readHead()

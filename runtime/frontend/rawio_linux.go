@@ -26,6 +26,10 @@ import (
 // One Read and one Write may run at a time, as bufio's readers and writers and
 // crypto/tls call them: each has its own state.
 //
+// holdWrite defers a Write to the next Read, which writes it inside the poller's wait
+// for the answer (sendFD): a request sent to a worker is then followed by no read
+// that finds nothing yet (EAGAIN), one system call a request fewer.
+//
 // The race detector sees the order that socket I/O gives goroutines (a write before
 // the read that gets its bytes) through annotations in syscall.Read and Write, which
 // RawSyscall does not have: a build with -race reads and writes through net.Conn
@@ -37,6 +41,11 @@ type rawTCP struct {
 	rn, wn int
 	re, we syscall.Errno
 	rf, wf func(fd uintptr) bool // readFD and writeFD, made once
+	sf     func(fd uintptr) bool // sendFD, made once
+	hold   bool                  // the next Write is held for the next Read (holdWrite)
+	held   []byte                // what the next Read writes first
+	sent   int                   // how much of held sendFD wrote
+	se     syscall.Errno         // the error of sendFD's write
 }
 
 // fastConn returns conn with rawTCP's reads and writes when it is a TCP connection,
@@ -51,7 +60,7 @@ func fastConn(conn net.Conn) net.Conn {
 		return conn
 	}
 	r := &rawTCP{TCPConn: tc, rc: rc}
-	r.rf, r.wf = r.readFD, r.writeFD
+	r.rf, r.wf, r.sf = r.readFD, r.writeFD, r.sendFD
 	return r
 }
 
@@ -82,13 +91,37 @@ func (r *rawTCP) writeFD(fd uintptr) bool {
 	return e != syscall.EAGAIN && e != syscall.EINTR
 }
 
-// Read reads from the connection: io.EOF when the peer closed it.
+// sendFD writes what is held; written at once in full, it asks the poller to wait
+// until fd is readable, and then reads into rp (readFD), without a read that finds
+// nothing before. The poller forgets the readiness it saw before the Read began, but
+// an answer to the bytes written here cannot come sooner. A write that is short,
+// would block or fails ends the wait with the rest still held.
+func (r *rawTCP) sendFD(fd uintptr) bool {
+	if r.sent == len(r.held) {
+		return r.readFD(fd)
+	}
+	rest := r.held[r.sent:]
+	n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(unsafe.SliceData(rest))), uintptr(len(rest)))
+	if e != 0 {
+		r.se = e
+		return true
+	}
+	r.sent += int(n)
+	return r.sent < len(r.held)
+}
+
+// holdWrite makes the next Write keep its bytes, for the next Read to write before
+// it waits (sendFD). Only while no other goroutine writes the connection.
+func (r *rawTCP) holdWrite() { r.hold = true }
+
+// Read reads from the connection, after writing what holdWrite held: io.EOF when the
+// peer closed it.
 func (r *rawTCP) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
 	r.rp = p
-	err := r.rc.Read(r.rf)
+	err := r.read()
 	r.rp = nil
 	switch {
 	case err != nil:
@@ -101,8 +134,47 @@ func (r *rawTCP) Read(p []byte) (int, error) {
 	return r.rn, nil
 }
 
-// Write writes p to the connection.
+// read reads into rp through the poller, writing first what is held (sendFD); what
+// a short write left is written the usual way, and the read made after.
+func (r *rawTCP) read() error {
+	if len(r.held) == 0 {
+		return r.rc.Read(r.rf)
+	}
+	r.se, r.sent = 0, 0
+	err := r.rc.Read(r.sf)
+	rest := r.held[r.sent:]
+	r.held = r.held[:0]
+	switch {
+	case err != nil || len(rest) == 0:
+		return err
+	case r.se != 0 && r.se != syscall.EAGAIN && r.se != syscall.EINTR:
+		return os.NewSyscallError("write", r.se)
+	}
+	if _, err := r.write(rest); err != nil {
+		return err
+	}
+	return r.rc.Read(r.rf)
+}
+
+// Write writes p to the connection, or holds it (holdWrite).
 func (r *rawTCP) Write(p []byte) (int, error) {
+	if r.hold {
+		r.hold = false
+		r.held = append(r.held, p...)
+		return len(p), nil
+	}
+	if len(r.held) > 0 { // not read since: what was held goes first
+		held := r.held
+		r.held = r.held[:0]
+		if _, err := r.write(held); err != nil {
+			return 0, err
+		}
+	}
+	return r.write(p)
+}
+
+// write writes p to the connection.
+func (r *rawTCP) write(p []byte) (int, error) {
 	n := 0
 	for n < len(p) {
 		r.wp = p[n:]

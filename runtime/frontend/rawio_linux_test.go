@@ -73,3 +73,90 @@ func TestRawTCP(t *testing.T) {
 		t.Errorf("write after Close: %v, want net.ErrClosed", err)
 	}
 }
+
+// TestRawTCPHeldWrite checks that a write held by holdWrite reaches the peer before
+// the next Read waits for its answer: a small one at once, one larger than the
+// socket's buffers in parts, one followed by a Write before any Read in order; and
+// that a peer gone before the held write makes that Read fail.
+func TestRawTCPHeldWrite(t *testing.T) {
+	small, big := "GET / HTTP/1.1\r\n\r\n", strings.Repeat("0123456789abcdef", 1<<16) // 1 MiB
+	tests := []struct {
+		name   string
+		held   string
+		after  string // written with Write after the held write, before the Read
+		answer string
+	}{
+		{name: "small", held: small, answer: "HTTP/1.1 200 OK\r\n\r\n"},
+		{name: "larger than the buffers", held: big, answer: "done"},
+		{name: "a write before the read", held: small, after: "and more", answer: "ok"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, peer := rawPair(t)
+			c.SetWriteBuffer(64 << 10) // a held write larger than this is written in parts
+			peer.(*net.TCPConn).SetReadBuffer(64 << 10)
+			want := tt.held + tt.after
+			got := make(chan string, 1)
+			go func() {
+				b := make([]byte, len(want))
+				_, err := io.ReadFull(peer, b)
+				if err == nil {
+					_, err = io.WriteString(peer, tt.answer)
+				}
+				if err != nil {
+					t.Error(err)
+				}
+				got <- string(b)
+			}()
+			c.holdWrite()
+			if n, err := io.WriteString(c, tt.held); n != len(tt.held) || err != nil {
+				t.Fatalf("held write: %d, %v", n, err)
+			}
+			if tt.after != "" {
+				if _, err := io.WriteString(c, tt.after); err != nil {
+					t.Fatalf("write: %v", err)
+				}
+			}
+			b := make([]byte, len(tt.answer))
+			if _, err := io.ReadFull(c, b); err != nil || string(b) != tt.answer {
+				t.Fatalf("read %q, %v; want %q", b, err, tt.answer)
+			}
+			if s := <-got; s != want {
+				t.Errorf("the peer read %d bytes, want the %d written", len(s), len(want))
+			}
+		})
+	}
+	t.Run("peer gone", func(t *testing.T) {
+		c, peer := rawPair(t)
+		peer.(*net.TCPConn).SetLinger(0)
+		peer.Close() // a reset
+		c.holdWrite()
+		io.WriteString(c, small)
+		c.SetReadDeadline(time.Now().Add(time.Minute))
+		if _, err := c.Read(make([]byte, 16)); err == nil {
+			t.Error("read after a held write to a reset connection: no error")
+		}
+	})
+}
+
+// rawPair returns a rawTCP and the net.Conn at its other end, both closed by the
+// test's cleanup.
+func rawPair(t *testing.T) (*rawTCP, net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	peer, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { peer.Close() })
+	conn, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return fastConn(conn).(*rawTCP), peer
+}
