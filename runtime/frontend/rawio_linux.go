@@ -77,18 +77,22 @@ func (l fastListener) Accept() (net.Conn, error) {
 	return fastConn(c), nil
 }
 
+// rawIO reads (SYS_READ) or writes (SYS_WRITE) p on fd with one raw system call.
+func rawIO(trap, fd uintptr, p []byte) (int, syscall.Errno) {
+	n, _, e := syscall.RawSyscall(trap, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	return int(n), e
+}
+
 // readFD reads into rp; false asks the poller to wait until fd is readable.
 func (r *rawTCP) readFD(fd uintptr) bool {
-	n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(unsafe.SliceData(r.rp))), uintptr(len(r.rp)))
-	r.rn, r.re = int(n), e
-	return e != syscall.EAGAIN && e != syscall.EINTR
+	r.rn, r.re = rawIO(syscall.SYS_READ, fd, r.rp)
+	return r.re != syscall.EAGAIN && r.re != syscall.EINTR
 }
 
 // writeFD writes wp; false asks the poller to wait until fd is writable.
 func (r *rawTCP) writeFD(fd uintptr) bool {
-	n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(unsafe.SliceData(r.wp))), uintptr(len(r.wp)))
-	r.wn, r.we = int(n), e
-	return e != syscall.EAGAIN && e != syscall.EINTR
+	r.wn, r.we = rawIO(syscall.SYS_WRITE, fd, r.wp)
+	return r.we != syscall.EAGAIN && r.we != syscall.EINTR
 }
 
 // sendFD writes what is held; written at once in full, it asks the poller to wait
@@ -100,13 +104,12 @@ func (r *rawTCP) sendFD(fd uintptr) bool {
 	if r.sent == len(r.held) {
 		return r.readFD(fd)
 	}
-	rest := r.held[r.sent:]
-	n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(unsafe.SliceData(rest))), uintptr(len(rest)))
+	n, e := rawIO(syscall.SYS_WRITE, fd, r.held[r.sent:])
 	if e != 0 {
 		r.se = e
 		return true
 	}
-	r.sent += int(n)
+	r.sent += n
 	return r.sent < len(r.held)
 }
 
