@@ -174,24 +174,11 @@ func TestClientLeavesAfterFastRequests(t *testing.T) {
 // aborts the connection.
 func TestWatcherSetsItselfAgain(t *testing.T) {
 	const wait = 50 * time.Millisecond
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	client, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	server, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
+	server, client := tcpPair(t)
 	c := &clientConn{conn: server, br: bufio.NewReader(server),
 		srv: &connServer{l: &listener{h: &handler{watch: wait}}}}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
+	var err error
 	if c.raw, err = server.(*net.TCPConn).SyscallConn(); err != nil {
 		t.Fatal(err)
 	}

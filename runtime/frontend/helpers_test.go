@@ -260,3 +260,25 @@ func decodeEcho(t testing.TB, body string) echo {
 	}
 	return e
 }
+
+// tcpPair returns both ends of a TCP connection on loopback: the one accepted and the
+// one dialed, both closed by the test's cleanup.
+func tcpPair(t testing.TB) (accepted, dialed net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dialed, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dialed.Close() })
+	accepted, err = ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { accepted.Close() })
+	return accepted, dialed
+}

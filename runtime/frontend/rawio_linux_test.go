@@ -142,21 +142,6 @@ func TestRawTCPHeldWrite(t *testing.T) {
 // rawPair returns a rawTCP and the net.Conn at its other end, both closed by the
 // test's cleanup.
 func rawPair(t *testing.T) (*rawTCP, net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	peer, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { peer.Close() })
-	conn, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
+	conn, peer := tcpPair(t)
 	return fastConn(conn).(*rawTCP), peer
 }
