@@ -122,8 +122,9 @@ func (c *certSource) use(sp *spec.Spec) {
 
 // open opens the store, reports the files it cannot use, and gives it to the front
 // end; late (keep's tries), it also checks the https bindings in use, which use does
-// otherwise. When the folder cannot be read, it says why unless late: keep's tries
-// say nothing until one succeeds. c.mu is held.
+// otherwise, and says that they are served, once the front end has the store. When
+// the folder cannot be read, it says why unless late: keep's tries say nothing until
+// one succeeds. c.mu is held.
 func (c *certSource) open(late bool) {
 	store, problems, err := certs.Open(c.opt)
 	switch {
@@ -132,8 +133,6 @@ func (c *certSource) open(late bool) {
 		return
 	case err != nil:
 		return
-	case late:
-		c.sup.Emit(event.CertificateLoaded, "info", "the certificate folder can be read now: https bindings are served", c.opt.Dir)
 	}
 	c.store = store
 	emitCertProblems(c.sup, problems)
@@ -141,6 +140,9 @@ func (c *certSource) open(late bool) {
 		checkCertificates(c.sup, store, c.sp)
 	}
 	c.fe.UseCertificates(store.GetCertificate)
+	if late {
+		c.sup.Emit(event.CertificateLoaded, "info", "the certificate folder can be read now: https bindings are served", c.opt.Dir)
+	}
 }
 
 // keep tries to open the store every certWatchInterval while it is not open and the
