@@ -96,17 +96,18 @@ func TestRawTCPHeldWrite(t *testing.T) {
 			c.SetWriteBuffer(64 << 10) // a held write larger than this is written in parts
 			peer.(*net.TCPConn).SetReadBuffer(64 << 10)
 			want := tt.held + tt.after
-			got := make(chan string, 1)
+			type heard struct {
+				b   []byte
+				err error
+			}
+			got := make(chan heard, 1) // the peer reports here, never through t
 			go func() {
 				b := make([]byte, len(want))
 				_, err := io.ReadFull(peer, b)
 				if err == nil {
 					_, err = io.WriteString(peer, tt.answer)
 				}
-				if err != nil {
-					t.Error(err)
-				}
-				got <- string(b)
+				got <- heard{b, err}
 			}()
 			c.holdWrite()
 			if n, err := io.WriteString(c, tt.held); n != len(tt.held) || err != nil {
@@ -121,8 +122,8 @@ func TestRawTCPHeldWrite(t *testing.T) {
 			if _, err := io.ReadFull(c, b); err != nil || string(b) != tt.answer {
 				t.Fatalf("read %q, %v; want %q", b, err, tt.answer)
 			}
-			if s := <-got; s != want {
-				t.Errorf("the peer read %d bytes, want the %d written", len(s), len(want))
+			if h := <-got; h.err != nil || string(h.b) != want {
+				t.Errorf("the peer: %v, and the bytes read are the %d written: %v", h.err, len(want), string(h.b) == want)
 			}
 		})
 	}
