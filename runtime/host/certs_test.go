@@ -4,7 +4,6 @@ package host
 
 import (
 	"crypto/tls"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,11 +79,7 @@ func TestCertificateFolderCreatedLater(t *testing.T) {
 // Once the port is free the same file is applied, and its binding, which has no
 // certificate, is named.
 func TestRefusedReloadLeavesCertificatesAlone(t *testing.T) {
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
+	busy := busyPort(t)
 	var exe, dir string
 	s := startRuntime(t, func(e, d string) string { exe, dir = e, d; return config(e, d, "/") }, func(o *Options) {
 		folder := filepath.Join(filepath.Dir(o.Path), "certs")

@@ -145,6 +145,18 @@ func (s *started) get(t *testing.T, path string) int {
 	return resp.StatusCode
 }
 
+// busyPort returns a listener that holds a port of 127.0.0.1, for a binding the
+// runtime cannot open; the test closes it to free the port, the cleanup in any case.
+func busyPort(t *testing.T) net.Listener {
+	t.Helper()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { busy.Close() })
+	return busy
+}
+
 // TestRuntimeServesAndReloads runs a file, changes it on disk (the runtime reloads it
 // by itself), then writes one with a lint error (refused: the running configuration
 // stays).
@@ -182,11 +194,7 @@ func TestRuntimeServesAndReloads(t *testing.T) {
 // does not start, Spec stays, and the running pool keeps its worker. Once the port is
 // free, Reload applies it.
 func TestReloadRefusedWhenAListenerCannotOpen(t *testing.T) {
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
+	busy := busyPort(t)
 	var exe, dir string
 	s := startRuntime(t, func(e, d string) string { exe, dir = e, d; return config(e, d, "/") }, nil)
 	started := s.await(t, event.WorkerStarted)
