@@ -117,9 +117,9 @@ func New(sites []*spec.Site, pools Pools, log *slog.Logger) *Server {
 
 // LimitConnections sets how many client connections the front end holds at once,
 // across its listeners; a new one past it is answered 503 and closed (event 9024).
-// The default, n 0, is half the file descriptors the soft RLIMIT_NOFILE leaves after
-// a reserve, since each connection may hold a worker connection too. Call it before
-// Start.
+// The default, n 0, is a third of the file descriptors the soft RLIMIT_NOFILE leaves
+// after a reserve on Linux (a connection may hold a worker connection and a readLatch
+// too), half elsewhere. Call it before Start.
 func (s *Server) LimitConnections(n int) {
 	s.limit = newConnLimit(n, s.log)
 }

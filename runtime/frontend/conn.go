@@ -56,6 +56,7 @@ type clientConn struct {
 	state  atomic.Int32
 	watch  watcher
 	idleBy time.Time // the read deadline idleDeadline set, while nothing changed it since; else zero
+	woke   bool      // serveLatched waited for the latch, which found the socket readable
 
 	req    h1.Request               // the request being served
 	start  time.Time                // when its head was read
@@ -67,6 +68,7 @@ type clientConn struct {
 	out    *streamReply             // the HTTP/2 stream the response goes to; nil on an HTTP/1.1 connection (bw)
 
 	mu      sync.Mutex
+	latch   *readLatch               // waits for requests once the connection has carried latchAfter (useLatch)
 	back    *backendConn             // the worker connection of the request in flight
 	gone    bool                     // the client went away or the connection was closed
 	streams map[*clientConn]struct{} // the connections of HTTP/2 streams in flight
@@ -113,23 +115,85 @@ func (c *clientConn) serve() {
 	c.serveRequests()
 }
 
+// latchAfter is how many requests a connection has carried when it begins to wait
+// for the next ones on a readLatch: one that carries fewer costs no descriptor.
+const latchAfter = 4
+
 // serveRequests reads and serves HTTP/1.1 requests one after the other until the
-// connection cannot carry another.
+// connection cannot carry another; after latchAfter of them, a plain TCP connection
+// serves the rest inside its latch's wait (serveLatched).
 func (c *clientConn) serveRequests() {
-	for c.next() {
-		if err := h1.ReadRequest(c.br, &c.req); err != nil {
-			c.refuse(err)
+	for n := 1; c.next(); n++ {
+		if !c.serveNext() {
 			return
 		}
-		if !c.serveRequest() {
+		if n == latchAfter && c.useLatch() {
+			c.latch.serve(c.serveLatched)
+			c.latch.close()
 			return
+		}
+	}
+}
+
+// serveNext reads the next request and serves it, and reports whether the connection
+// can carry another.
+func (c *clientConn) serveNext() bool {
+	if err := h1.ReadRequest(c.br, &c.req); err != nil {
+		c.refuse(err)
+		return false
+	}
+	return c.serveRequest()
+}
+
+// useLatch gives the connection a readLatch and reports whether it has one. A TLS
+// connection has none: crypto/tls may hold a request it has read, which only its
+// Read knows.
+func (c *clientConn) useLatch() bool {
+	l := openLatch(c.rw)
+	if l == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gone {
+		l.close()
+		return false
+	}
+	c.latch = l
+	c.idleBy = time.Time{} // the next idle wait sets the latch's deadline as well
+	return true
+}
+
+// serveLatched serves requests inside the latch's Read, until the connection cannot
+// carry another (true). It returns false to wait for the next request when nothing
+// is buffered and the socket's last read drained it; the latch's Read then calls it
+// again once the socket is readable, and the request is read without a read that
+// finds nothing first.
+func (c *clientConn) serveLatched(uintptr) bool {
+	for {
+		if !c.woke {
+			if !c.rest() {
+				return true
+			}
+			if c.br.Buffered() == 0 && c.latch.drained() {
+				c.woke = true
+				return false
+			}
+		}
+		c.woke = false
+		if !c.resume() || !c.serveNext() {
+			return true
 		}
 	}
 }
 
 // next waits for the first byte of the next request (at most idleTimeout) and reports
 // whether there is one to serve.
-func (c *clientConn) next() bool {
+func (c *clientConn) next() bool { return c.rest() && c.resume() }
+
+// rest makes the connection idle until the next request, and reports whether it may
+// carry one.
+func (c *clientConn) rest() bool {
 	c.state.Store(stateIdle)
 	if c.srv.shutting.Load() {
 		return false
@@ -138,9 +202,19 @@ func (c *clientConn) next() bool {
 		c.srv.l.h.writers.put(c.bw) // idle: the write buffer waits in the pool, not here
 		c.bw = nil
 		c.idleDeadline()
+	}
+	return true
+}
+
+// resume waits for the first byte of the next request, when none is buffered, and
+// makes the connection active; false when the connection ends.
+func (c *clientConn) resume() bool {
+	if c.br.Buffered() == 0 {
 		if _, err := c.br.Peek(1); err != nil {
 			return false
 		}
+	}
+	if c.bw == nil {
 		c.bw = c.srv.l.h.writers.get(c.rw)
 	}
 	if !c.state.CompareAndSwap(stateIdle, stateActive) {
@@ -159,6 +233,9 @@ func (c *clientConn) idleDeadline() {
 	t := time.Now().Add(idleTimeout)
 	if !deadlineKept(c.idleBy, t, idleSlack) {
 		c.conn.SetReadDeadline(t)
+		if c.latch != nil {
+			c.latch.setDeadline(t)
+		}
 		c.idleBy = t
 	}
 }
@@ -275,7 +352,8 @@ func (c *clientConn) clearBack() bool {
 }
 
 // abort ends the connection at once: the request in flight stops waiting for a
-// worker, its worker connection is interrupted, and the client connection closes.
+// worker, its worker connection is interrupted, and the client connection closes (its
+// latch is shut down, for the serving goroutine to close).
 func (c *clientConn) abort() {
 	// In this order: an exchange that wakes up from the interrupt finds the client
 	// gone (its context ended, its connection closed), not a worker failure to answer.
@@ -283,6 +361,9 @@ func (c *clientConn) abort() {
 	c.conn.Close()
 	c.mu.Lock()
 	c.gone = true
+	if c.latch != nil {
+		c.latch.shutdown()
+	}
 	if c.back != nil {
 		c.back.interrupt()
 	}

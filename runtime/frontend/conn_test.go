@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -139,31 +140,36 @@ func TestShutdownClosesIdle(t *testing.T) {
 // TestClientLeavesAfterFastRequests: on a keep-alive connection whose earlier requests
 // were answered at once (the watcher's timer is still set from the first), a request
 // that then waits for its worker is watched all the same: the client's leaving ends it.
+// After latchAfter requests, the connection waits for them on its latch.
 func TestClientLeavesAfterFastRequests(t *testing.T) {
-	arrived, cancelled := make(chan struct{}, 1), make(chan struct{})
-	pools := newFakePools()
-	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/fast" {
-			io.WriteString(w, "done")
-			return
-		}
-		arrived <- struct{}{}
-		<-r.Context().Done()
-		close(cancelled)
-	}))
-	k := dialKeepAlive(t, oneSite(t, pools))
-	for range 3 {
-		if code, body := k.get(t, "/fast"); code != 200 || body != "done" {
-			t.Fatalf("GET /fast = %d %q", code, body)
-		}
-	}
-	io.WriteString(k.conn, "GET /wait HTTP/1.1\r\nHost: a\r\n\r\n")
-	<-arrived
-	k.conn.Close()
-	select {
-	case <-cancelled:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the worker's request still runs 5 s after the client left")
+	for _, fast := range []int{3, latchAfter + 1} {
+		t.Run(strconv.Itoa(fast)+" fast requests", func(t *testing.T) {
+			arrived, cancelled := make(chan struct{}, 1), make(chan struct{})
+			pools := newFakePools()
+			pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/fast" {
+					io.WriteString(w, "done")
+					return
+				}
+				arrived <- struct{}{}
+				<-r.Context().Done()
+				close(cancelled)
+			}))
+			k := dialKeepAlive(t, oneSite(t, pools))
+			for range fast {
+				if code, body := k.get(t, "/fast"); code != 200 || body != "done" {
+					t.Fatalf("GET /fast = %d %q", code, body)
+				}
+			}
+			io.WriteString(k.conn, "GET /wait HTTP/1.1\r\nHost: a\r\n\r\n")
+			<-arrived
+			k.conn.Close()
+			select {
+			case <-cancelled:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the worker's request still runs 5 s after the client left")
+			}
+		})
 	}
 }
 

@@ -15,9 +15,9 @@ import (
 	"github.com/poolctl/poolctl/runtime/event"
 )
 
-// Connection limit defaults: each client connection may hold two descriptors (its own
-// and a worker connection), and fdReserve are kept for listeners, workers' pipes,
-// the admin socket and files.
+// Connection limit defaults: each client connection may hold connFDs descriptors (its
+// own, a worker connection, and on Linux its readLatch), and fdReserve are kept for
+// listeners, workers' pipes, the admin socket and files.
 const (
 	fdReserve        = 256
 	minConnLimit     = 16
@@ -49,14 +49,14 @@ func newConnLimit(max int, log *slog.Logger) *connLimit {
 	return &connLimit{max: int64(max), log: log}
 }
 
-// defaultConnLimit returns half the descriptors the soft RLIMIT_NOFILE leaves after
-// fdReserve, and at least minConnLimit.
+// defaultConnLimit returns the descriptors the soft RLIMIT_NOFILE leaves after
+// fdReserve, divided by connFDs, and at least minConnLimit.
 func defaultConnLimit() int {
 	var rl unix.Rlimit
 	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err != nil || rl.Cur == unix.RLIM_INFINITY {
 		return 1 << 20
 	}
-	return max(int(min(rl.Cur, 1<<40)-fdReserve)/2, minConnLimit)
+	return max(int(min(rl.Cur, 1<<40)-fdReserve)/connFDs, minConnLimit)
 }
 
 // acquire counts a new connection from addr and reports whether it is within the

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/poolctl/poolctl/internal/testwait"
 	"github.com/poolctl/poolctl/runtime/event"
 	"github.com/poolctl/poolctl/runtime/spec"
@@ -110,11 +112,18 @@ func TestConnectionLimit(t *testing.T) {
 	}
 }
 
-// TestDefaultConnLimit: the default leaves room for two descriptors a connection
-// below the soft RLIMIT_NOFILE.
+// TestDefaultConnLimit: the default leaves room for connFDs descriptors a connection,
+// and the reserve, below the soft RLIMIT_NOFILE.
 func TestDefaultConnLimit(t *testing.T) {
+	var rl unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err != nil {
+		t.Fatal(err)
+	}
 	n := defaultConnLimit()
 	if n < minConnLimit {
 		t.Errorf("default limit %d, want at least %d", n, minConnLimit)
+	}
+	if rl.Cur != unix.RLIM_INFINITY && rl.Cur >= fdReserve+minConnLimit*connFDs && uint64(n*connFDs+fdReserve) > rl.Cur {
+		t.Errorf("default limit %d: %d descriptors a connection and %d kept need more than RLIMIT_NOFILE's %d", n, connFDs, fdReserve, rl.Cur)
 	}
 }

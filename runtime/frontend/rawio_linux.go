@@ -8,6 +8,8 @@ import (
 	"os"
 	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // rawTCP is a TCP connection whose reads and writes make their system calls with
@@ -46,6 +48,33 @@ type rawTCP struct {
 	held   []byte                // what the next Read writes first
 	sent   int                   // how much of held sendFD wrote
 	se     syscall.Errno         // the error of sendFD's write
+	in     *inqRead              // reads that say what they left (enableInq); else nil
+	// drained says the last read through in took all there was (readLatch).
+	drained bool
+}
+
+// inqRead is the message of a read made with recvmsg on a socket with TCP_INQ set,
+// whose control message says how many bytes the read left in the socket; a FIN left
+// counts as one (tcp(7)).
+type inqRead struct {
+	msg syscall.Msghdr
+	iov syscall.Iovec
+	oob [32]byte // room for TCP_INQ's control message, syscall.CmsgSpace(4): 24 bytes on 64-bit Linux
+}
+
+// enableInq sets TCP_INQ on the socket, after which its reads say whether they
+// drained it (drained); false when the kernel (before Linux 4.18) cannot.
+func (r *rawTCP) enableInq() bool {
+	var serr error
+	err := r.rc.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_TCP, unix.TCP_INQ, 1) })
+	if err != nil || serr != nil {
+		return false
+	}
+	in := &inqRead{}
+	in.msg.Iov, in.msg.Iovlen = &in.iov, 1
+	in.msg.Control = &in.oob[0]
+	r.in, r.drained = in, false
+	return true
 }
 
 // fastConn returns conn with rawTCP's reads and writes when it is a TCP connection,
@@ -85,8 +114,38 @@ func rawIO(trap, fd uintptr, p []byte) (int, syscall.Errno) {
 
 // readFD reads into rp; false asks the poller to wait until fd is readable.
 func (r *rawTCP) readFD(fd uintptr) bool {
+	if r.in != nil {
+		return r.recvFD(fd)
+	}
 	r.rn, r.re = rawIO(syscall.SYS_READ, fd, r.rp)
 	return r.re != syscall.EAGAIN && r.re != syscall.EINTR
+}
+
+// recvFD reads into rp as readFD does, with recvmsg, and notes whether the read
+// drained the socket: it found nothing, or left nothing, not even a FIN.
+func (r *rawTCP) recvFD(fd uintptr) bool {
+	in := r.in
+	in.iov.Base = unsafe.SliceData(r.rp)
+	in.iov.SetLen(len(r.rp))
+	in.msg.SetControllen(len(in.oob))
+	n, _, e := syscall.RawSyscall(syscall.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&in.msg)), 0)
+	in.iov.Base = nil
+	r.rn, r.re = int(n), e
+	r.drained = e == syscall.EAGAIN || (e == 0 && n > 0 && in.left() == 0)
+	return e != syscall.EAGAIN && e != syscall.EINTR
+}
+
+// left returns what the last recvmsg's TCP_INQ message says it left in the socket,
+// or 1 when there is no such message.
+func (in *inqRead) left() int32 {
+	if int(in.msg.Controllen) < syscall.CmsgLen(4) {
+		return 1
+	}
+	h := (*syscall.Cmsghdr)(unsafe.Pointer(&in.oob[0]))
+	if h.Level != syscall.SOL_TCP || h.Type != unix.TCP_CM_INQ {
+		return 1
+	}
+	return *(*int32)(unsafe.Pointer(&in.oob[syscall.CmsgLen(0)]))
 }
 
 // writeFD writes wp; false asks the poller to wait until fd is writable.

@@ -157,7 +157,7 @@ func (s *connServer) closeIdle() bool {
 	defer s.mu.Unlock()
 	for c := range s.conns {
 		if c.state.CompareAndSwap(stateIdle, stateClosed) {
-			c.conn.Close()
+			c.abort()
 		}
 	}
 	return len(s.conns) == 0

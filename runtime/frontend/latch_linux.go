@@ -1,0 +1,83 @@
+//go:build linux && !race
+
+package frontend
+
+import (
+	"net"
+	"os"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// connFDs is how many descriptors a client connection may hold: its own, a worker
+// connection's, and its readLatch's.
+const connFDs = 3
+
+// readLatch keeps, from the moment a wait of a client's keep-alive connection begins,
+// the readiness the poller sees for it: a second descriptor of the socket, which Go's
+// poller watches on its own.
+//
+// A Read of a net.Conn forgets the readiness its poller saw before the Read began
+// (internal/poll's prepareRead), so a read that waits for the next request must try
+// first, and on a keep-alive connection that try finds nothing (EAGAIN): one system
+// call a request. A Read of the latch lasts while requests are served one after the
+// other, in its callback (serve), which returns false to wait only when the last read
+// of the socket took all there was (rawTCP.drained): data that came after that read
+// has made the latch readable, and nothing before it is left unread.
+//
+// Only the serving goroutine closes the latch, once serve has returned: Close waits for
+// the Read to end. Another goroutine wakes it with shutdown, which also ends the socket
+// for the client as closing its last descriptor would.
+type readLatch struct {
+	f  *os.File
+	rc syscall.RawConn
+	r  *rawTCP
+}
+
+// openLatch returns a latch of conn, or nil when conn is not a rawTCP or no
+// descriptor can be had (the process is out of them).
+func openLatch(conn net.Conn) *readLatch {
+	r, ok := conn.(*rawTCP)
+	if !ok || !r.enableInq() {
+		return nil
+	}
+	fd, err := -1, error(nil)
+	cerr := r.rc.Control(func(s uintptr) { fd, err = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) })
+	if cerr != nil || err != nil {
+		return nil
+	}
+	// The socket is non-blocking (its open file is shared), so the file is pollable;
+	// a deadline says so.
+	f := os.NewFile(uintptr(fd), "latch")
+	if f.SetReadDeadline(time.Time{}) != nil {
+		f.Close()
+		return nil
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil
+	}
+	return &readLatch{f: f, rc: rc, r: r}
+}
+
+// serve calls fn until it returns true, waiting until the socket is readable each time
+// it returns false; an error when the wait's deadline passed or the latch was shut down
+// or closed.
+func (l *readLatch) serve(fn func(fd uintptr) bool) error { return l.rc.Read(fn) }
+
+// drained reports whether the last read of the socket took all there was.
+func (l *readLatch) drained() bool { return l.r.drained }
+
+// setDeadline sets the deadline of serve's waits.
+func (l *readLatch) setDeadline(t time.Time) { l.f.SetReadDeadline(t) }
+
+// shutdown ends the socket both ways, which wakes serve's wait, from any goroutine.
+func (l *readLatch) shutdown() {
+	l.rc.Control(func(fd uintptr) { syscall.Shutdown(int(fd), syscall.SHUT_RDWR) })
+}
+
+// close closes the latch's descriptor, once serve has returned.
+func (l *readLatch) close() { l.f.Close() }

@@ -1,0 +1,173 @@
+//go:build unix
+
+package frontend
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/poolctl/poolctl/runtime/spec"
+)
+
+// latchedConn starts a front end of one site whose worker answers "ok" to GET and
+// echoes a POST's body, and returns it with a keep-alive connection that has carried
+// more than latchAfter requests: on Linux without -race, one that waits for the next
+// on its readLatch (checked).
+func latchedConn(t *testing.T, pools *fakePools) (*Server, *keepAlive) {
+	t.Helper()
+	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			io.Copy(w, r.Body)
+			return
+		}
+		io.WriteString(w, "ok")
+	}))
+	s := start(t, []*spec.Site{site("A", []spec.Binding{bind("127.0.0.1", 0, "", 1)})}, pools)
+	k := dialKeepAlive(t, s.Addrs()[0].String())
+	for range latchAfter + 1 {
+		if code, body := k.get(t, "/"); code != 200 || body != "ok" {
+			t.Fatalf("GET / = %d %q", code, body)
+		}
+	}
+	if built, n := latchesBuilt(t), latched(s); built && n != 1 {
+		t.Fatalf("%d connections wait on a latch after %d requests, want 1", n, latchAfter+1)
+	}
+	return s, k
+}
+
+// latchesBuilt reports whether this build gives connections latches (Linux, no -race).
+func latchesBuilt(t *testing.T) bool {
+	accepted, _ := tcpPair(t)
+	l := openLatch(fastConn(accepted))
+	if l == nil {
+		return false
+	}
+	l.close()
+	return true
+}
+
+// latched returns how many of s's client connections have a latch.
+func latched(s *Server) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, l := range s.lns {
+		l.srv.mu.Lock()
+		for c := range l.srv.conns {
+			c.mu.Lock()
+			if c.latch != nil {
+				n++
+			}
+			c.mu.Unlock()
+		}
+		l.srv.mu.Unlock()
+	}
+	return n
+}
+
+// readAnswers reads n responses from k and returns their bodies.
+func readAnswers(t *testing.T, k *keepAlive, n int) []string {
+	t.Helper()
+	k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var bodies []string
+	for range n {
+		resp, err := http.ReadResponse(k.br, nil)
+		if err != nil {
+			t.Fatalf("response %d of %d: %v", len(bodies)+1, n, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		bodies = append(bodies, string(b))
+	}
+	return bodies
+}
+
+// TestLatchedConnection: a connection that waits for requests on its latch still
+// answers pipelined requests, sent at once or one by one before any answer, requests
+// with a body, and a client that ends its side after a request.
+func TestLatchedConnection(t *testing.T) {
+	get := "GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+	post := func(body string) string {
+		return "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	}
+	split := post("abcdef")
+	tests := []struct {
+		name   string
+		writes []string // written one after the other, before any answer is read
+		want   []string // the bodies of the answers
+	}{
+		{"pipelined in one write", []string{get + get + get}, []string{"ok", "ok", "ok"}},
+		{"pipelined write by write", []string{get, get, get}, []string{"ok", "ok", "ok"}},
+		{"with bodies", []string{post("one"), get, post("three")}, []string{"one", "ok", "three"}},
+		{"body in pieces", []string{split[:len(split)-3], split[len(split)-3:], get}, []string{"abcdef", "ok"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, k := latchedConn(t, newFakePools())
+			for _, w := range tt.writes {
+				if _, err := io.WriteString(k.conn, w); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := readAnswers(t, k, len(tt.want))
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("answers %q, want %q", got, tt.want)
+			}
+			if code, body := k.get(t, "/"); code != 200 || body != "ok" {
+				t.Errorf("GET / after them = %d %q", code, body)
+			}
+		})
+	}
+}
+
+// TestLatchedConnectionHalfClosed: a client that sends a request and then ends its
+// side gets the answer, and then the connection's end at once, not at the idle
+// timeout.
+func TestLatchedConnectionHalfClosed(t *testing.T) {
+	_, k := latchedConn(t, newFakePools())
+	io.WriteString(k.conn, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	k.conn.(*net.TCPConn).CloseWrite()
+	if got := readAnswers(t, k, 1); got[0] != "ok" {
+		t.Errorf("answer %q, want \"ok\"", got[0])
+	}
+	if b, err := k.br.ReadByte(); err != io.EOF {
+		t.Errorf("after the answer: read %q, %v; want io.EOF", b, err)
+	}
+}
+
+// TestShutdownClosesLatched: Shutdown closes a connection that waits on its latch, at
+// once.
+func TestShutdownClosesLatched(t *testing.T) {
+	s, k := latchedConn(t, newFakePools())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown = %v with a latched idle connection open", err)
+	}
+	k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if b, err := k.br.ReadByte(); err != io.EOF {
+		t.Errorf("latched connection after Shutdown: read %q, %v; want io.EOF", b, err)
+	}
+}
+
+// TestStoppedResetLatched: a stopped pool's reset (SO_LINGER 0) reaches a client whose
+// connection has a latch, whose descriptor is closed last.
+func TestStoppedResetLatched(t *testing.T) {
+	pools := newFakePools()
+	_, k := latchedConn(t, pools)
+	pools.fail("A:/", &StoppedError{Pool: "A", Reset: true})
+	io.WriteString(k.conn, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, err := k.br.Read(make([]byte, 100))
+	if !errors.Is(err, syscall.ECONNRESET) {
+		t.Fatalf("read %d bytes, error %v; want connection reset by peer", n, err)
+	}
+}
