@@ -168,7 +168,8 @@ func (c *clientConn) useLatch() bool {
 // carry another (true). It returns false to wait for the next request when nothing
 // is buffered and the socket's last read drained it; the latch's Read then calls it
 // again once the socket is readable, and the request is read without a read that
-// finds nothing first.
+// finds nothing first. A wait that ended for readiness the last read had seen finds
+// nothing (fill), and waits again.
 func (c *clientConn) serveLatched(uintptr) bool {
 	for {
 		if !c.woke {
@@ -179,6 +180,8 @@ func (c *clientConn) serveLatched(uintptr) bool {
 				c.woke = true
 				return false
 			}
+		} else if c.br.Buffered() == 0 && !c.latch.fill(c.br) {
+			return false
 		}
 		c.woke = false
 		if !c.resume() || !c.serveNext() {

@@ -3,6 +3,8 @@
 package frontend
 
 import (
+	"bufio"
+	"errors"
 	"net"
 	"os"
 	"syscall"
@@ -67,6 +69,20 @@ func openLatch(conn net.Conn) *readLatch {
 // it returns false; an error when the wait's deadline passed or the latch was shut down
 // or closed.
 func (l *readLatch) serve(fn func(fd uintptr) bool) error { return l.rc.Read(fn) }
+
+// errNothing is what a read returns that fill makes, when it finds nothing.
+var errNothing = errors.New("frontend: nothing to read yet")
+
+// fill reads into br what the socket has, without waiting, and reports whether it
+// had anything, or an error that br's next read meets again. A wait of the latch can
+// end for readiness older than the last read, which found nothing then: fill says so,
+// and the connection waits on the latch again, not in a read.
+func (l *readLatch) fill(br *bufio.Reader) bool {
+	l.r.nowait = true
+	_, err := br.Peek(1)
+	l.r.nowait = false
+	return err != errNothing
+}
 
 // drained reports whether the last read of the socket took all there was.
 func (l *readLatch) drained() bool { return l.r.drained }

@@ -3,6 +3,7 @@
 package frontend
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"net"
@@ -117,6 +118,37 @@ func TestReadLatchDrained(t *testing.T) {
 	read(8, "x", false)
 	if n, err := r.Read(make([]byte, 8)); n != 0 || err != io.EOF {
 		t.Errorf("Read after the FIN = %d, %v; want io.EOF", n, err)
+	}
+}
+
+// TestReadLatchFill: fill reads what there is without waiting. A wait of the latch
+// can end for data already read: epoll reports readiness it saw before the read when
+// it was harvested sooner, and then fill finds nothing.
+func TestReadLatchFill(t *testing.T) {
+	l, r, peer := latchPair(t)
+	r.SetReadDeadline(time.Now().Add(10 * time.Second)) // a fill that waited would wait this long
+	br := bufio.NewReader(r)
+	if l.fill(br) {
+		t.Fatalf("fill of an empty socket = true (%d bytes buffered), want false at once", br.Buffered())
+	}
+	if !l.drained() {
+		t.Error("drained = false after a fill that found nothing")
+	}
+	send(t, peer, "a")
+	readable(t, r, unix.POLLIN)
+	if !l.fill(br) || br.Buffered() != 1 {
+		t.Fatalf("fill with 1 byte to read = false, or %d bytes buffered", br.Buffered())
+	}
+	if b, err := br.ReadByte(); b != 'a' || err != nil {
+		t.Errorf("ReadByte = %q, %v; want 'a'", b, err)
+	}
+	peer.Close()
+	readable(t, r, unix.POLLRDHUP)
+	if !l.fill(br) {
+		t.Error("fill at the peer's close = false, want true (the next read says io.EOF)")
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Errorf("ReadByte after the close = %v, want io.EOF", err)
 	}
 }
 

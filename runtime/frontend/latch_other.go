@@ -3,6 +3,7 @@
 package frontend
 
 import (
+	"bufio"
 	"net"
 	"time"
 )
@@ -20,6 +21,7 @@ func openLatch(net.Conn) *readLatch { return nil }
 
 func (*readLatch) serve(func(uintptr) bool) error { return nil }
 func (*readLatch) drained() bool                  { return false }
+func (*readLatch) fill(*bufio.Reader) bool        { return true }
 func (*readLatch) setDeadline(time.Time)          {}
 func (*readLatch) shutdown()                      {}
 func (*readLatch) close()                         {}

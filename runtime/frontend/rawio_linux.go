@@ -51,6 +51,8 @@ type rawTCP struct {
 	in     *inqRead              // reads that say what they left (enableInq); else nil
 	// drained says the last read through in took all there was (readLatch).
 	drained bool
+	// nowait makes a read through in that finds nothing return errNothing, not wait.
+	nowait bool
 }
 
 // inqRead is the message of a read made with recvmsg on a socket with TCP_INQ set,
@@ -132,7 +134,7 @@ func (r *rawTCP) recvFD(fd uintptr) bool {
 	in.iov.Base = nil
 	r.rn, r.re = int(n), e
 	r.drained = e == syscall.EAGAIN || (e == 0 && n > 0 && in.left() == 0)
-	return e != syscall.EAGAIN && e != syscall.EINTR
+	return e != syscall.EINTR && (e != syscall.EAGAIN || r.nowait)
 }
 
 // left returns what the last recvmsg's TCP_INQ message says it left in the socket,
@@ -188,6 +190,8 @@ func (r *rawTCP) Read(p []byte) (int, error) {
 	switch {
 	case err != nil:
 		return 0, err
+	case r.re == syscall.EAGAIN: // nowait
+		return 0, errNothing
 	case r.re != 0:
 		return 0, os.NewSyscallError("read", r.re)
 	case r.rn == 0:
