@@ -36,6 +36,15 @@ type Lease interface {
 	Done(Outcome)
 }
 
+// WarmLease is a Lease that may hold an open, idle connection to the app's process:
+// the supervisor's holds the connection of a new worker's first ping, so that the
+// first request sent to the worker needs no connect.
+type WarmLease interface {
+	Lease
+	// TakeConn returns the connection, once; nil when there is none. The caller owns it.
+	TakeConn() net.Conn
+}
+
 // Outcome is how a request forwarded to a worker ended.
 type Outcome struct {
 	// Status is the status code of the worker's final response, 0 when the worker

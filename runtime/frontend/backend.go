@@ -137,6 +137,23 @@ func (p *connPool) dial(ctx context.Context, addr string) (*backendConn, error) 
 	if err != nil {
 		return nil, err
 	}
+	return newBackendConn(conn, addr), nil
+}
+
+// adopt takes conn, an open and idle connection to addr that the pool did not dial
+// (WarmLease), as one of its idle connections. How long it has been idle is not known
+// (a worker may wait long for its first request), so it counts as idle since ever:
+// alive checks that the worker has not closed it before it is used.
+func (p *connPool) adopt(conn net.Conn, addr string) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetKeepAlive(true)
+		tc.SetKeepAlivePeriod(p.dialer.KeepAlive)
+	}
+	p.put(newBackendConn(conn, addr), time.Time{})
+}
+
+// newBackendConn returns conn, a connection to addr, ready to carry requests.
+func newBackendConn(conn net.Conn, addr string) *backendConn {
 	rw := fastConn(conn)
 	bc := &backendConn{
 		addr: addr,
@@ -149,7 +166,7 @@ func (p *connPool) dial(ctx context.Context, addr string) (*backendConn, error) 
 	}
 	bc.abort, bc.peek = bc.interrupt, bc.peekFD
 	bc.held, _ = rw.(writeHolder)
-	return bc, nil
+	return bc
 }
 
 // put takes back a connection whose exchange, begun at since, ended cleanly. The

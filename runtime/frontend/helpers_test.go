@@ -34,6 +34,7 @@ type fakePools struct {
 	errs  map[string]error
 	apps  []*spec.App
 	done  chan doneCall
+	warm  net.Conn // what the next lease's TakeConn gives
 }
 
 func newFakePools() *fakePools {
@@ -106,6 +107,14 @@ type fakeLease struct {
 func (l *fakeLease) Addr() string { return l.addr }
 
 func (l *fakeLease) PID() int { return 4242 }
+
+func (l *fakeLease) TakeConn() net.Conn {
+	l.f.mu.Lock()
+	defer l.f.mu.Unlock()
+	conn := l.f.warm
+	l.f.warm = nil
+	return conn
+}
 
 func (l *fakeLease) Done(out Outcome) {
 	select {

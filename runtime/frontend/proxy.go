@@ -84,6 +84,11 @@ func (h *handler) serve(c *clientConn, site *spec.Site) {
 		return
 	}
 	rec.pid.Store(int32(lease.PID()))
+	if wl, ok := lease.(WarmLease); ok {
+		if conn := wl.TakeConn(); conn != nil {
+			h.conns.adopt(conn, lease.Addr())
+		}
+	}
 	var out Outcome
 	defer func() { lease.Done(out) }()
 	var abort bool

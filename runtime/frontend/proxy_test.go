@@ -9,12 +9,16 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/poolctl/poolctl/runtime/spec"
+	"golang.org/x/sys/unix"
 )
 
 // oneSite starts a front end with one site on 127.0.0.1 whose root application is in
@@ -233,5 +237,90 @@ func TestRequestBody(t *testing.T) {
 	defer resp.Body.Close()
 	if b, err := io.ReadAll(resp.Body); err != nil || string(b) != payload {
 		t.Errorf("echoed %d bytes, %v; want %d", len(b), err, len(payload))
+	}
+}
+
+// TestWarmLease: a lease's open connection (WarmLease) carries the request, and the
+// front end opens none of its own.
+func TestWarmLease(t *testing.T) {
+	var mu sync.Mutex
+	var opened, served []string // the client addresses of the worker's connections
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		served = append(served, r.RemoteAddr)
+		mu.Unlock()
+		io.WriteString(w, "ok")
+	}))
+	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			opened = append(opened, c.RemoteAddr().String())
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	warm, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pools := newFakePools()
+	pools.set("A:/", srv.Listener.Addr().String())
+	pools.warm = warm
+	addr := oneSite(t, pools)
+	if resp, body := get(t, client(t), addr, "", "/", nil); resp.StatusCode != 200 || body != "ok" {
+		t.Fatalf("GET / = %d %q", resp.StatusCode, body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{warm.LocalAddr().String()}
+	if d := cmp.Diff(want, served); d != "" {
+		t.Errorf("the request came on (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(want, opened); d != "" {
+		t.Errorf("the worker's connections (-want +got):\n%s", d)
+	}
+}
+
+// TestWarmLeaseClosedMeanwhile: a lease's connection that the worker has closed since
+// (it waited long for its first request) is not used: a request that cannot be sent
+// twice (POST) gets the worker's answer on a connection of its own, not a 502.
+func TestWarmLeaseClosedMeanwhile(t *testing.T) {
+	pools := newFakePools()
+	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) { io.Copy(w, r.Body) }))
+	closer, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	warm, err := net.Dial("tcp", closer.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer, err := closer.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer.Close()
+	raw, err := warm.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Control(func(fd uintptr) { // until the close has come, unread
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		if n, err := unix.Poll(pfd, 10_000); n != 1 || err != nil {
+			t.Errorf("poll = %d, %v; want the close", n, err)
+		}
+	})
+	pools.warm = warm
+	addr := oneSite(t, pools)
+	resp, err := client(t).Post("http://"+addr+"/", "text/plain", strings.NewReader("body"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(b) != "body" {
+		t.Errorf("POST / = %d %q, want 200 \"body\" from the worker", resp.StatusCode, b)
 	}
 }

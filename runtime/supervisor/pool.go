@@ -4,6 +4,7 @@ package supervisor
 
 import (
 	"context"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -241,7 +242,7 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 			w.requests++
 			p.requests++
 			p.mu.Unlock()
-			return &lease{p: p, w: w, addr: w.proc.Addr(ai), pid: w.proc.PID()}, nil
+			return &lease{p: p, w: w, ai: ai, addr: w.proc.Addr(ai), pid: w.proc.PID()}, nil
 		}
 		if w := p.suspendedLocked(); w != nil {
 			p.resumeLocked(w) // the next request thaws a suspended worker
@@ -343,6 +344,7 @@ func (p *pool) maxWorkers() int {
 type lease struct {
 	p    *pool
 	w    *slot
+	ai   int // the application's index in the worker
 	addr string
 	pid  int
 	done atomic.Bool
@@ -353,6 +355,10 @@ func (l *lease) Addr() string { return l.addr }
 
 // PID returns the worker's process id.
 func (l *lease) PID() int { return l.pid }
+
+// TakeConn returns the open connection of the worker's first ping to the application,
+// once, for the first request sent to a new worker; else nil.
+func (l *lease) TakeConn() net.Conn { return l.w.proc.TakeConn(l.ai) }
 
 // Done ends the request; calls after the first do nothing.
 func (l *lease) Done(out frontend.Outcome) {

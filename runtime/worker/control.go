@@ -38,6 +38,7 @@ func (w *Worker) wait(pipe *os.File, rep *bufio.Reader) {
 	forgetShim(w.pid)
 	err := w.cmd.Wait()
 	w.transport.CloseIdleConnections()
+	w.closeWarm()
 	w.waitErr = err
 	if err != nil {
 		w.why = exitDetail(exit)
@@ -97,6 +98,7 @@ func (w *Worker) Kill() {
 func (w *Worker) Release() {
 	w.released.Store(true)
 	w.transport.CloseIdleConnections()
+	w.closeWarm()
 }
 
 // signalShim sends sig to the shim (and SIGCONT to its group) unless it has exited or

@@ -41,7 +41,8 @@ const probeTimeout = 100 * time.Millisecond
 
 // WaitReady waits until every app's port accepts a connection and answers a first ping
 // (any HTTP response), or ctx ends (the error wraps ctx.Err()), or the worker exits (the
-// error says so, and why).
+// error says so, and why). It keeps the first ping's connection of each app for
+// TakeConn.
 func (w *Worker) WaitReady(ctx context.Context) error {
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -61,12 +62,12 @@ func (w *Worker) WaitReady(ctx context.Context) error {
 }
 
 // waitApp pings app i until it answers or ctx ends; until its port is listening, it
-// only tries to connect.
+// only tries to connect. The connection of the ping that answers is kept (firstPing).
 func (w *Worker) waitApp(ctx context.Context, i int) error {
 	retry, begin := firstRetry, time.Now()
 	for {
 		if listening(w.ports[i]) {
-			if _, err := w.pingApp(ctx, i); err == nil {
+			if err := w.firstPing(ctx, i); err == nil {
 				return nil
 			}
 		}

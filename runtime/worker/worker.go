@@ -41,7 +41,9 @@ type Worker struct {
 
 	released atomic.Bool
 	mu       sync.Mutex
-	exited   bool // the shim has exited: its pid may no longer be signalled
+	exited   bool       // the shim has exited: its pid may no longer be signalled
+	warm     []net.Conn // each app's first-ping connection, until TakeConn takes it (warm.go)
+	warmLeft atomic.Int32
 
 	group    *cgroup.Group // the worker's own cgroup; nil = none
 	groupErr error         // why it has none, when Config.Cgroups was Available
@@ -103,7 +105,7 @@ func (w *Worker) startError(cfg Config, first report, readErr error) error {
 // newWorker returns a Worker for cfg, not started, with a keep-alive HTTP client of its
 // own for pings.
 func newWorker(cfg Config, ports []int) *Worker {
-	w := &Worker{pool: cfg.Pool, ports: ports, done: make(chan struct{})}
+	w := &Worker{pool: cfg.Pool, ports: ports, done: make(chan struct{}), warm: make([]net.Conn, len(cfg.Apps))}
 	for i, app := range cfg.Apps {
 		w.names = append(w.names, app.Name)
 		w.addrs = append(w.addrs, net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[i])))
