@@ -228,15 +228,20 @@ func wsBackend(t *testing.T) string {
 			http.Error(w, "want an upgrade", http.StatusBadRequest)
 			return
 		}
-		conn, brw, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
-		brw.Flush()
-		io.Copy(conn, brw)
+		upgradeEcho(w)
 	})
+}
+
+// upgradeEcho answers an "Upgrade: echo" request: 101, then it echoes what it reads.
+func upgradeEcho(w http.ResponseWriter) {
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+	brw.Flush()
+	io.Copy(conn, brw)
 }
 
 // dialUpgrade opens an upgraded connection through the front end.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,13 +18,17 @@ import (
 	"github.com/poolctl/poolctl/runtime/spec"
 )
 
-// latchedConn starts a front end of one site whose worker answers "ok" to GET and
-// echoes a POST's body, and returns it with a keep-alive connection that has carried
-// more than latchAfter requests: on Linux without -race, one that waits for the next
-// on its readLatch (checked).
+// latchedConn starts a front end of one site whose worker answers "ok" to GET, echoes
+// a POST's body and takes "Upgrade: echo" (upgradeEcho), and returns it with a
+// keep-alive connection that has carried more than latchAfter requests: on Linux
+// without -race, one that waits for the next on its readLatch (checked).
 func latchedConn(t *testing.T, pools *fakePools) (*Server, *keepAlive) {
 	t.Helper()
 	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") == "echo" {
+			upgradeEcho(w)
+			return
+		}
 		if r.Method == http.MethodPost {
 			io.Copy(w, r.Body)
 			return
@@ -155,6 +160,28 @@ func TestShutdownClosesLatched(t *testing.T) {
 	k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if b, err := k.br.ReadByte(); err != io.EOF {
 		t.Errorf("latched connection after Shutdown: read %q, %v; want io.EOF", b, err)
+	}
+}
+
+// TestUpgradeLatched: a latched connection that is upgraded carries data both ways,
+// and Shutdown closes it.
+func TestUpgradeLatched(t *testing.T) {
+	s, k := latchedConn(t, newFakePools())
+	io.WriteString(k.conn, "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+	k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(k.br, nil)
+	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("upgrade: %v %v", resp, err)
+	}
+	io.WriteString(k.conn, "hello\n")
+	if line, err := k.br.ReadString('\n'); err != nil || line != "hello\n" {
+		t.Fatalf("echo %q, %v", line, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	s.Shutdown(ctx)
+	if _, err := k.br.ReadString('\n'); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("upgraded latched connection after Shutdown: read error %v, want it closed", err)
 	}
 }
 
