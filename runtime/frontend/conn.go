@@ -145,11 +145,14 @@ func (c *clientConn) serveNext() bool {
 	return c.serveRequest()
 }
 
-// useLatch gives the connection a readLatch and reports whether it has one. A TLS
-// connection has none: crypto/tls may hold a request it has read, which only its
-// Read knows.
+// useLatch gives the connection a readLatch, of its TCP connection, and reports
+// whether it has one.
 func (c *clientConn) useLatch() bool {
-	l := openLatch(c.rw)
+	under := c.rw
+	if tc, ok := c.conn.(*tls.Conn); ok {
+		under = tc.NetConn()
+	}
+	l := openLatch(under)
 	if l == nil {
 		return false
 	}
@@ -165,22 +168,21 @@ func (c *clientConn) useLatch() bool {
 }
 
 // serveLatched serves requests inside the latch's Read, until the connection cannot
-// carry another (true). It returns false to wait for the next request when nothing
-// is buffered and the socket's last read drained it; the latch's Read then calls it
-// again once the socket is readable, and the request is read without a read that
-// finds nothing first. A wait that ended for readiness the last read had seen finds
-// nothing (fill), and waits again.
+// carry another (true). It returns false to wait for the next request when there is
+// nothing to read (fill): nothing buffered, here or in crypto/tls, and the socket's
+// last read drained it. The latch's Read then calls it again once the socket is
+// readable, and the request is read without a read that finds nothing first. A wait
+// can end for readiness the last read had seen; fill then finds nothing, and it waits
+// again.
 func (c *clientConn) serveLatched(uintptr) bool {
 	for {
-		if !c.woke {
-			if !c.rest() {
-				return true
-			}
-			if c.br.Buffered() == 0 && c.latch.drained() {
-				c.woke = true
-				return false
-			}
-		} else if c.br.Buffered() == 0 && !c.latch.fill(c.br) {
+		if c.woke {
+			c.latch.readable()
+		} else if !c.rest() {
+			return true
+		}
+		if c.br.Buffered() == 0 && !c.latch.fill(c.br) {
+			c.woke = true
 			return false
 		}
 		c.woke = false

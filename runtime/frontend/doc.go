@@ -41,14 +41,15 @@
 // between requests (up to 120 s idle, HTTP.sys's IdleConnectionTimeout default, renewed
 // about once a second on a busy connection rather than per request; a head must be
 // complete 30 s after its first byte), pipelined requests are answered in
-// order, and HTTP/1.0 clients keep their connection only when they ask. On Linux, a
-// plain HTTP/1.1 connection that has carried 4 requests waits for the next ones on a
-// second descriptor of its socket (readLatch), which keeps the readiness that a read
-// of the connection would forget, so that no read finds nothing first. A request that
-// runs longer than 20 ms has its client's connection watched: a client that closes it
-// while the request waits for a place in its pool's queue or for the worker's answer
-// ends the wait, and the worker connection with it (as net/http's server does for
-// every request, with a goroutine each; the front end spends that only on slow ones).
+// order, and HTTP/1.0 clients keep their connection only when they ask. On Linux, an
+// HTTP/1.1 connection (over TLS too) that has carried 4 requests waits for the next
+// ones on a second descriptor of its socket (readLatch), which keeps the readiness
+// that a read of the connection would forget, so that no read finds nothing first. A
+// request that runs longer than 20 ms has its client's connection watched: a client
+// that closes it while the request waits for a place in its pool's queue or for the
+// worker's answer ends the wait, and the worker connection with it (as net/http's
+// server does for every request, with a goroutine each; the front end spends that only
+// on slow ones).
 // Responses the worker sends without a length go to HTTP/1.1 clients chunked, so their
 // connection stays open. Shutdown closes idle connections at once and lets requests in
 // flight finish (their responses say Connection: close).

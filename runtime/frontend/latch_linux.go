@@ -4,7 +4,6 @@ package frontend
 
 import (
 	"bufio"
-	"errors"
 	"net"
 	"os"
 	"syscall"
@@ -25,9 +24,10 @@ const connFDs = 3
 // (internal/poll's prepareRead), so a read that waits for the next request must try
 // first, and on a keep-alive connection that try finds nothing (EAGAIN): one system
 // call a request. A Read of the latch lasts while requests are served one after the
-// other, in its callback (serve), which returns false to wait only when the last read
-// of the socket took all there was (rawTCP.drained): data that came after that read
-// has made the latch readable, and nothing before it is left unread.
+// other, in its callback (serve), which returns false to wait only when nothing is
+// left to read (fill) and the last read of the socket took all there was
+// (rawTCP.drained): data that came after that read has made the latch readable, and
+// nothing before it is left unread.
 //
 // Only the serving goroutine closes the latch, once serve has returned: Close waits for
 // the Read to end. Another goroutine wakes it with shutdown, which also ends the socket
@@ -38,8 +38,9 @@ type readLatch struct {
 	r  *rawTCP
 }
 
-// openLatch returns a latch of conn, or nil when conn is not a rawTCP or no
-// descriptor can be had (the process is out of them).
+// openLatch returns a latch of conn, the TCP connection under the client's (crypto/tls
+// reads through it), or nil when conn is not a rawTCP or no descriptor can be had
+// (the process is out of them).
 func openLatch(conn net.Conn) *readLatch {
 	r, ok := conn.(*rawTCP)
 	if !ok || !r.enableInq() {
@@ -70,22 +71,34 @@ func openLatch(conn net.Conn) *readLatch {
 // or closed.
 func (l *readLatch) serve(fn func(fd uintptr) bool) error { return l.rc.Read(fn) }
 
-// errNothing is what a read returns that fill makes, when it finds nothing.
-var errNothing = errors.New("frontend: nothing to read yet")
+// errNothing is what a read returns that fill makes, when it finds nothing. It is a
+// temporary net.Error, which crypto/tls does not keep as the connection's error:
+// a record it has begun to read stays for the next Read.
+var errNothing error = nothingYet{}
 
-// fill reads into br what the socket has, without waiting, and reports whether it
-// had anything, or an error that br's next read meets again. A wait of the latch can
-// end for readiness older than the last read, which found nothing then: fill says so,
-// and the connection waits on the latch again, not in a read.
+// nothingYet is errNothing's type.
+type nothingYet struct{}
+
+func (nothingYet) Error() string   { return "frontend: nothing to read yet" }
+func (nothingYet) Timeout() bool   { return false }
+func (nothingYet) Temporary() bool { return true }
+
+// readable says that the latch's wait ended: the socket has something, so fill reads
+// it, whatever the last read found.
+func (l *readLatch) readable() { l.r.drained = false }
+
+// fill reads into br what there is without waiting, and reports whether there was
+// anything, or an error that br's next read meets again. br reads the socket through
+// what lies between (crypto/tls, which may hold records it has read), and the socket
+// is read only when its last read did not drain it: after a wait of the latch
+// (readable), or when that read left something. A wait can end for readiness older
+// than the last read, which found everything then: fill finds nothing.
 func (l *readLatch) fill(br *bufio.Reader) bool {
 	l.r.nowait = true
 	_, err := br.Peek(1)
 	l.r.nowait = false
 	return err != errNothing
 }
-
-// drained reports whether the last read of the socket took all there was.
-func (l *readLatch) drained() bool { return l.r.drained }
 
 // setDeadline sets the deadline of serve's waits.
 func (l *readLatch) setDeadline(t time.Time) { l.f.SetReadDeadline(t) }

@@ -65,7 +65,7 @@ func TestReadLatchKeepsReadiness(t *testing.T) {
 		if n, err := r.Read(buf); n != 1 || err != nil {
 			t.Errorf("Read = %d, %v; want the 1 byte sent", n, err)
 		}
-		if !l.drained() {
+		if !l.r.drained {
 			t.Error("drained = false after a read of less than there was room for")
 		}
 		send(t, peer, "b") // the next request, sent before the wait begins
@@ -84,7 +84,7 @@ func TestReadLatchKeepsReadiness(t *testing.T) {
 // nothing, a full buffer's read included, but not when it leaves the peer's FIN.
 func TestReadLatchDrained(t *testing.T) {
 	l, r, peer := latchPair(t)
-	if l.drained() {
+	if l.r.drained {
 		t.Error("drained = true before a read of the latch's wait")
 	}
 	read := func(size int, want string, drained bool) {
@@ -94,7 +94,7 @@ func TestReadLatchDrained(t *testing.T) {
 		if string(b[:n]) != want || err != nil {
 			t.Fatalf("Read = %q, %v; want %q", b[:n], err, want)
 		}
-		if l.drained() != drained {
+		if l.r.drained != drained {
 			t.Errorf("after reading %q: drained = %v, want %v", want, !drained, drained)
 		}
 	}
@@ -107,7 +107,7 @@ func TestReadLatchDrained(t *testing.T) {
 	if _, err := r.Read(make([]byte, 2)); !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("Read of nothing = %v, want os.ErrDeadlineExceeded", err)
 	}
-	if !l.drained() {
+	if !l.r.drained {
 		t.Error("drained = false after a read that found nothing")
 	}
 	r.SetReadDeadline(time.Time{})
@@ -121,9 +121,10 @@ func TestReadLatchDrained(t *testing.T) {
 	}
 }
 
-// TestReadLatchFill: fill reads what there is without waiting. A wait of the latch
-// can end for data already read: epoll reports readiness it saw before the read when
-// it was harvested sooner, and then fill finds nothing.
+// TestReadLatchFill: fill reads without waiting, and reads the socket only when it
+// may hold something: after a wait of the latch (readable), or when the last read left
+// something. A wait can end for data already read: epoll reports readiness it saw
+// before the read when it was harvested sooner, and then fill finds nothing.
 func TestReadLatchFill(t *testing.T) {
 	l, r, peer := latchPair(t)
 	r.SetReadDeadline(time.Now().Add(10 * time.Second)) // a fill that waited would wait this long
@@ -131,19 +132,35 @@ func TestReadLatchFill(t *testing.T) {
 	if l.fill(br) {
 		t.Fatalf("fill of an empty socket = true (%d bytes buffered), want false at once", br.Buffered())
 	}
-	if !l.drained() {
+	if !l.r.drained {
 		t.Error("drained = false after a fill that found nothing")
 	}
 	send(t, peer, "a")
 	readable(t, r, unix.POLLIN)
+	if l.fill(br) {
+		t.Error("fill after a read that drained the socket, without readable = true: it read the socket")
+	}
+	l.readable()
 	if !l.fill(br) || br.Buffered() != 1 {
-		t.Fatalf("fill with 1 byte to read = false, or %d bytes buffered", br.Buffered())
+		t.Fatalf("fill after readable, with 1 byte to read = false, or %d bytes buffered", br.Buffered())
 	}
 	if b, err := br.ReadByte(); b != 'a' || err != nil {
 		t.Errorf("ReadByte = %q, %v; want 'a'", b, err)
 	}
+
+	send(t, peer, "bcd")
+	readable(t, r, unix.POLLIN)
+	if n, err := r.Read(make([]byte, 1)); n != 1 || err != nil { // leaves "cd"
+		t.Fatalf("Read = %d, %v", n, err)
+	}
+	if !l.fill(br) || br.Buffered() != 2 {
+		t.Fatalf("fill after a read that left 2 bytes = false, or %d bytes buffered", br.Buffered())
+	}
+	br.Discard(2)
+
 	peer.Close()
 	readable(t, r, unix.POLLRDHUP)
+	l.readable()
 	if !l.fill(br) {
 		t.Error("fill at the peer's close = false, want true (the next read says io.EOF)")
 	}

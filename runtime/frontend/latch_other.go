@@ -20,7 +20,7 @@ type readLatch struct{}
 func openLatch(net.Conn) *readLatch { return nil }
 
 func (*readLatch) serve(func(uintptr) bool) error { return nil }
-func (*readLatch) drained() bool                  { return false }
+func (*readLatch) readable()                      {}
 func (*readLatch) fill(*bufio.Reader) bool        { return true }
 func (*readLatch) setDeadline(time.Time)          {}
 func (*readLatch) shutdown()                      {}

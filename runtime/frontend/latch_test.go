@@ -3,10 +3,12 @@
 package frontend
 
 import (
+	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
-	"net"
+	"log/slog"
 	"net/http"
 	"os"
 	"strconv"
@@ -18,11 +20,12 @@ import (
 	"github.com/poolctl/poolctl/runtime/spec"
 )
 
-// latchedConn starts a front end of one site whose worker answers "ok" to GET, echoes
-// a POST's body and takes "Upgrade: echo" (upgradeEcho), and returns it with a
-// keep-alive connection that has carried more than latchAfter requests: on Linux
-// without -race, one that waits for the next on its readLatch (checked).
-func latchedConn(t *testing.T, pools *fakePools) (*Server, *keepAlive) {
+// latchedConn starts a front end of one site, on an https binding when https, whose
+// worker answers "ok" to GET, echoes a POST's body and takes "Upgrade: echo"
+// (upgradeEcho), and returns it with a keep-alive connection that has carried more
+// than latchAfter requests: on Linux without -race, one that waits for the next on its
+// readLatch (checked).
+func latchedConn(t *testing.T, pools *fakePools, https bool) (*Server, *keepAlive) {
 	t.Helper()
 	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Upgrade") == "echo" {
@@ -35,8 +38,26 @@ func latchedConn(t *testing.T, pools *fakePools) (*Server, *keepAlive) {
 		}
 		io.WriteString(w, "ok")
 	}))
-	s := start(t, []*spec.Site{site("A", []spec.Binding{bind("127.0.0.1", 0, "", 1)})}, pools)
-	k := dialKeepAlive(t, s.Addrs()[0].String())
+	b := bind("127.0.0.1", 0, "", 1)
+	if https {
+		b = tlsBind("127.0.0.1", 0, latchHost, 1)
+	}
+	s := New([]*spec.Site{site("A", []spec.Binding{b})}, pools, slog.New(slog.DiscardHandler))
+	var k *keepAlive
+	if https {
+		pki := newTestPKI(t, latchHost)
+		s.UseCertificates(pki.byServerName)
+		startServer(t, s)
+		conn, err := tls.Dial("tcp", s.Addrs()[0].String(), &tls.Config{RootCAs: pki.pool, ServerName: latchHost, NextProtos: []string{"http/1.1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		k = &keepAlive{conn: conn, br: bufio.NewReader(conn)}
+	} else {
+		startServer(t, s)
+		k = dialKeepAlive(t, s.Addrs()[0].String())
+	}
 	for range latchAfter + 1 {
 		if code, body := k.get(t, "/"); code != 200 || body != "ok" {
 			t.Fatalf("GET / = %d %q", code, body)
@@ -46,6 +67,20 @@ func latchedConn(t *testing.T, pools *fakePools) (*Server, *keepAlive) {
 		t.Fatalf("%d connections wait on a latch after %d requests, want 1", n, latchAfter+1)
 	}
 	return s, k
+}
+
+// latchHost is the https binding's host name in latchedConn, which keepAlive.get sends.
+const latchHost = "a.example"
+
+// bothSchemes runs f for a connection over plain TCP and one over TLS.
+func bothSchemes(t *testing.T, f func(t *testing.T, https bool)) {
+	for _, https := range []bool{false, true} {
+		name := "http"
+		if https {
+			name = "https"
+		}
+		t.Run(name, func(t *testing.T) { f(t, https) })
+	}
 }
 
 // latchesBuilt reports whether this build gives connections latches (Linux, no -race).
@@ -99,9 +134,9 @@ func readAnswers(t *testing.T, k *keepAlive, n int) []string {
 // answers pipelined requests, sent at once or one by one before any answer, requests
 // with a body, and a client that ends its side after a request.
 func TestLatchedConnection(t *testing.T) {
-	get := "GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+	get := "GET / HTTP/1.1\r\nHost: a.example\r\n\r\n"
 	post := func(body string) string {
-		return "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+		return "POST / HTTP/1.1\r\nHost: a.example\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
 	}
 	split := post("abcdef")
 	tests := []struct {
@@ -116,58 +151,69 @@ func TestLatchedConnection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, k := latchedConn(t, newFakePools())
-			for _, w := range tt.writes {
-				if _, err := io.WriteString(k.conn, w); err != nil {
-					t.Fatal(err)
+			bothSchemes(t, func(t *testing.T, https bool) {
+				_, k := latchedConn(t, newFakePools(), https)
+				for _, w := range tt.writes {
+					if _, err := io.WriteString(k.conn, w); err != nil {
+						t.Fatal(err)
+					}
 				}
-			}
-			got := readAnswers(t, k, len(tt.want))
-			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
-				t.Errorf("answers %q, want %q", got, tt.want)
-			}
-			if code, body := k.get(t, "/"); code != 200 || body != "ok" {
-				t.Errorf("GET / after them = %d %q", code, body)
-			}
+				got := readAnswers(t, k, len(tt.want))
+				if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+					t.Errorf("answers %q, want %q", got, tt.want)
+				}
+				if code, body := k.get(t, "/"); code != 200 || body != "ok" {
+					t.Errorf("GET / after them = %d %q", code, body)
+				}
+			})
 		})
 	}
 }
 
 // TestLatchedConnectionHalfClosed: a client that sends a request and then ends its
-// side gets the answer, and then the connection's end at once, not at the idle
-// timeout.
+// side (a FIN; over TLS a close_notify) gets the answer, and then the connection's end
+// at once, not at the idle timeout.
 func TestLatchedConnectionHalfClosed(t *testing.T) {
-	_, k := latchedConn(t, newFakePools())
-	io.WriteString(k.conn, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
-	k.conn.(*net.TCPConn).CloseWrite()
-	if got := readAnswers(t, k, 1); got[0] != "ok" {
-		t.Errorf("answer %q, want \"ok\"", got[0])
-	}
-	if b, err := k.br.ReadByte(); err != io.EOF {
-		t.Errorf("after the answer: read %q, %v; want io.EOF", b, err)
-	}
+	bothSchemes(t, func(t *testing.T, https bool) {
+		_, k := latchedConn(t, newFakePools(), https)
+		io.WriteString(k.conn, "GET / HTTP/1.1\r\nHost: a.example\r\n\r\n")
+		k.conn.(interface{ CloseWrite() error }).CloseWrite()
+		if got := readAnswers(t, k, 1); got[0] != "ok" {
+			t.Errorf("answer %q, want \"ok\"", got[0])
+		}
+		if b, err := k.br.ReadByte(); err != io.EOF {
+			t.Errorf("after the answer: read %q, %v; want io.EOF", b, err)
+		}
+	})
 }
 
 // TestShutdownClosesLatched: Shutdown closes a connection that waits on its latch, at
 // once.
 func TestShutdownClosesLatched(t *testing.T) {
-	s, k := latchedConn(t, newFakePools())
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.Shutdown(ctx); err != nil {
-		t.Fatalf("Shutdown = %v with a latched idle connection open", err)
-	}
-	k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if b, err := k.br.ReadByte(); err != io.EOF {
-		t.Errorf("latched connection after Shutdown: read %q, %v; want io.EOF", b, err)
-	}
+	bothSchemes(t, func(t *testing.T, https bool) {
+		s, k := latchedConn(t, newFakePools(), https)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.Shutdown(ctx); err != nil {
+			t.Fatalf("Shutdown = %v with a latched idle connection open", err)
+		}
+		k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if b, err := k.br.ReadByte(); err != io.EOF {
+			t.Errorf("latched connection after Shutdown: read %q, %v; want io.EOF", b, err)
+		}
+	})
 }
 
 // TestUpgradeLatched: a latched connection that is upgraded carries data both ways,
 // and Shutdown closes it.
 func TestUpgradeLatched(t *testing.T) {
-	s, k := latchedConn(t, newFakePools())
-	io.WriteString(k.conn, "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+	bothSchemes(t, func(t *testing.T, https bool) { upgradeLatched(t, https) })
+}
+
+// upgradeLatched is TestUpgradeLatched for one scheme.
+func upgradeLatched(t *testing.T, https bool) {
+	s, k := latchedConn(t, newFakePools(), https)
+	io.WriteString(k.conn, "GET /ws HTTP/1.1\r\nHost: a.example\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
 	k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	resp, err := http.ReadResponse(k.br, nil)
 	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
@@ -188,13 +234,15 @@ func TestUpgradeLatched(t *testing.T) {
 // TestStoppedResetLatched: a stopped pool's reset (SO_LINGER 0) reaches a client whose
 // connection has a latch, whose descriptor is closed last.
 func TestStoppedResetLatched(t *testing.T) {
-	pools := newFakePools()
-	_, k := latchedConn(t, pools)
-	pools.fail("A:/", &StoppedError{Pool: "A", Reset: true})
-	io.WriteString(k.conn, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
-	k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	n, err := k.br.Read(make([]byte, 100))
-	if !errors.Is(err, syscall.ECONNRESET) {
-		t.Fatalf("read %d bytes, error %v; want connection reset by peer", n, err)
-	}
+	bothSchemes(t, func(t *testing.T, https bool) {
+		pools := newFakePools()
+		_, k := latchedConn(t, pools, https)
+		pools.fail("A:/", &StoppedError{Pool: "A", Reset: true})
+		io.WriteString(k.conn, "GET / HTTP/1.1\r\nHost: a.example\r\n\r\n")
+		k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		n, err := k.br.Read(make([]byte, 100))
+		if !errors.Is(err, syscall.ECONNRESET) {
+			t.Fatalf("read %d bytes, error %v; want connection reset by peer", n, err)
+		}
+	})
 }

@@ -4,9 +4,9 @@ package frontend
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -123,12 +123,17 @@ func refuse(c *clientConn, err error) {
 }
 
 // resetConn ends the request's connection with a TCP reset (SO_LINGER 0, then close),
-// as HTTP.sys does for a stopped pool with loadBalancerCapabilities TcpLevel.
+// as HTTP.sys does for a stopped pool with loadBalancerCapabilities TcpLevel. Over TLS
+// the TCP connection is closed so, without TLS's close_notify.
 func resetConn(c *clientConn) {
-	if tc, ok := c.conn.(*net.TCPConn); ok {
+	conn := c.conn
+	if tc, ok := conn.(*tls.Conn); ok {
+		conn = tc.NetConn()
+	}
+	if tc, ok := conn.(interface{ SetLinger(int) error }); ok {
 		tc.SetLinger(0)
 	}
-	c.conn.Close()
+	conn.Close()
 	c.rep.status, c.rep.ended = http.StatusServiceUnavailable, true
 }
 

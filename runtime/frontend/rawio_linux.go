@@ -51,7 +51,9 @@ type rawTCP struct {
 	in     *inqRead              // reads that say what they left (enableInq); else nil
 	// drained says the last read through in took all there was (readLatch).
 	drained bool
-	// nowait makes a read through in that finds nothing return errNothing, not wait.
+	// nowait makes a read through in return errNothing rather than wait: at once,
+	// without a system call, when the last read drained the socket, else when it
+	// finds nothing (readLatch.fill).
 	nowait bool
 }
 
@@ -183,6 +185,9 @@ func (r *rawTCP) holdWrite() { r.hold = true }
 func (r *rawTCP) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
+	}
+	if r.nowait && r.drained {
+		return 0, errNothing
 	}
 	r.rp = p
 	err := r.read()
