@@ -120,8 +120,8 @@ func (c *clientConn) serve() {
 const latchAfter = 4
 
 // serveRequests reads and serves HTTP/1.1 requests one after the other until the
-// connection cannot carry another; after latchAfter of them, a plain TCP connection
-// serves the rest inside its latch's wait (serveLatched).
+// connection cannot carry another; after latchAfter of them, a connection serves the
+// rest inside its latch's wait (serveLatched).
 func (c *clientConn) serveRequests() {
 	for n := 1; c.next(); n++ {
 		if !c.serveNext() {

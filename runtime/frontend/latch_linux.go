@@ -93,6 +93,11 @@ func (l *readLatch) readable() { l.r.drained = false }
 // is read only when its last read did not drain it: after a wait of the latch
 // (readable), or when that read left something. A wait can end for readiness older
 // than the last read, which found everything then: fill finds nothing.
+//
+// crypto/tls returns errNothing with a record's data when it reads ahead for an alert
+// that is not all there yet (its Read predicts a close_notify), and bufio keeps the
+// error for its next read: that is the next fill's, since nothing can follow the
+// alert, and it waits for the alert's rest (TestLatchedTLSPartialAlert).
 func (l *readLatch) fill(br *bufio.Reader) bool {
 	l.r.nowait = true
 	_, err := br.Peek(1)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -245,4 +246,64 @@ func TestStoppedResetLatched(t *testing.T) {
 			t.Fatalf("read %d bytes, error %v; want connection reset by peer", n, err)
 		}
 	})
+}
+
+// heldConn keeps what is written to it while hold is set, for the test to send in
+// pieces of its choosing.
+type heldConn struct {
+	net.Conn
+	hold bool
+	buf  []byte
+}
+
+func (h *heldConn) Write(p []byte) (int, error) {
+	if h.hold {
+		h.buf = append(h.buf, p...)
+		return len(p), nil
+	}
+	return h.Conn.Write(p)
+}
+
+// TestLatchedTLSPartialAlert: over TLS, a request comes in one read with the beginning
+// of the client's close_notify, whose rest comes later. crypto/tls reads ahead for the
+// alert, which is not all there: the request is answered all the same, and the
+// connection ends once the alert is complete.
+func TestLatchedTLSPartialAlert(t *testing.T) {
+	pools := newFakePools()
+	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	s := New([]*spec.Site{site("A", []spec.Binding{tlsBind("127.0.0.1", 0, latchHost, 1)})}, pools, slog.New(slog.DiscardHandler))
+	pki := newTestPKI(t, latchHost)
+	s.UseCertificates(pki.byServerName)
+	startServer(t, s)
+	tcp, err := net.Dial("tcp", s.Addrs()[0].String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tcp.Close() })
+	hc := &heldConn{Conn: tcp}
+	conn := tls.Client(hc, &tls.Config{RootCAs: pki.pool, ServerName: latchHost, NextProtos: []string{"http/1.1"}})
+	k := &keepAlive{conn: conn, br: bufio.NewReader(conn)}
+	for range latchAfter + 1 {
+		if code, body := k.get(t, "/"); code != 200 || body != "ok" {
+			t.Fatalf("GET / = %d %q", code, body)
+		}
+	}
+	hc.hold = true
+	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: "+latchHost+"\r\n\r\n")
+	conn.CloseWrite() // close_notify; it sets the write deadline to now
+	hc.hold = false
+	tcp.SetWriteDeadline(time.Time{})
+	const rest = 8 // of the alert's record, sent after the answer
+	if _, err := tcp.Write(hc.buf[:len(hc.buf)-rest]); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAnswers(t, k, 1); got[0] != "ok" {
+		t.Fatalf("answer %q, want \"ok\"", got[0])
+	}
+	if _, err := tcp.Write(hc.buf[len(hc.buf)-rest:]); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := k.br.ReadByte(); err != io.EOF {
+		t.Errorf("after the alert: read %q, %v; want io.EOF", b, err)
+	}
 }
