@@ -86,11 +86,7 @@ func newClientConn(s *connServer, conn net.Conn) *clientConn {
 	}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.watch.c = c
-	raw := conn
-	if tc, ok := conn.(*tls.Conn); ok {
-		raw = tc.NetConn() // a client's close is seen on the TCP connection
-	}
-	if sc, ok := raw.(syscall.Conn); ok {
+	if sc, ok := netConn(conn).(syscall.Conn); ok { // a client's close is seen on the TCP connection
 		c.raw, _ = sc.SyscallConn()
 	}
 	if a, ok := conn.LocalAddr().(*net.TCPAddr); ok {
@@ -100,6 +96,14 @@ func newClientConn(s *connServer, conn net.Conn) *clientConn {
 		c.client = a.AddrPort().Addr().Unmap().String()
 	}
 	return c
+}
+
+// netConn returns the TCP connection under conn: conn itself, or a TLS connection's.
+func netConn(conn net.Conn) net.Conn {
+	if tc, ok := conn.(*tls.Conn); ok {
+		return tc.NetConn()
+	}
+	return conn
 }
 
 // serve serves the connection's requests until one side ends it.
@@ -148,11 +152,7 @@ func (c *clientConn) serveNext() bool {
 // useLatch gives the connection a readLatch, of its TCP connection, and reports
 // whether it has one.
 func (c *clientConn) useLatch() bool {
-	under := c.rw
-	if tc, ok := c.conn.(*tls.Conn); ok {
-		under = tc.NetConn()
-	}
-	l := openLatch(under)
+	l := openLatch(netConn(c.rw))
 	if l == nil {
 		return false
 	}

@@ -4,7 +4,6 @@ package frontend
 
 import (
 	"bufio"
-	"crypto/tls"
 	"errors"
 	"io"
 	"net/http"
@@ -126,10 +125,7 @@ func refuse(c *clientConn, err error) {
 // as HTTP.sys does for a stopped pool with loadBalancerCapabilities TcpLevel. Over TLS
 // the TCP connection is closed so, without TLS's close_notify.
 func resetConn(c *clientConn) {
-	conn := c.conn
-	if tc, ok := conn.(*tls.Conn); ok {
-		conn = tc.NetConn()
-	}
+	conn := netConn(c.conn)
 	if tc, ok := conn.(interface{ SetLinger(int) error }); ok {
 		tc.SetLinger(0)
 	}
