@@ -145,10 +145,6 @@ func (p *connPool) dial(ctx context.Context, addr string) (*backendConn, error) 
 // (a worker may wait long for its first request), so it counts as idle since ever:
 // alive checks that the worker has not closed it before it is used.
 func (p *connPool) adopt(conn net.Conn, addr string) {
-	if tc, ok := conn.(*net.TCPConn); ok {
-		tc.SetKeepAlive(true)
-		tc.SetKeepAlivePeriod(p.dialer.KeepAlive)
-	}
 	p.put(newBackendConn(conn, addr), time.Time{})
 }
 

@@ -158,17 +158,30 @@ func (w *Worker) Ping(ctx context.Context) (unhealthy string, err error) {
 
 // pingApp pings app i once and returns its X-Poolctl-Unhealthy header.
 func (w *Worker) pingApp(ctx context.Context, i int) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+w.addrs[i]+w.pingPaths[i], nil)
+	req, err := w.pingRequest(ctx, i)
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set(pingHeader, "1")
 	resp, err := w.client.Do(req)
 	if err != nil {
 		return "", err
 	}
 	// Drained, so that the connection is kept for the next ping.
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, pingBodyMax))
 	resp.Body.Close()
 	return resp.Header.Get(unhealthyHeader), nil
+}
+
+// pingBodyMax bounds what is read of a ping response's body: a longer one leaves its
+// connection unkept.
+const pingBodyMax = 64 << 10
+
+// pingRequest returns the ping of app i: GET PingPath with "X-Poolctl-Ping: 1".
+func (w *Worker) pingRequest(ctx context.Context, i int) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+w.addrs[i]+w.pingPaths[i], nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set(pingHeader, "1")
+	return req, nil
 }

@@ -11,10 +11,6 @@ import (
 	"time"
 )
 
-// warmBodyMax bounds what firstPing reads of a ping response's body; a longer one
-// leaves the connection unkept.
-const warmBodyMax = 64 << 10
-
 // firstPing pings app i as pingApp does, on a connection of its own, which it keeps
 // for TakeConn when the app leaves it open after the response: the first request the
 // front end forwards to the new worker then needs no connect, and the app no accept.
@@ -24,8 +20,13 @@ func (w *Worker) firstPing(ctx context.Context, i int) error {
 	if err != nil {
 		return err
 	}
+	req, err := w.pingRequest(ctx, i)
+	if err != nil {
+		conn.Close()
+		return err
+	}
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
-	keep, err := pingOn(conn, "http://"+w.addrs[i]+w.pingPaths[i])
+	keep, err := pingOn(conn, req)
 	if !stop() { // ctx ended: the connection's deadline is in the past
 		keep = false
 	}
@@ -37,15 +38,10 @@ func (w *Worker) firstPing(ctx context.Context, i int) error {
 	return nil
 }
 
-// pingOn sends a ping to url on conn and reads its response. It reports whether conn
-// may carry another request: the response said nothing against it, its body was
-// read to the end, and nothing came after it.
-func pingOn(conn net.Conn, url string) (keep bool, err error) {
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		return false, err
-	}
-	req.Header.Set(pingHeader, "1")
+// pingOn sends req, a ping, on conn and reads its response. It reports whether conn
+// may carry another request: the response said nothing against it, its body was read
+// to the end, and nothing came after it.
+func pingOn(conn net.Conn, req *http.Request) (keep bool, err error) {
 	if err := req.Write(conn); err != nil {
 		return false, err
 	}
@@ -54,9 +50,9 @@ func pingOn(conn net.Conn, url string) (keep bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, warmBodyMax+1))
+	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, pingBodyMax+1))
 	resp.Body.Close()
-	return err == nil && n <= warmBodyMax && !resp.Close && br.Buffered() == 0, nil
+	return err == nil && n <= pingBodyMax && !resp.Close && br.Buffered() == 0, nil
 }
 
 // keepWarm keeps conn, app i's first-ping connection, for TakeConn; once the worker
