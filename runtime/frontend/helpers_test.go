@@ -13,11 +13,13 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/poolctl/poolctl/parse"
 	"github.com/poolctl/poolctl/runtime/spec"
+	"golang.org/x/sys/unix"
 )
 
 // doneCall is one Lease.Done.
@@ -290,4 +292,20 @@ func tcpPair(t testing.TB) (accepted, dialed net.Conn) {
 	}
 	t.Cleanup(func() { accepted.Close() })
 	return accepted, dialed
+}
+
+// waitReadable waits until conn's socket has what events asks for (unix.POLLIN: data
+// or the peer's close; on Linux unix.POLLRDHUP: the peer's FIN), without reading it.
+func waitReadable(t testing.TB, conn syscall.Conn, events int16) {
+	t.Helper()
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.Control(func(fd uintptr) {
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: events}}
+		if n, err := unix.Poll(pfd, 10_000); n != 1 || err != nil {
+			t.Errorf("poll = %d, %v; want the socket readable (events %#x)", n, err, events)
+		}
+	})
 }

@@ -37,18 +37,6 @@ func send(t *testing.T, peer net.Conn, s string) {
 	}
 }
 
-// readable waits until r's socket has what events asks for (POLLIN: data; POLLRDHUP:
-// the peer's FIN), without reading it.
-func readable(t *testing.T, r *rawTCP, events int16) {
-	t.Helper()
-	r.rc.Control(func(fd uintptr) {
-		pfd := []unix.PollFd{{Fd: int32(fd), Events: events}}
-		if n, err := unix.Poll(pfd, 10_000); n != 1 || err != nil {
-			t.Errorf("poll = %d, %v; want the socket readable", n, err)
-		}
-	})
-}
-
 // TestReadLatchKeepsReadiness: data that arrives after the last read, while the latch's
 // callback still runs, ends the wait that follows at once. A Read of the connection
 // begun then would forget it (internal/poll's prepareRead) and wait for more.
@@ -69,7 +57,7 @@ func TestReadLatchKeepsReadiness(t *testing.T) {
 			t.Error("drained = false after a read of less than there was room for")
 		}
 		send(t, peer, "b") // the next request, sent before the wait begins
-		readable(t, r, unix.POLLIN)
+		waitReadable(t, r, unix.POLLIN)
 		return false
 	})
 	if err != nil || calls != 2 {
@@ -99,7 +87,7 @@ func TestReadLatchDrained(t *testing.T) {
 		}
 	}
 	send(t, peer, "abcd")
-	readable(t, r, unix.POLLIN)
+	waitReadable(t, r, unix.POLLIN)
 	read(2, "ab", false)
 	read(2, "cd", true)
 
@@ -114,7 +102,7 @@ func TestReadLatchDrained(t *testing.T) {
 
 	send(t, peer, "x")
 	peer.(*net.TCPConn).CloseWrite()
-	readable(t, r, unix.POLLRDHUP)
+	waitReadable(t, r, unix.POLLRDHUP)
 	read(8, "x", false)
 	if n, err := r.Read(make([]byte, 8)); n != 0 || err != io.EOF {
 		t.Errorf("Read after the FIN = %d, %v; want io.EOF", n, err)
@@ -136,7 +124,7 @@ func TestReadLatchFill(t *testing.T) {
 		t.Error("drained = false after a fill that found nothing")
 	}
 	send(t, peer, "a")
-	readable(t, r, unix.POLLIN)
+	waitReadable(t, r, unix.POLLIN)
 	if l.fill(br) {
 		t.Error("fill after a read that drained the socket, without readable = true: it read the socket")
 	}
@@ -149,7 +137,7 @@ func TestReadLatchFill(t *testing.T) {
 	}
 
 	send(t, peer, "bcd")
-	readable(t, r, unix.POLLIN)
+	waitReadable(t, r, unix.POLLIN)
 	if n, err := r.Read(make([]byte, 1)); n != 1 || err != nil { // leaves "cd"
 		t.Fatalf("Read = %d, %v", n, err)
 	}
@@ -159,7 +147,7 @@ func TestReadLatchFill(t *testing.T) {
 	br.Discard(2)
 
 	peer.Close()
-	readable(t, r, unix.POLLRDHUP)
+	waitReadable(t, r, unix.POLLRDHUP)
 	l.readable()
 	if !l.fill(br) {
 		t.Error("fill at the peer's close = false, want true (the next read says io.EOF)")

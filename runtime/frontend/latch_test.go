@@ -28,6 +28,13 @@ import (
 // readLatch (checked).
 func latchedConn(t *testing.T, pools *fakePools, https bool) (*Server, *keepAlive) {
 	t.Helper()
+	return latchedConnOver(t, pools, https, nil)
+}
+
+// latchedConnOver is latchedConn whose client speaks through over(the TCP connection),
+// when over is not nil.
+func latchedConnOver(t *testing.T, pools *fakePools, https bool, over func(net.Conn) net.Conn) (*Server, *keepAlive) {
+	t.Helper()
 	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Upgrade") == "echo" {
 			upgradeEcho(w)
@@ -44,21 +51,24 @@ func latchedConn(t *testing.T, pools *fakePools, https bool) (*Server, *keepAliv
 		b = tlsBind("127.0.0.1", 0, latchHost, 1)
 	}
 	s := New([]*spec.Site{site("A", []spec.Binding{b})}, pools, slog.New(slog.DiscardHandler))
-	var k *keepAlive
+	var pki *testPKI
 	if https {
-		pki := newTestPKI(t, latchHost)
+		pki = newTestPKI(t, latchHost)
 		s.UseCertificates(pki.byServerName)
-		startServer(t, s)
-		conn, err := tls.Dial("tcp", s.Addrs()[0].String(), &tls.Config{RootCAs: pki.pool, ServerName: latchHost, NextProtos: []string{"http/1.1"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { conn.Close() })
-		k = &keepAlive{conn: conn, br: bufio.NewReader(conn)}
-	} else {
-		startServer(t, s)
-		k = dialKeepAlive(t, s.Addrs()[0].String())
 	}
+	startServer(t, s)
+	conn, err := net.Dial("tcp", s.Addrs()[0].String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if over != nil {
+		conn = over(conn)
+	}
+	if https {
+		conn = tls.Client(conn, &tls.Config{RootCAs: pki.pool, ServerName: latchHost, NextProtos: []string{"http/1.1"}})
+	}
+	k := &keepAlive{conn: conn, br: bufio.NewReader(conn)}
 	for range latchAfter + 1 {
 		if code, body := k.get(t, "/"); code != 200 || body != "ok" {
 			t.Fatalf("GET / = %d %q", code, body)
@@ -269,25 +279,12 @@ func (h *heldConn) Write(p []byte) (int, error) {
 // alert, which is not all there: the request is answered all the same, and the
 // connection ends once the alert is complete.
 func TestLatchedTLSPartialAlert(t *testing.T) {
-	pools := newFakePools()
-	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
-	s := New([]*spec.Site{site("A", []spec.Binding{tlsBind("127.0.0.1", 0, latchHost, 1)})}, pools, slog.New(slog.DiscardHandler))
-	pki := newTestPKI(t, latchHost)
-	s.UseCertificates(pki.byServerName)
-	startServer(t, s)
-	tcp, err := net.Dial("tcp", s.Addrs()[0].String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tcp.Close() })
-	hc := &heldConn{Conn: tcp}
-	conn := tls.Client(hc, &tls.Config{RootCAs: pki.pool, ServerName: latchHost, NextProtos: []string{"http/1.1"}})
-	k := &keepAlive{conn: conn, br: bufio.NewReader(conn)}
-	for range latchAfter + 1 {
-		if code, body := k.get(t, "/"); code != 200 || body != "ok" {
-			t.Fatalf("GET / = %d %q", code, body)
-		}
-	}
+	var hc *heldConn
+	_, k := latchedConnOver(t, newFakePools(), true, func(c net.Conn) net.Conn {
+		hc = &heldConn{Conn: c}
+		return hc
+	})
+	conn, tcp := k.conn.(*tls.Conn), hc.Conn
 	hc.hold = true
 	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: "+latchHost+"\r\n\r\n")
 	conn.CloseWrite() // close_notify; it sets the write deadline to now

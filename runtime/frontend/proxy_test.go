@@ -302,16 +302,7 @@ func TestWarmLeaseClosedMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	peer.Close()
-	raw, err := warm.(*net.TCPConn).SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw.Control(func(fd uintptr) { // until the close has come, unread
-		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-		if n, err := unix.Poll(pfd, 10_000); n != 1 || err != nil {
-			t.Errorf("poll = %d, %v; want the close", n, err)
-		}
-	})
+	waitReadable(t, warm.(*net.TCPConn), unix.POLLIN) // until the close has come, unread
 	pools.warm = warm
 	addr := oneSite(t, pools)
 	resp, err := client(t).Post("http://"+addr+"/", "text/plain", strings.NewReader("body"))
