@@ -20,8 +20,9 @@ func TestPageOut(t *testing.T) {
 	if os.Getenv(swapFileEnv) == "1" && swapActive() != nil {
 		addSwapFile(t)
 	}
+	// Suspend pages a running worker out, then freezes it; a frozen one can be paged
+	// out too.
 	t.Run("running", func(t *testing.T) { testPageOut(t, nil) })
-	// Suspend freezes the worker first, then pages it out.
 	t.Run("frozen", func(t *testing.T) { testPageOut(t, realManager(t)) })
 }
 

@@ -5,6 +5,7 @@ package supervisor
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,6 +59,51 @@ func TestIdleSuspendAndResume(t *testing.T) {
 		t.Errorf("the request was served by pid %d, want the thawed worker %d", again, first)
 	}
 	h.waitEvent(event.WorkerResumed, "Nap", 5*time.Second)
+}
+
+// TestRequestWhileSuspending: a request that comes while a worker is being suspended
+// (after its page-out and warm ping, before its freeze) waits for suspend, which gives
+// the worker back unfrozen, and is served by it.
+func TestRequestWhileSuspending(t *testing.T) {
+	reached, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	h := startWith(t, config(poolXML("Nap", "", `idleTimeout="00:01:00" idleTimeoutAction="Suspend"`, ""),
+		map[string]string{"/": "Nap"}, nil), func(o *Options) {
+		o.beforeFreeze = func() {
+			once.Do(func() { close(reached) })
+			<-release
+		}
+	})
+	released := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(released) // before the harness's Shutdown, which waits for suspend
+	first := h.whoamiPID("/whoami")
+	select {
+	case <-reached:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no suspension began")
+	}
+	served := make(chan int, 1)
+	go func() { served <- h.whoamiPID("/whoami") }()
+	p := h.sup.pool("Nap")
+	waitFor(t, 10*time.Second, "the request to wait", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.queued > 0
+	})
+	released()
+	e := h.waitEvent(event.WorkerSuspended, "Nap", 10*time.Second)
+	if e.Msg != "worker not suspended" || !strings.Contains(e.Reason, "a request came") {
+		t.Errorf("event %d: %q (%s), want the worker not suspended for the request", e.ID, e.Msg, e.Reason)
+	}
+	if pid := <-served; pid != first {
+		t.Errorf("the request was served by pid %d, want the worker %d", pid, first)
+	}
+	if st := procState(first); st == "T" {
+		t.Errorf("the worker is stopped (state %s) after it served the request", st)
+	}
+	if ready := h.workerPIDs("Nap", "Ready"); !slices.Equal(ready, []int{first}) {
+		t.Errorf("ready workers %v, want [%d]", ready, first)
+	}
 }
 
 func TestWebGardenGrowsToMaxProcesses(t *testing.T) {

@@ -4,6 +4,8 @@ package supervisor
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -122,29 +124,73 @@ func (p *pool) idle(w *slot) bool {
 		p.mu.Unlock()
 		return true
 	}
-	w.state = wSuspended
+	w.state, w.suspending = wSuspended, true
 	p.mu.Unlock()
 	how, err := p.suspend(w)
-	if err != nil {
-		p.mu.Lock()
-		w.state = wReady
-		p.mu.Unlock()
+	err = p.settle(w, err)
+	switch {
+	case errors.Is(err, errWoken):
+		p.emit(event.WorkerSuspended, "info", "worker not suspended", pid, err.Error())
+	case err != nil:
 		p.emit(event.WorkerSuspended, "warning", "worker not suspended", pid, err.Error())
-		return true
+	default:
+		p.emit(event.WorkerSuspended, "info", "worker suspended after idleTimeout", pid, how)
 	}
-	p.emit(event.WorkerSuspended, "info", "worker suspended after idleTimeout", pid, how)
 	return true
 }
 
-// suspend freezes the worker's programs and their descendants, but not its shim, which
+// errWoken says that a request came while the worker was being suspended: it has the
+// worker back, unfrozen.
+var errWoken = errors.New("a request came while the worker was being suspended")
+
+// suspend pages the memory of the worker's programs out and warms them (pageOut),
+// then freezes them (freeze). A request that comes before the freeze has the worker
+// back at once (errWoken). It says how.
+func (p *pool) suspend(w *slot) (string, error) {
+	paged := p.pageOut(w)
+	if hook := p.sup.opt.beforeFreeze; hook != nil {
+		hook()
+	}
+	p.mu.Lock()
+	woken := w.woken
+	p.mu.Unlock()
+	if woken {
+		return "", errWoken
+	}
+	how, err := p.freeze(w)
+	if err != nil {
+		return "", err
+	}
+	return how + "; " + paged, nil
+}
+
+// pageOut pages the memory of the worker's programs out, where the kernel allows, then
+// pings them once on a new connection (worker.Warm): what serving a request touches is
+// back in memory, and the request that resumes the worker goes on that connection.
+// It says how it went.
+func (p *pool) pageOut(w *slot) string {
+	how := "memory paged out but for what one ping touched"
+	for _, app := range w.proc.AppPIDs() {
+		if err := cgroup.PageOut(app); err != nil {
+			how = "memory not paged out: " + err.Error()
+			break
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), p.spec().PingResponseTime)
+	defer cancel()
+	if err := w.proc.Warm(ctx); err != nil {
+		how += "; warm ping failed: " + err.Error()
+	}
+	return how
+}
+
+// freeze freezes the worker's programs and their descendants, but not its shim, which
 // must stay able to kill them should the runtime die (it thaws a cgroup v1 freezer
 // first: v1 holds even SIGKILL until the thaw): in a cgroup of their own where the
-// runtime can make one, else with SIGSTOP to each of them. Then it asks the kernel to
-// page their memory out. It says how.
-func (p *pool) suspend(w *slot) (string, error) {
+// runtime can make one, else with SIGSTOP to each of them. It says how.
+func (p *pool) freeze(w *slot) (string, error) {
 	shim := w.proc.PID()
 	pids := w.proc.Descendants()
-	how := "SIGSTOP to its programs"
 	if m := p.sup.opt.Cgroups; m != nil && m.CanFreeze() {
 		g, err := m.Create(fmt.Sprintf("%s-%d", cgroupName(p.spec().Name), shim), pids...)
 		if err == nil {
@@ -153,18 +199,35 @@ func (p *pool) suspend(w *slot) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		w.cgroup = g
-		how = "frozen in cgroup " + g.Name()
-	} else if err := signalAll(pids, syscall.SIGSTOP); err != nil {
+		p.mu.Lock()
+		w.cgroup, w.frozen = g, pids
+		p.mu.Unlock()
+		return "frozen in cgroup " + g.Name(), nil
+	}
+	p.mu.Lock()
+	w.frozen = pids // before the signals: settle sends SIGCONT to them should one fail
+	p.mu.Unlock()
+	if err := signalAll(pids, syscall.SIGSTOP); err != nil {
 		return "", err
 	}
-	w.frozen = pids
-	for _, app := range w.proc.AppPIDs() {
-		if err := cgroup.PageOut(app); err != nil {
-			return how + "; memory not paged out: " + err.Error(), nil
-		}
+	return "SIGSTOP to its programs", nil
+}
+
+// settle ends a suspension, err being suspend's: on an error, or when a stop came
+// meanwhile, it thaws what suspend froze; on an error it makes the worker ready again.
+// It wakes the requests that wait for the worker.
+func (p *pool) settle(w *slot, err error) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w.suspending, w.woken = false, false
+	if err != nil || w.state != wSuspended {
+		thaw(w.cgroup, w.frozen) // a stop thaws what is frozen when it begins, maybe nothing yet
 	}
-	return how + "; memory paged out", nil
+	if err != nil && w.state == wSuspended {
+		w.state, w.lastActivity, w.frozen = wReady, p.sup.opt.Now(), nil
+	}
+	p.broadcast()
+	return err
 }
 
 // signalAll sends sig to each process.
@@ -177,20 +240,21 @@ func signalAll(pids []int, sig syscall.Signal) error {
 	return nil
 }
 
-// suspendedLocked returns a suspended worker of the pool, or nil.
-func (p *pool) suspendedLocked() *slot {
+// suspendedLocked returns a suspended worker of the pool, one whose suspension is over
+// first, or nil.
+func (p *pool) suspendedLocked() (found *slot) {
 	for _, w := range p.workers {
-		if w.state == wSuspended {
-			return w
+		if w.state == wSuspended && (found == nil || found.suspending) {
+			found = w
 		}
 	}
-	return nil
+	return found
 }
 
 // resumeLocked thaws a suspended worker and makes it ready again. The caller holds p.mu.
 func (p *pool) resumeLocked(w *slot) {
 	pid := w.proc.PID()
-	if err := thaw(w); err != nil {
+	if err := thaw(w.cgroup, w.frozen); err != nil {
 		w.state = wStopping // it is gone: watch handles its exit
 		return
 	}
@@ -199,12 +263,13 @@ func (p *pool) resumeLocked(w *slot) {
 	p.sup.wg.Go(func() { p.emit(event.WorkerResumed, "info", "worker resumed for a request", pid, "") })
 }
 
-// thaw undoes suspend.
-func thaw(w *slot) error {
-	if w.cgroup != nil {
-		return w.cgroup.Thaw()
+// thaw undoes suspend: it thaws g, the cgroup that froze a worker, else sends SIGCONT
+// to frozen, the processes it stopped.
+func thaw(g *cgroup.Group, frozen []int) error {
+	if g != nil {
+		return g.Thaw()
 	}
-	return signalAll(w.frozen, syscall.SIGCONT)
+	return signalAll(frozen, syscall.SIGCONT)
 }
 
 // cgroupName turns a pool name into a cgroup name: letters, digits, '.', '_' and '-'.

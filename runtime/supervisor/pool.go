@@ -215,9 +215,12 @@ func (p *pool) killAll() {
 	slots := append([]*slot(nil), p.workers...)
 	p.mu.Unlock()
 	for _, w := range slots {
-		if w.proc != nil {
-			thaw(w)
-			w.proc.Kill()
+		p.mu.Lock()
+		proc, g, frozen := w.proc, w.cgroup, w.frozen
+		p.mu.Unlock()
+		if proc != nil {
+			thaw(g, frozen)
+			proc.Kill()
 		}
 	}
 }
@@ -245,8 +248,11 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 			return &lease{p: p, w: w, ai: ai, addr: w.proc.Addr(ai), pid: w.proc.PID()}, nil
 		}
 		if w := p.suspendedLocked(); w != nil {
-			p.resumeLocked(w) // the next request thaws a suspended worker
-			continue
+			if !w.suspending {
+				p.resumeLocked(w) // the next request thaws a suspended worker
+				continue
+			}
+			w.woken = true // settle gives it back, and this request waits for it
 		}
 		if p.queued >= p.spec().QueueLength {
 			p.mu.Unlock()
@@ -356,8 +362,9 @@ func (l *lease) Addr() string { return l.addr }
 // PID returns the worker's process id.
 func (l *lease) PID() int { return l.pid }
 
-// TakeConn returns the open connection of the worker's first ping to the application,
-// once, for the first request sent to a new worker; else nil.
+// TakeConn returns the open connection of the worker's last warm ping to the
+// application (its first ping, or the one suspend sends), once, for the next request;
+// else nil.
 func (l *lease) TakeConn() net.Conn { return l.w.proc.TakeConn(l.ai) }
 
 // Done ends the request; calls after the first do nothing.

@@ -38,6 +38,8 @@ type slot struct {
 	node         int           // the NUMA node it is placed on, or noNode
 	cgroup       *cgroup.Group // the cgroup that froze it, while suspended or after
 	frozen       []int         // the processes suspend stopped
+	suspending   bool          // suspend is not done with it yet (state wSuspended)
+	woken        bool          // a request came meanwhile: settle gives it back
 	inFlight     int
 	requests     int64
 	stopped      chan struct{} // closed once the worker's processes are gone (or released)
@@ -276,14 +278,14 @@ func (p *pool) stopSlot(w *slot, now bool) {
 		p.drain(w, deadline)
 	}
 	p.mu.Lock()
-	proc := w.proc
+	proc, g, frozen := w.proc, w.cgroup, w.frozen
 	p.mu.Unlock()
 	if proc == nil {
 		<-w.stopped // still starting: run kills it once started
 		p.dropStopped(w)
 		return
 	}
-	thaw(w) // a frozen or stopped process cannot act on SIGTERM
+	thaw(g, frozen) // a frozen or stopped process cannot act on SIGTERM
 	if now {
 		proc.Kill()
 	} else if killed := proc.Stop(max(time.Until(deadline), 0)); killed {

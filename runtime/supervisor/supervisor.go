@@ -54,6 +54,10 @@ type Options struct {
 	// TopologyRoot is where the NUMA topology is read (numa.Read); "" is "/". Tests
 	// point it at a fake sysfs tree.
 	TopologyRoot string
+
+	// beforeFreeze, when set, runs in suspend after the page-out and the warm ping,
+	// before the freeze: tests send a request then.
+	beforeFreeze func()
 }
 
 // Supervisor runs the pools of a Spec.

@@ -55,3 +55,41 @@ func TestLeaseTakesThePingConnection(t *testing.T) {
 		t.Error("a second lease's TakeConn != nil, want nil: the connection goes once")
 	}
 }
+
+// TestResumeLeaseTakesTheWarmConnection: suspend pings the worker on a new connection
+// before it freezes it, and the lease that resumes the worker offers that connection,
+// which carries the request.
+func TestResumeLeaseTakesTheWarmConnection(t *testing.T) {
+	h := start(t, config(poolXML("Nap", "", `idleTimeout="00:01:00" idleTimeoutAction="Suspend"`, ""),
+		map[string]string{"/": "Nap"}, nil))
+	app := h.sp.Sites[0].Apps[0]
+	lease := func() (frontend.Lease, net.Conn) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		l, err := h.sup.Acquire(ctx, app)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l, l.(frontend.WarmLease).TakeConn()
+	}
+	l, conn := lease()
+	if conn != nil {
+		conn.Close() // the first ping's
+	}
+	l.Done(frontend.Outcome{Status: 200})
+	h.waitEvent(event.WorkerSuspended, "Nap", 10*time.Second)
+	l, conn = lease()
+	defer l.Done(frontend.Outcome{Status: 200})
+	if conn == nil {
+		t.Fatal("the resuming lease's TakeConn = nil, want suspend's warm-ping connection")
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "GET /whoami HTTP/1.1\r\nHost: %s\r\n\r\n", l.Addr())
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET /whoami on the warm-ping connection: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}

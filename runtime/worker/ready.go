@@ -62,12 +62,12 @@ func (w *Worker) WaitReady(ctx context.Context) error {
 }
 
 // waitApp pings app i until it answers or ctx ends; until its port is listening, it
-// only tries to connect. The connection of the ping that answers is kept (firstPing).
+// only tries to connect. The connection of the ping that answers is kept (warmPing).
 func (w *Worker) waitApp(ctx context.Context, i int) error {
 	retry, begin := firstRetry, time.Now()
 	for {
 		if listening(w.ports[i]) {
-			if err := w.firstPing(ctx, i); err == nil {
+			if err := w.warmPing(ctx, i); err == nil {
 				return nil
 			}
 		}

@@ -5,16 +5,19 @@ package worker
 import (
 	"bufio"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"time"
 )
 
-// firstPing pings app i as pingApp does, on a connection of its own, which it keeps
-// for TakeConn when the app leaves it open after the response: the first request the
-// front end forwards to the new worker then needs no connect, and the app no accept.
-func (w *Worker) firstPing(ctx context.Context, i int) error {
+// warmPing pings app i as pingApp does, on a connection of its own, which it keeps
+// for TakeConn when the app leaves it open after the response: the next request the
+// front end forwards to the worker (its first, or the one that resumes it) then needs
+// no connect, and the app no accept.
+func (w *Worker) warmPing(ctx context.Context, i int) error {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", w.addrs[i])
 	if err != nil {
@@ -55,7 +58,24 @@ func pingOn(conn net.Conn, req *http.Request) (keep bool, err error) {
 	return err == nil && n <= pingBodyMax && !resp.Close && br.Buffered() == 0, nil
 }
 
-// keepWarm keeps conn, app i's first-ping connection, for TakeConn; once the worker
+// Warm pings each app once on a new connection and keeps it for TakeConn, in place of
+// one nobody took. Suspend calls it after paging the worker out: what serving a request
+// touches is back in memory when the worker is frozen, and the request that thaws it
+// goes on a connection the app is reading. It returns the apps' errors, joined.
+func (w *Worker) Warm(ctx context.Context) error {
+	errs := make([]error, len(w.addrs))
+	for i := range w.addrs {
+		if old := w.TakeConn(i); old != nil {
+			old.Close()
+		}
+		if err := w.warmPing(ctx, i); err != nil {
+			errs[i] = fmt.Errorf("pool %q: worker %d: warm app %q on %s: %w", w.pool, w.pid, w.names[i], w.addrs[i], err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// keepWarm keeps conn, app i's warm-ping connection, for TakeConn; once the worker
 // has ended or was released, it closes it instead.
 func (w *Worker) keepWarm(i int, conn net.Conn) {
 	w.mu.Lock()
@@ -68,8 +88,9 @@ func (w *Worker) keepWarm(i int, conn net.Conn) {
 	w.warmLeft.Add(1)
 }
 
-// TakeConn returns the connection of app i's first ping, open and idle, once; nil when
-// there is none (taken, not kept, or closed when the worker ended). The caller owns it.
+// TakeConn returns the connection of app i's last warm ping (the first ping, or Warm's),
+// open and idle, once; nil when there is none (taken, not kept, or closed when the
+// worker ended). The caller owns it.
 func (w *Worker) TakeConn(i int) net.Conn {
 	if w.warmLeft.Load() == 0 { // the usual case, on every request: no lock
 		return nil
@@ -84,7 +105,7 @@ func (w *Worker) TakeConn(i int) net.Conn {
 	return conn
 }
 
-// closeWarm closes the first-ping connections nobody took.
+// closeWarm closes the warm-ping connections nobody took.
 func (w *Worker) closeWarm() {
 	w.mu.Lock()
 	defer w.mu.Unlock()

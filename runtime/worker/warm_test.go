@@ -4,6 +4,7 @@ package worker
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -73,6 +74,42 @@ func TestTakeConn(t *testing.T) {
 	}
 }
 
+// TestWarm: Warm pings each app on a new connection, which TakeConn gives next; it
+// closes the connection an earlier warm ping kept and nobody took.
+func TestWarm(t *testing.T) {
+	t.Parallel()
+	w := start(t, testConfig(t, twApp(t, "site/a"), twApp(t, "site/b")))
+	ready(t, w)
+	w.mu.Lock()
+	untaken := w.warm[0]
+	w.mu.Unlock()
+	taken := w.TakeConn(1)
+	if untaken == nil || taken == nil {
+		t.Fatal("no first-ping connections kept after WaitReady")
+	}
+	defer taken.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if err := w.Warm(ctx); err != nil {
+		t.Fatalf("Warm: %v", err)
+	}
+	if _, err := untaken.Read(make([]byte, 1)); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("read of the connection Warm replaced: %v, want net.ErrClosed", err)
+	}
+	for i, old := range []net.Conn{untaken, taken} {
+		conn := w.TakeConn(i)
+		if conn == nil {
+			t.Fatalf("TakeConn(%d) after Warm = nil, want its connection", i)
+		}
+		defer conn.Close()
+		if conn.LocalAddr().String() == old.LocalAddr().String() {
+			t.Errorf("TakeConn(%d) after Warm gave the first ping's connection %s", i, old.LocalAddr())
+		}
+		getOn(t, conn, w.Addr(i))
+	}
+	getOn(t, taken, w.Addr(1)) // the connection taken before is the caller's, still open
+}
+
 // getOn sends GET / to addr on conn and checks for a 200.
 func getOn(t *testing.T, conn net.Conn, addr string) {
 	t.Helper()
@@ -83,11 +120,11 @@ func getOn(t *testing.T, conn net.Conn, addr string) {
 	}
 	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
 	if err != nil {
-		t.Fatalf("GET / on the first ping's connection: %v", err)
+		t.Fatalf("GET / on a warm-ping connection: %v", err)
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Errorf("GET / on the first ping's connection = %s", resp.Status)
+		t.Errorf("GET / on a warm-ping connection = %s", resp.Status)
 	}
 }

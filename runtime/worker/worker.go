@@ -42,7 +42,7 @@ type Worker struct {
 	released atomic.Bool
 	mu       sync.Mutex
 	exited   bool       // the shim has exited: its pid may no longer be signalled
-	warm     []net.Conn // each app's first-ping connection, until TakeConn takes it (warm.go)
+	warm     []net.Conn // each app's warm-ping connection, until TakeConn takes it (warm.go)
 	warmLeft atomic.Int32
 
 	group    *cgroup.Group // the worker's own cgroup; nil = none
