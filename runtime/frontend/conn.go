@@ -263,7 +263,7 @@ func (c *clientConn) serveRequest() bool {
 		return false
 	}
 	if !c.bodyDone() {
-		lingerClose(c.conn) // the body's rest is unread: close without a reset
+		c.lingerClose() // the body's rest is unread: close without a reset
 		return false
 	}
 	return !c.rep.close
@@ -312,18 +312,23 @@ func (c *clientConn) refuse(err error) {
 	c.text(he.Status, refusal(he))
 	c.served(nil, he.Status)
 	if c.out == nil && c.bw.Flush() == nil {
-		lingerClose(c.conn)
+		c.lingerClose()
 	}
 }
 
 // lingerClose stops writing and reads what the client still sends for a moment, so
 // that closing does not reset the connection before the client has read the answer.
-func lingerClose(conn net.Conn) {
-	if tc, ok := conn.(*net.TCPConn); ok {
-		tc.CloseWrite()
+// It ends the answer for the client at once: over TLS with close_notify, then with the
+// TCP connection's half-close.
+func (c *clientConn) lingerClose() {
+	if tc, ok := c.conn.(*tls.Conn); ok {
+		tc.CloseWrite() // the handshake is done: a request was read
 	}
-	conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-	io.CopyN(io.Discard, conn, 256<<10)
+	if hc, ok := netConn(c.conn).(interface{ CloseWrite() error }); ok {
+		hc.CloseWrite()
+	}
+	c.conn.SetReadDeadline(time.Now().Add(c.srv.l.h.times.linger))
+	io.CopyN(io.Discard, c.conn, 256<<10)
 }
 
 // setBack makes bc the worker connection of the request in flight, interrupted at

@@ -28,12 +28,13 @@ import (
 // readLatch (checked).
 func latchedConn(t *testing.T, pools *fakePools, https bool) (*Server, *keepAlive) {
 	t.Helper()
-	return latchedConnOver(t, pools, https, nil)
+	return latchedConnOver(t, pools, https, nil, nil)
 }
 
 // latchedConnOver is latchedConn whose client speaks through over(the TCP connection),
-// when over is not nil.
-func latchedConnOver(t *testing.T, pools *fakePools, https bool, over func(net.Conn) net.Conn) (*Server, *keepAlive) {
+// when over is not nil, and whose front end tweak changes before it starts, when tweak
+// is not nil.
+func latchedConnOver(t *testing.T, pools *fakePools, https bool, over func(net.Conn) net.Conn, tweak func(*Server)) (*Server, *keepAlive) {
 	t.Helper()
 	pools.set("A:/", backend(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Upgrade") == "echo" {
@@ -55,6 +56,9 @@ func latchedConnOver(t *testing.T, pools *fakePools, https bool, over func(net.C
 	if https {
 		pki = newTestPKI(t, latchHost)
 		s.UseCertificates(pki.byServerName)
+	}
+	if tweak != nil {
+		tweak(s)
 	}
 	startServer(t, s)
 	conn, err := net.Dial("tcp", s.Addrs()[0].String())
@@ -283,7 +287,7 @@ func TestLatchedTLSPartialAlert(t *testing.T) {
 	_, k := latchedConnOver(t, newFakePools(), true, func(c net.Conn) net.Conn {
 		hc = &heldConn{Conn: c}
 		return hc
-	})
+	}, nil)
 	conn, tcp := k.conn.(*tls.Conn), hc.Conn
 	hc.hold = true
 	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: "+latchHost+"\r\n\r\n")

@@ -20,6 +20,9 @@ const (
 	// defaultResponseHead is the ASP.NET Core Module's requestTimeout default (2
 	// minutes): the longest wait for the head of a worker's response.
 	defaultResponseHead = 2 * time.Minute
+	// defaultLinger is how long a connection closed with its client's input unread
+	// reads what the client still sends (lingerClose), like Apache's lingering close.
+	defaultLinger = 500 * time.Millisecond
 )
 
 // timeouts bound how long a request may take to arrive and to be answered.
@@ -28,11 +31,13 @@ type timeouts struct {
 	bodyGrace    time.Duration
 	bodyMinRate  int64 // bytes a second
 	responseHead time.Duration
+	linger       time.Duration
 }
 
 // defaultTimeouts returns HTTP.sys's and the ASP.NET Core Module's defaults.
 func defaultTimeouts() timeouts {
-	return timeouts{bodyIdle: defaultBodyIdle, bodyGrace: defaultBodyGrace, bodyMinRate: defaultBodyMinRate, responseHead: defaultResponseHead}
+	return timeouts{bodyIdle: defaultBodyIdle, bodyGrace: defaultBodyGrace, bodyMinRate: defaultBodyMinRate,
+		responseHead: defaultResponseHead, linger: defaultLinger}
 }
 
 // deadlineKept reports whether set, a read deadline a connection set before (zero:
