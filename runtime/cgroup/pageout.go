@@ -5,6 +5,7 @@ package cgroup
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -18,6 +19,10 @@ import (
 // maxIovecs is the kernel's UIO_MAXIOV: the most ranges one process_madvise takes.
 const maxIovecs = 1024
 
+// pageOutChunk bounds the bytes one process_madvise advises, so that a page-out whose
+// context ends stops within one chunk.
+const pageOutChunk = 32 << 20
+
 // iovec is struct iovec with integer fields: the addresses are another process's.
 type iovec struct {
 	base uintptr
@@ -25,11 +30,12 @@ type iovec struct {
 }
 
 // PageOut asks the kernel to page out the anonymous memory of process pid
-// (process_madvise with MADV_PAGEOUT on the anonymous mappings in /proc/PID/maps). It
-// returns an error wrapping ErrNotSupported when the kernel has no process_madvise
+// (process_madvise with MADV_PAGEOUT on the anonymous mappings in /proc/PID/maps),
+// pageOutChunk bytes at a time, and stops with ctx's error when ctx ends between two.
+// It returns an error wrapping ErrNotSupported when the kernel has no process_madvise
 // (before 5.10), when the caller lacks CAP_SYS_NICE, or when no swap is active (then
 // anonymous memory has nowhere to go). Ranges that vanish meanwhile are skipped.
-func PageOut(pid int) error {
+func PageOut(ctx context.Context, pid int) error {
 	ranges, err := anonRanges(pid)
 	if err != nil {
 		return fmt.Errorf("cgroup: page out %d: %w", pid, err)
@@ -42,14 +48,40 @@ func PageOut(pid int) error {
 		return fmt.Errorf("cgroup: page out %d: pidfd_open: %w", pid, notSupported(err))
 	}
 	defer unix.Close(fd)
-	for len(ranges) > 0 {
-		n := min(len(ranges), maxIovecs)
-		if err := pageOutBatch(fd, ranges[:n]); err != nil {
+	for _, batch := range batches(ranges, pageOutChunk) {
+		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("cgroup: page out %d: %w", pid, err)
 		}
-		ranges = ranges[n:]
+		if err := pageOutBatch(fd, batch); err != nil {
+			return fmt.Errorf("cgroup: page out %d: %w", pid, err)
+		}
 	}
 	return nil
+}
+
+// batches splits ranges into batches of at most maxIovecs ranges and chunk bytes, a
+// range larger than what a batch has left going on in the next. chunk is a multiple
+// of the page size, as the ranges' bounds are.
+func batches(ranges []iovec, chunk uintptr) [][]iovec {
+	var out [][]iovec
+	var cur []iovec
+	var size uintptr
+	for _, r := range ranges {
+		for r.len > 0 {
+			n := min(r.len, chunk-size)
+			cur = append(cur, iovec{base: r.base, len: n})
+			size += n
+			r.base, r.len = r.base+n, r.len-n
+			if size == chunk || len(cur) == maxIovecs {
+				out = append(out, cur)
+				cur, size = nil, 0
+			}
+		}
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // pageOutBatch advises one batch; when the kernel stops short (a range unmapped or

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // swapFileEnv, set to 1, lets TestPageOut (as root) add a 256 MB swap file for its
@@ -41,7 +43,7 @@ func testPageOut(t *testing.T, m *Manager) {
 	}
 	before := procStatus(t, pid, "VmRSS")
 	start := time.Now()
-	err := PageOut(pid)
+	err := PageOut(t.Context(), pid)
 	took := time.Since(start)
 	after := procStatus(t, pid, "VmRSS")
 	t.Logf("VmRSS before %s, after %s (PageOut took %v, err %v)", before, after, took, err)
@@ -62,11 +64,55 @@ func TestPageOutNoProcess(t *testing.T) {
 	pid := child.Process.Pid
 	_ = child.Process.Kill()
 	_ = child.Wait()
-	err := PageOut(pid)
+	err := PageOut(t.Context(), pid)
 	if err == nil || errors.Is(err, ErrNotSupported) {
 		t.Errorf("PageOut of a reaped process: %v, want an error other than ErrNotSupported", err)
 	}
 	t.Logf("PageOut of a reaped process: %v", err)
+}
+
+func TestBatches(t *testing.T) {
+	const page, chunk = 4096, 4 * 4096
+	for _, tc := range []struct {
+		name   string
+		ranges []iovec
+		want   [][]iovec
+	}{
+		{"none", nil, nil},
+		{"small ones together", []iovec{{0, page}, {8 * page, 2 * page}},
+			[][]iovec{{{0, page}, {8 * page, 2 * page}}}},
+		{"exactly a chunk", []iovec{{0, chunk}},
+			[][]iovec{{{0, chunk}}}},
+		{"a large one split", []iovec{{0, 2*chunk + page}},
+			[][]iovec{{{0, chunk}}, {{chunk, chunk}}, {{2 * chunk, page}}}},
+		{"one going on in the next batch", []iovec{{0, 3 * page}, {10 * page, 2 * page}},
+			[][]iovec{{{0, 3 * page}, {10 * page, page}}, {{11 * page, page}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, batches(tc.ranges, chunk), cmp.AllowUnexported(iovec{})); diff != "" {
+				t.Errorf("batches (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("at most maxIovecs ranges", func(t *testing.T) {
+		ranges := make([]iovec, maxIovecs+1)
+		for i := range ranges {
+			ranges[i] = iovec{base: uintptr(i) * 2 * page, len: page}
+		}
+		got := batches(ranges, 1<<40)
+		if len(got) != 2 || len(got[0]) != maxIovecs || len(got[1]) != 1 {
+			t.Errorf("%d ranges in batches of %v, want %d and 1", len(ranges), lens(got), maxIovecs)
+		}
+	})
+}
+
+// lens returns the lengths of batches.
+func lens(batches [][]iovec) []int {
+	var n []int
+	for _, b := range batches {
+		n = append(n, len(b))
+	}
+	return n
 }
 
 // kb parses a /proc/PID/status size ("51200 kB").

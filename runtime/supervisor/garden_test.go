@@ -106,6 +106,35 @@ func TestRequestWhileSuspending(t *testing.T) {
 	}
 }
 
+// TestRequestCutsSuspendShort: a request that comes while suspend waits for its warm
+// ping (one that hangs here, for longer than the test waits) ends the wait and is
+// served by the worker, left unfrozen.
+func TestRequestCutsSuspendShort(t *testing.T) {
+	h := start(t, config(poolXML("Nap", "", `idleTimeout="00:01:00" idleTimeoutAction="Suspend" pingingEnabled="false" pingResponseTime="01:00:00"`,
+		env("TW_PING_HANG_AFTER", "1")), map[string]string{"/": "Nap"}, nil))
+	first := h.whoamiPID("/whoami")
+	p := h.sup.pool("Nap")
+	waitFor(t, 10*time.Second, "a suspension to begin", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return slices.ContainsFunc(p.workers, func(w *slot) bool { return w.suspending })
+	})
+	served := make(chan int, 1)
+	go func() { served <- h.whoamiPID("/whoami") }()
+	select {
+	case pid := <-served:
+		if pid != first {
+			t.Errorf("the request was served by pid %d, want the worker %d", pid, first)
+		}
+	case <-time.After(10 * time.Second): // the warm ping hangs for 36 s
+		t.Fatal("the request still waits for the suspension")
+	}
+	e := h.waitEvent(event.WorkerSuspended, "Nap", 10*time.Second)
+	if e.Msg != "worker not suspended" || !strings.Contains(e.Reason, "a request came") {
+		t.Errorf("event %d: %q (%s), want the worker not suspended for the request", e.ID, e.Msg, e.Reason)
+	}
+}
+
 func TestWebGardenGrowsToMaxProcesses(t *testing.T) {
 	h := start(t, config(poolXML("Garden", "", `maxProcesses="3"`, ""), map[string]string{"/": "Garden"}, nil))
 	pids := h.servingWorkers("Garden", 3, 30*time.Second)

@@ -124,9 +124,11 @@ func (p *pool) idle(w *slot) bool {
 		p.mu.Unlock()
 		return true
 	}
-	w.state, w.suspending = wSuspended, true
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w.state, w.suspending, w.wake = wSuspended, true, cancel
 	p.mu.Unlock()
-	how, err := p.suspend(w)
+	how, err := p.suspend(ctx, w)
 	err = p.settle(w, err)
 	switch {
 	case errors.Is(err, errWoken):
@@ -144,10 +146,10 @@ func (p *pool) idle(w *slot) bool {
 var errWoken = errors.New("a request came while the worker was being suspended")
 
 // suspend pages the memory of the worker's programs out and warms them (pageOut),
-// then freezes them (freeze). A request that comes before the freeze has the worker
-// back at once (errWoken). It says how.
-func (p *pool) suspend(w *slot) (string, error) {
-	paged := p.pageOut(w)
+// then freezes them (freeze). A request that comes before the freeze ends ctx (wake)
+// and has the worker back at once (errWoken). It says how.
+func (p *pool) suspend(ctx context.Context, w *slot) (string, error) {
+	paged := p.pageOut(ctx, w)
 	if hook := p.sup.opt.beforeFreeze; hook != nil {
 		hook()
 	}
@@ -167,16 +169,16 @@ func (p *pool) suspend(w *slot) (string, error) {
 // pageOut pages the memory of the worker's programs out, where the kernel allows, then
 // pings them once on a new connection (worker.Warm): what serving a request touches is
 // back in memory, and the request that resumes the worker goes on that connection.
-// It says how it went.
-func (p *pool) pageOut(w *slot) string {
+// Both stop when ctx ends. It says how it went.
+func (p *pool) pageOut(ctx context.Context, w *slot) string {
 	how := "memory paged out but for what one ping touched"
 	for _, app := range w.proc.AppPIDs() {
-		if err := cgroup.PageOut(app); err != nil {
+		if err := cgroup.PageOut(ctx, app); err != nil {
 			how = "memory not paged out: " + err.Error()
 			break
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), p.spec().PingResponseTime)
+	ctx, cancel := context.WithTimeout(ctx, p.spec().PingResponseTime)
 	defer cancel()
 	if err := w.proc.Warm(ctx); err != nil {
 		how += "; warm ping failed: " + err.Error()
@@ -219,7 +221,7 @@ func (p *pool) freeze(w *slot) (string, error) {
 func (p *pool) settle(w *slot, err error) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	w.suspending, w.woken = false, false
+	w.suspending, w.woken, w.wake = false, false, nil
 	if err != nil || w.state != wSuspended {
 		thaw(w.cgroup, w.frozen) // a stop thaws what is frozen when it begins, maybe nothing yet
 	}

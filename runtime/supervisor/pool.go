@@ -252,7 +252,10 @@ func (p *pool) acquire(ctx context.Context, app *spec.App) (frontend.Lease, erro
 				p.resumeLocked(w) // the next request thaws a suspended worker
 				continue
 			}
-			w.woken = true // settle gives it back, and this request waits for it
+			if !w.woken {
+				w.woken = true // settle gives it back, and this request waits for it
+				w.wake()
+			}
 		}
 		if p.queued >= p.spec().QueueLength {
 			p.mu.Unlock()

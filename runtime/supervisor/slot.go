@@ -31,15 +31,16 @@ type slot struct {
 	proc         *worker.Worker // nil until started
 	state        wState
 	started      time.Time
-	lastActivity time.Time     // the last request's end; before one, when the worker started or resumed
-	recycling    bool          // a replacement is on its way
-	failing      bool          // found failing: its recycle is on its way (failing.go)
-	answers      answers       // its answers over the failingResponses window
-	node         int           // the NUMA node it is placed on, or noNode
-	cgroup       *cgroup.Group // the cgroup that froze it, while suspended or after
-	frozen       []int         // the processes suspend stopped
-	suspending   bool          // suspend is not done with it yet (state wSuspended)
-	woken        bool          // a request came meanwhile: settle gives it back
+	lastActivity time.Time          // the last request's end; before one, when the worker started or resumed
+	recycling    bool               // a replacement is on its way
+	failing      bool               // found failing: its recycle is on its way (failing.go)
+	answers      answers            // its answers over the failingResponses window
+	node         int                // the NUMA node it is placed on, or noNode
+	cgroup       *cgroup.Group      // the cgroup that froze it, while suspended or after
+	frozen       []int              // the processes suspend stopped
+	suspending   bool               // suspend is not done with it yet (state wSuspended)
+	woken        bool               // a request came meanwhile: settle gives it back
+	wake         context.CancelFunc // ends suspend's page-out and warm ping early
 	inFlight     int
 	requests     int64
 	stopped      chan struct{} // closed once the worker's processes are gone (or released)
