@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/poolctl/poolctl/runtime/frontend/h1"
+	"github.com/poolctl/poolctl/runtime/spec"
 )
 
 // errBodyClosed is what a request body read after its exchange ended returns.
@@ -75,7 +76,7 @@ func (x *exchange) roundTrip(addr string) (respHead, error) {
 		}
 		x.bc, x.began = bc, now
 		// Before setBack, which may interrupt bc at once: the interruption must win.
-		bc.readBy(now.Add(x.h.times.responseHead), x.h.times.headSlack())
+		x.headBy(now)
 		x.c.setBack(bc)
 		head, err := x.send()
 		if err == nil {
@@ -89,6 +90,23 @@ func (x *exchange) roundTrip(addr string) (respHead, error) {
 			return head, err
 		}
 	}
+}
+
+// headBy sets the read deadline by which the worker must send the response's head,
+// from now: after the application's aspNetCore requestTimeout, else the front end's
+// default (timeouts.responseHead); none for a requestTimeout of 00:00:00.
+func (x *exchange) headBy(now time.Time) {
+	d := x.h.times.responseHead
+	if x.c.app != nil && x.c.app.Program.RequestTimeout != 0 {
+		d = x.c.app.Program.RequestTimeout
+	}
+	if d == spec.NoTimeout {
+		if !x.bc.rdl.IsZero() {
+			x.bc.setReadDeadline(time.Time{})
+		}
+		return
+	}
+	x.bc.readBy(now.Add(d), headSlack(d))
 }
 
 // replayable reports whether a request may be sent twice: idempotent, without a body.

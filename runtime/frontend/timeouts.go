@@ -18,7 +18,8 @@ const (
 	defaultBodyGrace   = 2 * time.Minute
 	defaultBodyMinRate = 240
 	// defaultResponseHead is the ASP.NET Core Module's requestTimeout default (2
-	// minutes): the longest wait for the head of a worker's response.
+	// minutes): the longest wait for the head of a worker's response, for an
+	// application that sets no requestTimeout of its own (exchange.headBy).
 	defaultResponseHead = 2 * time.Minute
 	// defaultLinger is how long a connection closed with its client's input unread
 	// reads what the client still sends (lingerClose), like Apache's lingering close.
@@ -49,9 +50,10 @@ func deadlineKept(set, t time.Time, slack time.Duration) bool {
 	return !set.IsZero() && !set.After(t) && t.Sub(set) <= slack
 }
 
-// headSlack returns how much sooner than responseHead a worker connection's deadline
-// may fall (backendConn.readBy): 1/64 of it, at most a second.
-func (t timeouts) headSlack() time.Duration { return min(t.responseHead/64, time.Second) }
+// headSlack returns how much sooner than head, the time a worker has for a response's
+// head, a worker connection's deadline may fall (backendConn.readBy): 1/64 of it, at
+// most a second.
+func headSlack(head time.Duration) time.Duration { return min(head/64, time.Second) }
 
 // bodyDeadline returns when the next part of a request body that began at start and
 // has brought n bytes so far must have come, now: within bodyIdle, and no later than

@@ -5,6 +5,7 @@ package frontend
 import (
 	"bufio"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -126,6 +127,42 @@ func TestSlowWorkerIsCut(t *testing.T) {
 	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
 	if code := readAnswer(t, conn); code != http.StatusGatewayTimeout {
 		t.Errorf("status %d, want 504", code)
+	}
+}
+
+// TestRequestTimeout: an application's aspNetCore requestTimeout, when set, replaces
+// the front end's response timeout: a shorter one cuts a worker that does not answer
+// (504), and "00:00:00" (spec.NoTimeout) waits for one slower than the default.
+func TestRequestTimeout(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	never := backend(t, func(w http.ResponseWriter, r *http.Request) { <-release })
+	slow := backend(t, func(w http.ResponseWriter, r *http.Request) {
+		<-time.After(300 * time.Millisecond)
+		io.WriteString(w, "late")
+	})
+	for _, c := range []struct {
+		name                string
+		worker              string
+		requestTimeout, def time.Duration
+		want                int
+	}{
+		{"shorter than the default", never, 100 * time.Millisecond, time.Minute, http.StatusGatewayTimeout},
+		{"no limit", slow, spec.NoTimeout, 100 * time.Millisecond, http.StatusOK},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := site("A", []spec.Binding{bind("127.0.0.1", 0, "", 1)})
+			st.Apps[0].Program.RequestTimeout = c.requestTimeout
+			pools := newFakePools()
+			pools.set("A:/", c.worker)
+			s := New([]*spec.Site{st}, pools, slog.New(slog.DiscardHandler))
+			s.h.times.responseHead = c.def
+			startServer(t, s)
+			k := dialKeepAlive(t, s.Addrs()[0].String())
+			if code, _ := k.get(t, "/"); code != c.want {
+				t.Errorf("GET / = %d, want %d", code, c.want)
+			}
+		})
 	}
 }
 

@@ -248,6 +248,7 @@ func TestBuildApps(t *testing.T) {
 	shopRoot := withDir(shopProgram, apps+"/shop")
 	shopRoot.Env = []string{"C=3"}                       // Web.config clears the inherited variables
 	shopRoot.StartupTimeLimit = scaled(20 * time.Second) // set in Web.config
+	shopRoot.RequestTimeout = NoTimeout                  // "00:00:00" in Web.config
 	tests := []struct {
 		site, path, pool string
 		program          Program
@@ -256,16 +257,18 @@ func TestBuildApps(t *testing.T) {
 			// The location "Default Web Site/api" covers /api/v2 too.
 			Path: "dotnet", Args: []string{"/srv/api/api.dll", "--urls", "http://x y", "%UNSET%"},
 			Dir: "C:/sites/v2", Env: []string{"ASPNETCORE_ENVIRONMENT=Development", "HOME_DIR=/home/test"},
-			StdoutLogFile: "C:/logs/api", StartupTimeLimit: scaled(60 * time.Second), Found: true,
+			StdoutLogFile: "C:/logs/api", StartupTimeLimit: scaled(60 * time.Second), RequestTimeout: scaled(20 * time.Minute), Found: true,
 		}},
 		{"Default Web Site", "/api", "Api", Program{
 			// web.config wins attribute by attribute, and variable by name.
 			Path: "dotnet", Args: []string{"api.dll", "--port", "5000"}, Dir: apps + "/api",
 			Env:              []string{"aspnetcore_environment=Staging", "HOME_DIR=/home/test", "FROM_WEB_CONFIG=/home/test/x"},
-			StdoutLogEnabled: true, StdoutLogFile: "C:/logs/api", StartupTimeLimit: scaled(60 * time.Second), Found: true,
+			StdoutLogEnabled: true, StdoutLogFile: "C:/logs/api", StartupTimeLimit: scaled(60 * time.Second),
+			RequestTimeout: scaled(20 * time.Minute), Found: true,
 		}},
 		{"Default Web Site", "/", "DefaultAppPool", Program{
-			// startupTimeLimit not set: 0. %SystemDrive% not set: left as written.
+			// startupTimeLimit and requestTimeout not set: 0. %SystemDrive% not set: left
+			// as written.
 			Path: "dotnet", Args: []string{"site.dll"}, Dir: "%SystemDrive%/inetpub/wwwroot",
 			StdoutLogFile: "%SystemDrive%/inetpub/wwwroot/aspnetcore-stdout", Found: true,
 		}},
@@ -298,6 +301,9 @@ func TestBuildApps(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.program, a.Program, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("%s %s program (-want +got):\n%s", tt.site, tt.path, diff)
+			}
+			if got, want := a.Program.RequestTimeout, tt.program.RequestTimeout; got != want { // Program.Equal leaves it out
+				t.Errorf("%s %s: RequestTimeout %v, want %v", tt.site, tt.path, got, want)
 			}
 			if !a.Pos.IsValid() {
 				t.Errorf("%s %s has no position", tt.site, tt.path)

@@ -44,7 +44,9 @@ func (a *App) Equal(b *App) bool {
 	return a.Site == b.Site && a.Path == b.Path && a.Pool == b.Pool && a.Program.Equal(b.Program)
 }
 
-// Equal reports whether p and q start the same process the same way.
+// Equal reports whether p and q start the same process the same way. RequestTimeout,
+// which the front end applies per request, is not compared: it can change under
+// running workers.
 func (p Program) Equal(q Program) bool {
 	return p.Path == q.Path && slices.Equal(p.Args, q.Args) && p.Dir == q.Dir &&
 		slices.Equal(p.Env, q.Env) && p.StdoutLogEnabled == q.StdoutLogEnabled &&

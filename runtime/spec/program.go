@@ -120,7 +120,20 @@ func (r *programReader) read(dir string) Program {
 	if s := r.setting("startupTimeLimit"); s.Origin != parse.FromSchema {
 		p.StartupTimeLimit = r.b.scale(time.Duration(r.value("startupTimeLimit").Int) * time.Second)
 	}
+	p.RequestTimeout = r.requestTimeout()
 	return p
+}
+
+// requestTimeout returns the program's RequestTimeout.
+func (r *programReader) requestTimeout() time.Duration {
+	if s := r.setting("requestTimeout"); s.Attr == nil || s.Origin == parse.FromSchema {
+		return 0
+	}
+	d := r.value("requestTimeout").Span.Duration()
+	if d == 0 {
+		return NoTimeout
+	}
+	return max(r.b.scale(d), time.Millisecond)
 }
 
 // setting returns the effective setting of the named attribute.

@@ -90,7 +90,15 @@ type Program struct {
 	// Missing says why the application has nothing to run, when Path is empty: no
 	// aspNetCore section applies, or the one that applies cannot be used.
 	Missing string
+	// RequestTimeout is aspNetCore requestTimeout, how long the worker may take to
+	// send a response's head, when set: 0 when not (the module's default, 2
+	// minutes, applies), NoTimeout for "00:00:00" (the module's WinHTTP waits
+	// without limit).
+	RequestTimeout time.Duration
 }
+
+// NoTimeout is a RequestTimeout without limit.
+const NoTimeout time.Duration = -1
 
 // Runnable reports whether the program can be started: it has a processPath.
 func (p Program) Runnable() bool { return p.Path != "" }
