@@ -91,7 +91,7 @@ func TestSlowBodyIsCut(t *testing.T) {
 	addr := shortTimes(t, backend(t, func(w http.ResponseWriter, r *http.Request) {
 		_, err := io.ReadAll(r.Body)
 		bodyErr <- err
-	}), timeouts{bodyIdle: 100 * time.Millisecond, bodyGrace: 100 * time.Millisecond, bodyMinRate: 240, responseHead: time.Minute})
+	}), timeouts{bodyIdle: 100 * time.Millisecond, bodyGrace: 100 * time.Millisecond, bodyMinRate: 240, responseHead: time.Minute, linger: defaultLinger})
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func TestSlowWorkerIsCut(t *testing.T) {
 	defer close(release)
 	addr := shortTimes(t, backend(t, func(w http.ResponseWriter, r *http.Request) {
 		<-release
-	}), timeouts{bodyIdle: time.Minute, bodyGrace: time.Minute, bodyMinRate: 240, responseHead: 100 * time.Millisecond})
+	}), timeouts{bodyIdle: time.Minute, bodyGrace: time.Minute, bodyMinRate: 240, responseHead: 100 * time.Millisecond, linger: defaultLinger})
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +172,7 @@ func TestRequestTimeout(t *testing.T) {
 // dropped.
 func TestResponseHeadDeadline(t *testing.T) {
 	const head = 100 * time.Millisecond
-	times := timeouts{bodyIdle: time.Minute, bodyGrace: time.Minute, bodyMinRate: 240, responseHead: head}
+	times := timeouts{bodyIdle: time.Minute, bodyGrace: time.Minute, bodyMinRate: 240, responseHead: head, linger: defaultLinger}
 	slowBody := func(chunked bool) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			arrived := time.Now() // after the front end set its deadline for the head

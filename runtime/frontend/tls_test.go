@@ -419,7 +419,7 @@ func TestHTTP2SlowBodyIsCut(t *testing.T) {
 	pools.set("*", backend(t, func(w http.ResponseWriter, r *http.Request) { io.ReadAll(r.Body) }))
 	s := New([]*spec.Site{site("Shop", []spec.Binding{tlsBind("127.0.0.1", 0, "shop.example.com", 10)})}, pools, nil)
 	s.UseCertificates(pki.byServerName)
-	s.h.times = timeouts{bodyIdle: 100 * time.Millisecond, bodyGrace: 100 * time.Millisecond, bodyMinRate: 240, responseHead: time.Minute}
+	s.h.times = timeouts{bodyIdle: 100 * time.Millisecond, bodyGrace: 100 * time.Millisecond, bodyMinRate: 240, responseHead: time.Minute, linger: defaultLinger}
 	startServer(t, s)
 	pr, pw := io.Pipe()
 	defer pw.Close()
