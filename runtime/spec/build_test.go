@@ -341,6 +341,7 @@ func posOf(t *testing.T, file, marker string, skip int) string {
 func TestBuildWarnings(t *testing.T) {
 	_, warnings, env := buildFixture(t)
 	badWebConfig := env["TESTDATA"] + "/apps/bad/web.config"
+	shopWebConfig := env["TESTDATA"] + "/apps/shop/Web.config"
 	tests := []struct {
 		file, marker string
 		skip         int // 0: the element; else bytes into the marker (an attribute's value)
@@ -352,9 +353,12 @@ func TestBuildWarnings(t *testing.T) {
 		{fixture, `<binding protocol="http" bindingInformation="[::1:80:"`, 0, `unclosed '[' in the address; skipped`},
 		{fixture, `<binding protocol="http" bindingInformation="10.0.0.300:80:"`, 0, `address "10.0.0.300"`},
 		{fixture, `<binding protocol="http" bindingInformation="*:65536:"`, 0, `port "65536"`},
+		{fixture, `shutdownTimeLimit="30"`, len(`shutdownTimeLimit="`), `aspNetCore shutdownTimeLimit="30" is not used: the pool's processModel.shutdownTimeLimit bounds a worker's stop`},
 		{fixture, `applicationPool="Nope"`, len(`applicationPool="`), `application Default Web Site/api/v2 runs in pool "Nope", which does not exist: its requests get 503`},
 		{fixture, `arguments="%APPDIR%`, len(`arguments="`), `aspNetCore arguments: %UNSET% is not set and stays as written`},
 		{fixture, `arguments="--name 'Contoso Shop'`, len(`arguments="`), `a backslash outside quotes escapes the next character, as in a POSIX shell, and is dropped (offset 23)`},
+		{shopWebConfig, `hostingModel="InProcess"`, len(`hostingModel="`), `aspNetCore hostingModel="InProcess" is not used: poolctl run hosts every application out of process, on ASPNETCORE_PORT`},
+		{shopWebConfig, `processesPerApplication="2"`, len(`processesPerApplication="`), `aspNetCore processesPerApplication="2" is not used: poolctl run starts one process per application`},
 		{badWebConfig, `</system.webServer>`, 0, `application Shop/bad: malformed web.config: end tag </system.webServer> does not match <aspNetCore> opened at 4:5; it gets no program`},
 		{fixture, `arguments="--name 'unclosed"`, len(`arguments="`), `aspNetCore arguments of application Shop/quotes: "--name 'unclosed": offset 7: unclosed single quote; it gets no program`},
 		{fixture, `startupTimeLimit="soon"`, len(`startupTimeLimit="`), `aspNetCore of application Shop/invalid: attribute startupTimeLimit: invalid value "soon"`},

@@ -121,7 +121,34 @@ func (r *programReader) read(dir string) Program {
 		p.StartupTimeLimit = r.b.scale(time.Duration(r.value("startupTimeLimit").Int) * time.Second)
 	}
 	p.RequestTimeout = r.requestTimeout()
+	r.unused()
 	return p
+}
+
+// unusedAspNetCore lists the aspNetCore attributes that poolctl run does not use, when
+// written with a value that matters (lower case), and what it does instead.
+var unusedAspNetCore = []struct {
+	attr    string
+	matters func(value string) bool
+	instead string
+}{
+	{"hostingModel", func(v string) bool { return v == "inprocess" }, "poolctl run hosts every application out of process, on ASPNETCORE_PORT"},
+	{"processesPerApplication", func(v string) bool { return v != "1" }, "poolctl run starts one process per application (a pool's maxProcesses adds workers)"},
+	{"shutdownTimeLimit", func(string) bool { return true }, "the pool's processModel.shutdownTimeLimit bounds a worker's stop"},
+	{"rapidFailsPerMinute", func(string) bool { return true }, "the pool's failure.rapidFailProtection settings apply"},
+	{"forwardWindowsAuthToken", func(v string) bool { return v == "true" }, "poolctl run forwards no Windows authentication token"},
+}
+
+// unused notes each attribute of unusedAspNetCore written for the application (event
+// 9022 in poolctl run).
+func (r *programReader) unused() {
+	for _, u := range unusedAspNetCore {
+		s := r.setting(u.attr)
+		if s.Attr == nil || s.Origin == parse.FromSchema || !u.matters(strings.ToLower(strings.TrimSpace(s.Text))) {
+			continue
+		}
+		r.note(s, "aspNetCore %s=%q is not used: %s", u.attr, s.Text, u.instead) // once for every application that inherits it
+	}
 }
 
 // requestTimeout returns the program's RequestTimeout.
