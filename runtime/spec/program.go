@@ -144,7 +144,7 @@ var unusedAspNetCore = []struct {
 func (r *programReader) unused() {
 	for _, u := range unusedAspNetCore {
 		s := r.setting(u.attr)
-		if s.Attr == nil || s.Origin == parse.FromSchema || !u.matters(strings.ToLower(strings.TrimSpace(s.Text))) {
+		if s.Origin == parse.FromSchema || !u.matters(strings.ToLower(strings.TrimSpace(s.Text))) {
 			continue
 		}
 		r.note(s, "aspNetCore %s=%q is not used: %s", u.attr, s.Text, u.instead) // once for every application that inherits it
@@ -153,7 +153,7 @@ func (r *programReader) unused() {
 
 // requestTimeout returns the program's RequestTimeout.
 func (r *programReader) requestTimeout() time.Duration {
-	if s := r.setting("requestTimeout"); s.Attr == nil || s.Origin == parse.FromSchema {
+	if s := r.setting("requestTimeout"); s.Origin == parse.FromSchema { // or not there
 		return 0
 	}
 	d := r.value("requestTimeout").Span.Duration()

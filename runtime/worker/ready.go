@@ -145,7 +145,7 @@ func (w *Worker) Ping(ctx context.Context) (unhealthy string, err error) {
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			return "", fmt.Errorf("pool %q: worker %d: ping app %q on %s: %w", w.pool, w.pid, w.names[i], w.addrs[i], err)
+			return "", w.appError("ping", i, err)
 		}
 	}
 	for _, r := range reasons {

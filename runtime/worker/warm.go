@@ -69,10 +69,16 @@ func (w *Worker) Warm(ctx context.Context) error {
 			old.Close()
 		}
 		if err := w.warmPing(ctx, i); err != nil {
-			errs[i] = fmt.Errorf("pool %q: worker %d: warm app %q on %s: %w", w.pool, w.pid, w.names[i], w.addrs[i], err)
+			errs[i] = w.appError("warm", i, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// appError wraps err, what happened when the worker did what to app i, with the
+// pool, the worker, the app and its address.
+func (w *Worker) appError(what string, i int, err error) error {
+	return fmt.Errorf("pool %q: worker %d: %s app %q on %s: %w", w.pool, w.pid, what, w.names[i], w.addrs[i], err)
 }
 
 // keepWarm keeps conn, app i's warm-ping connection, for TakeConn; once the worker
