@@ -28,7 +28,7 @@ FUZZTIME ?= 30s
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-ldflags "-X main.version=$(VERSION)")
 
-.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend bench-scale bench-ab lint cross release-snapshot fuzz chaos h2spec clean
+.PHONY: all build test bench gobench bench-parse bench-lint bench-set bench-run bench-suspend bench-scale bench-floor bench-ab lint cross release-snapshot fuzz chaos h2spec clean
 
 all: build test
 
@@ -43,7 +43,7 @@ test:
 	# The front end's raw socket I/O (rawio_linux.go) is built without -race only.
 	go test ./runtime/frontend/
 
-bench: gobench bench-parse bench-lint bench-set bench-run bench-suspend bench-scale
+bench: gobench bench-parse bench-lint bench-set bench-run bench-suspend bench-scale bench-floor
 
 gobench:
 	go test -run='^$$' -bench=. -benchmem ./...
@@ -77,6 +77,12 @@ bench-suspend:
 bench-scale:
 	bash ./bench/scale.sh
 
+# bench-floor measures HTTP/1.1 through nginx, poolctl run and the least Go proxies
+# (bench/h1floor: a goroutine a connection; an event loop, with and without the front
+# end's work) to the same worker.
+bench-floor:
+	bash ./bench/floor.sh
+
 # bench-ab compares the front ends of two builds (git revisions or binaries) in
 # interleaved rounds: throughput, p99, and the CPU per request of poolctl and its
 # worker. Never part of bench: it needs two builds to compare.
@@ -101,6 +107,7 @@ lint:
 	GOOS=windows go vet ./...
 	GOOS=darwin go vet ./...
 	go run $(STATICCHECK) ./...
+	cd bench/h1floor && go vet . && go run $(STATICCHECK) .
 
 # cross builds poolctl for every release target, as CI does on each change, and
 # compiles the tests of the packages with Windows code for Windows, which no machine

@@ -19,6 +19,10 @@
 #   h2load_summary OUT LOG
 #                         prints "rps p50_ms p99_ms" of h2load's output and request log
 #   cpu_ticks PID         the user and system time of PID so far, in clock ticks
+#   track PID...          kills these processes when the script exits
+#   answers PORT          waits until GET / on 127.0.0.1:PORT answers
+#   nginx_conf DIR WORKER HTTP [TLS]
+#                         writes DIR/nginx.conf: nginx proxying to the worker's port
 #   us_per_request TICKS RPS SECONDS
 #                         microseconds of CPU a request: TICKS over RPS*SECONDS requests
 
@@ -175,4 +179,73 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # ticks (cpu_ticks's difference) make over a load of RPS requests a second for SECONDS.
 us_per_request() {
 	awk -v c="$1" -v r="$2" -v d="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f\n", c / hz * 1e6 / (r * d) }'
+}
+
+# track PID...: kills these processes, and waits for them, when the script exits (one
+# EXIT trap for all the script tracks).
+tracked=()
+track() {
+	tracked+=("$@")
+	trap 'for p in "${tracked[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+}
+
+# nginx_conf DIR WORKER HTTP [TLS]: writes DIR/nginx.conf (logs and pid file in DIR): one
+# nginx worker process proxying 127.0.0.1:HTTP, and with TLS 127.0.0.1:TLS (TLS 1.2 and
+# 1.3, HTTP/2, DIR/tls.crt and DIR/tls.key), to the worker on 127.0.0.1:WORKER over
+# keep-alive connections. It forwards what poolctl forwards to a worker besides the
+# client's fields (the ASP.NET Core Module's headers), as Microsoft's guide to ASP.NET
+# Core behind nginx sets it up (learn.microsoft.com/aspnet/core/host-and-deploy/linux-nginx),
+# so that the worker does the same work behind both.
+nginx_conf() {
+	local dir=$1 worker=$2 http=$3 tls=${4:-} proxy
+	proxy='location / {
+			proxy_pass http://worker;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+			proxy_set_header Host $http_host;
+			proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+			proxy_set_header X-Forwarded-Host $http_host;
+			proxy_set_header X-Forwarded-Proto $scheme;
+		}'
+	{
+		cat <<EOF
+worker_processes 1;
+error_log $dir/nginx-error.log;
+pid $dir/nginx.pid;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	# nginx closes a keep-alive connection after 1,000 requests by default (h2load
+	# then stops using it, and its figures count an idle nginx); poolctl, as HTTP.sys,
+	# has no such limit.
+	keepalive_requests 1000000;
+	upstream worker { server 127.0.0.1:$worker; keepalive 128; }
+	server {
+		listen 127.0.0.1:$http;
+		$proxy
+	}
+EOF
+		[ -z "$tls" ] || cat <<EOF
+	server {
+		listen 127.0.0.1:$tls ssl http2;
+		ssl_certificate $dir/tls.crt;
+		ssl_certificate_key $dir/tls.key;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		ssl_session_cache shared:SSL:1m;
+		$proxy
+	}
+EOF
+		echo "}"
+	} >"$dir/nginx.conf"
+}
+
+# answers PORT: waits up to 10 s until GET / on 127.0.0.1:PORT answers; exits the
+# script when it does not.
+answers() {
+	for _ in $(seq 500); do
+		curl -sf "http://127.0.0.1:$1/" >/dev/null 2>&1 && return
+		sleep 0.02
+	done
+	echo "bench: nothing answers GET / on port $1" >&2
+	exit 1
 }

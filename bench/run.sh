@@ -45,13 +45,6 @@ threads=${THREADS:-2}
 direct=18080 viaNginx=18081 viaPoolctl=18082 cold=18083 nginxTLS=18084 poolctlTLS=18085 viaMetrics=18086 statusPort=18087
 floorTLS=18088
 
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
 # wait_port PORT: until something accepts on 127.0.0.1:PORT.
 wait_port() {
 	for _ in $(seq 500); do
@@ -67,73 +60,28 @@ wait_port() {
 # run the same way (poolctl run --worker-cpu-policy other and no chrt here compare
 # the default policy).
 ASPNETCORE_PORT=$direct chrt --batch 0 "$pc" __testworker &
-pids+=($!)
+track $!
 pidDirect=$!
 wait_port $direct
 
 # One certificate for both TLS front ends (bench/lib.sh).
 tls_cert "$out" "$poolctlTLS"
 
-# What poolctl forwards to a worker besides the client's fields (the ASP.NET Core
-# Module's headers), nginx forwards too, as Microsoft's guide to ASP.NET Core behind
-# nginx sets it up (learn.microsoft.com/aspnet/core/host-and-deploy/linux-nginx), so
-# that the worker does the same work behind both.
-cat >"$out/nginx-forwarded.conf" <<'EOF'
-proxy_set_header Host $http_host;
-proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-proxy_set_header X-Forwarded-Host $http_host;
-proxy_set_header X-Forwarded-Proto $scheme;
-EOF
-cat >"$out/nginx.conf" <<EOF
-worker_processes 1;
-error_log $out/nginx-error.log;
-pid $out/nginx.pid;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	# nginx closes a keep-alive connection after 1,000 requests by default (h2load
-	# then stops using it, and its figures count an idle nginx); poolctl, as HTTP.sys,
-	# has no such limit.
-	keepalive_requests 1000000;
-	upstream worker { server 127.0.0.1:$direct; keepalive 128; }
-	server {
-		listen 127.0.0.1:$viaNginx;
-		location / {
-			proxy_pass http://worker;
-			proxy_http_version 1.1;
-			proxy_set_header Connection "";
-			include $out/nginx-forwarded.conf;
-		}
-	}
-	server {
-		listen 127.0.0.1:$nginxTLS ssl http2;
-		ssl_certificate $out/tls.crt;
-		ssl_certificate_key $out/tls.key;
-		ssl_protocols TLSv1.2 TLSv1.3;
-		ssl_session_cache shared:SSL:1m;
-		location / {
-			proxy_pass http://worker;
-			proxy_http_version 1.1;
-			proxy_set_header Connection "";
-			include $out/nginx-forwarded.conf;
-		}
-	}
-}
-EOF
+nginx_conf "$out" $direct $viaNginx $nginxTLS
 nginx -c "$out/nginx.conf" -p "$out" -g 'daemon off;' &
-pids+=($!)
+track $!
 wait_port $viaNginx
 pidNginx=$(pgrep -P "$!" | head -1) # the worker process, which serves
 
 # net/http's HTTP/2 server alone (see the top).
 go build -o "$out/h2floor" ./bench/h2floor
 "$out/h2floor" "127.0.0.1:$floorTLS" "$out/tls.crt" "$out/tls.key" 2>"$out/h2floor.log" &
-pids+=($!)
+track $!
 pidFloor=$!
 
 bench_config "$out/applicationHost.config" "$pc" "$viaPoolctl" "$poolctlTLS" "$cold"
 ${RUN_ENV:-} "$pc" run -c "$out/applicationHost.config" --admin "$out/admin.sock" --certs "$out/certs" >"$out/run.out" 2>"$out/run.log" &
-pids+=($!)
+track $!
 pidPoolctl=$!
 # The same site through a second poolctl run with --status: every answer counted for
 # Prometheus (poolctl_requests_total, the duration histogram). Target: at least 0.98x
@@ -142,7 +90,7 @@ mkdir -p "$out/metrics"
 bench_config "$out/metrics/applicationHost.config" "$pc" "$viaMetrics" ""
 ${RUN_ENV:-} "$pc" run -c "$out/metrics/applicationHost.config" --admin "$out/metrics/admin.sock" --status "127.0.0.1:$statusPort" \
 	>"$out/metrics/run.out" 2>"$out/metrics/run.log" &
-pids+=($!)
+track $!
 pidMetrics=$!
 wait_port $viaPoolctl
 curl -sf "http://127.0.0.1:$viaPoolctl/" >/dev/null # the always-running worker is ready

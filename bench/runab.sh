@@ -56,13 +56,6 @@ new=$(binary new "$2")
 
 tls_cert "$out" 18185 18285
 
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
 # start NAME BINARY HTTP-PORT TLS-PORT FLAGS: a poolctl run of the bench site; sets pid_NAME
 start() {
 	mkdir -p "$out/$1"
@@ -70,14 +63,9 @@ start() {
 	# shellcheck disable=SC2086 # FLAGS are words
 	${RUN_ENV:-} "$2" run -c "$out/$1/applicationHost.config" --admin "$out/$1/admin.sock" --certs "$out/certs" $5 \
 		>"$out/$1/run.out" 2>"$out/$1/run.log" &
-	pids+=($!)
+	track $!
 	printf -v "pid_$1" %s $!
-	for _ in $(seq 500); do
-		curl -sf "http://127.0.0.1:$3/" >/dev/null 2>&1 && return
-		sleep 0.02
-	done
-	echo "runab: $1 does not answer on port $3" >&2
-	exit 1
+	answers "$3"
 }
 start old "$old" 18182 18185 "${OLD_FLAGS:-}"
 start new "$new" 18282 18285 "${NEW_FLAGS:-}"
