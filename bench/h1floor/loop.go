@@ -15,11 +15,13 @@ var end = []byte("\r\n\r\n")
 
 // side is one connection's state: the client's or the worker's.
 type side struct {
-	peer    gnet.Conn // the other connection; nil until the worker's is open
+	conn    gnet.Conn
+	peer    *side // the other connection's; nil until the worker's is open, and after either closes
 	client  bool
-	held    [][]byte // what came from the client before the worker's connection was open
-	rest    []byte   // an incomplete head, and a response's body
-	out     []byte   // what goes to the peer
+	closed  bool
+	held    []byte // what came from the client before the worker's connection was open
+	rest    []byte // an incomplete head, and a response's body
+	out     []byte // what goes to the peer
 	in      bytes.Reader
 	br      *bufio.Reader
 	req     h1.Request
@@ -43,30 +45,28 @@ func serveLoop(addr, worker string, work bool, loops int) error {
 		gnet.WithLoadBalancing(gnet.LeastConnections), gnet.WithTCPNoDelay(gnet.TCPNoDelay))
 }
 
-// OnOpen opens a worker connection on the client's loop, or pairs a worker connection
-// just opened with its client.
+// OnOpen opens a worker connection on a new client's loop, or pairs a worker connection
+// just opened with its client (the side its registration carried).
 func (p *proxy) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
-	client, ok := c.Context().(gnet.Conn)
+	cs, ok := c.Context().(*side)
 	if !ok {
-		s := &side{client: true, address: c.RemoteAddr().(*net.TCPAddr).IP.String()}
+		s := &side{conn: c, client: true, address: c.RemoteAddr().(*net.TCPAddr).IP.String()}
 		s.br = bufio.NewReaderSize(&s.in, 4096)
 		c.SetContext(s)
-		if _, err := c.EventLoop().Register(gnet.NewContext(context.Background(), c), p.worker); err != nil {
+		if _, err := c.EventLoop().Register(gnet.NewContext(context.Background(), s), p.worker); err != nil {
 			return nil, gnet.Close
 		}
 		return nil, gnet.None
 	}
-	cs, ok := client.Context().(*side)
-	if !ok { // the client has gone
+	if cs.closed {
 		return nil, gnet.Close
 	}
-	c.SetContext(&side{peer: client})
-	cs.peer = c
-	for _, b := range cs.held {
-		c.Write(b)
-	}
+	ws := &side{conn: c, peer: cs}
+	c.SetContext(ws)
+	cs.peer = ws
+	held := cs.held
 	cs.held = nil
-	return nil, gnet.None
+	return held, gnet.None
 }
 
 // OnTraffic passes what came on c to its peer.
@@ -101,23 +101,22 @@ func (p *proxy) OnTraffic(c gnet.Conn) gnet.Action {
 // send writes b to the peer, or holds a copy until the worker's connection is open.
 func (s *side) send(b []byte) {
 	if s.peer == nil {
-		s.held = append(s.held, bytes.Clone(b))
+		s.held = append(s.held, b...)
 		return
 	}
-	s.peer.Write(b)
+	s.peer.conn.Write(b)
 }
 
 // OnClose closes c's peer.
 func (p *proxy) OnClose(c gnet.Conn, _ error) gnet.Action {
 	s, ok := c.Context().(*side)
-	if !ok || s.peer == nil {
+	if !ok {
 		return gnet.None
 	}
-	peer := s.peer
-	s.peer = nil
-	if ps, ok := peer.Context().(*side); ok {
-		ps.peer = nil
+	s.closed = true
+	if peer := s.peer; peer != nil {
+		s.peer, peer.peer = nil, nil
+		peer.conn.Close()
 	}
-	peer.Close()
 	return gnet.None
 }
